@@ -1,0 +1,51 @@
+// Every error text the server sends, in one place (design principle 9). Texts are Redis 7.0's, byte for byte.
+
+import {error, type Reply} from './reply.js'
+
+/** Thrown by the request parser; the connection replies `-ERR Protocol error: …` and closes. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError'
+}
+
+export const WRONGTYPE = error('WRONGTYPE Operation against a key holding the wrong kind of value')
+export const SYNTAX = error('ERR syntax error')
+export const NOT_INTEGER = error('ERR value is not an integer or out of range')
+export const NOT_FLOAT = error('ERR value is not a valid float')
+export const OVERFLOW = error('ERR increment or decrement would overflow')
+export const NO_SUCH_KEY = error('ERR no such key')
+export const INDEX_OUT_OF_RANGE = error('ERR index out of range')
+export const DB_INDEX_OUT_OF_RANGE = error('ERR DB index is out of range')
+export const NOAUTH = error('NOAUTH Authentication required.')
+export const WRONGPASS = error('WRONGPASS invalid username-password pair or user is disabled.')
+export const READONLY_REPLICA = error("READONLY You can't write against a read only replica.")
+export const EXECABORT = error('EXECABORT Transaction discarded because of previous errors.')
+export const NOT_IN_MULTI_EXEC = error('ERR EXEC without MULTI')
+export const NOT_IN_MULTI_DISCARD = error('ERR DISCARD without MULTI')
+export const NESTED_MULTI = error('ERR MULTI calls can not be nested')
+export const WATCH_IN_MULTI = error('ERR WATCH inside MULTI is not allowed')
+export const NOT_ALLOWED_IN_MULTI = error('ERR Command not allowed inside a transaction')
+export const LOADING = error('LOADING Redis is loading the dataset in memory')
+export const INVALID_EXPIRE = (command: string): Reply => error(`ERR invalid expire time in '${command}' command`)
+export const NAN_OR_INFINITY = error('ERR increment would produce NaN or Infinity')
+export const MIN_MAX_NOT_FLOAT = error('ERR min or max is not a float')
+export const MIN_MAX_NOT_STRING = error('ERR min or max not valid string range item')
+export const HASH_VALUE_NOT_INTEGER = error('ERR hash value is not an integer')
+export const HASH_VALUE_NOT_FLOAT = error('ERR hash value is not a float')
+export const INVALID_CURSOR = error('ERR invalid cursor')
+export const SAME_OBJECT = error('ERR source and destination objects are the same')
+export const BUSYKEY = error('BUSYKEY Target key name already exists.')
+
+export const wrongArity = (name: string): Reply =>
+  error(`ERR wrong number of arguments for '${name.toLowerCase()}' command`)
+
+/** `ERR unknown command 'x', with args beginning with: 'a' 'b' ` — Redis quotes at most 128 chars of each arg. */
+export const unknownCommand = (name: string, args: readonly Buffer[]): Reply => {
+  const shown = args.map((a) => `'${sanitize(a.toString('latin1').slice(0, 128))}' `).join('')
+  return error(`ERR unknown command '${sanitize(name.slice(0, 128))}', with args beginning with: ${shown}`)
+}
+
+export const unknownSubcommand = (sub: string, command: string): Reply =>
+  error(`ERR unknown subcommand '${sanitize(sub.slice(0, 128))}'. Try ${command.toUpperCase()} HELP.`)
+
+/** Redis replaces CR and LF in error texts with spaces so the reply stays one line. */
+export const sanitize = (text: string): string => text.replace(/[\r\n]/g, ' ')

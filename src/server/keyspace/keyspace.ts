@@ -1,0 +1,136 @@
+// All the numbered databases, SWAPDB/FLUSHALL, WATCH bookkeeping, the dirty counter and the active expire
+// cycle (expire.c activeExpireCycle, simplified: sample volatile keys until few are expired or time is up).
+
+import type {Clock} from '../../common/clock.js'
+import {Database, type DatabaseHooks} from './database.js'
+
+export interface KeyspaceEvents {
+  /** A master deleted an expired key: propagate `DEL key` in that db to replicas. */
+  keyExpired(dbIndex: number, key: string): void
+  isReplica(): boolean
+}
+
+export class Keyspace {
+  readonly databases: Database[]
+  /** Count of changes since the last save (Redis server.dirty): drives save points and propagation. */
+  dirty = 0
+  /** WATCH bookkeeping per db: watched key → [watcher count, modification version]. */
+  private readonly watched: Map<string, [number, number]>[]
+  private versionCounter = 0
+  private expireCursor = 0
+
+  constructor(count: number, private readonly clock: Clock, private readonly events: KeyspaceEvents) {
+    const hooks: DatabaseHooks = {
+      keyModified: (db, key) => {
+        this.dirty++
+        const watch = this.watched[db.index]?.get(key)
+        if (watch !== undefined) watch[1] = ++this.versionCounter
+      },
+      keyExpired: (db, key) => this.events.keyExpired(db.index, key),
+      isReplica: () => this.events.isReplica(),
+    }
+    this.databases = Array.from({length: count}, (_, i) => new Database(i, clock, hooks))
+    this.watched = Array.from({length: count}, () => new Map<string, [number, number]>())
+    this.hooks = hooks
+  }
+
+  private readonly hooks: DatabaseHooks
+
+  db(index: number): Database {
+    const db = this.databases[index]
+    if (db === undefined) throw new RangeError(`db ${index} out of range`)
+    return db
+  }
+
+  /** WATCH: registers a watcher and returns the key's current version, to compare at EXEC. */
+  watch(dbIndex: number, key: string): number {
+    const watched = this.watched[dbIndex]
+    if (watched === undefined) throw new RangeError(`db ${dbIndex} out of range`)
+    const entry = watched.get(key)
+    if (entry !== undefined) {
+      entry[0]++
+      return entry[1]
+    }
+    watched.set(key, [1, 0])
+    return 0
+  }
+
+  /** Drops one watcher of a key (UNWATCH, EXEC, DISCARD, disconnect). */
+  unwatch(dbIndex: number, key: string): void {
+    const watched = this.watched[dbIndex]
+    const entry = watched?.get(key)
+    if (entry === undefined) return
+    if (--entry[0] <= 0) watched?.delete(key)
+  }
+
+  /** True when a watched key was modified after `watch` returned `version`. */
+  changedSince(dbIndex: number, key: string, version: number): boolean {
+    return (this.watched[dbIndex]?.get(key)?.[1] ?? version) !== version
+  }
+
+  swap(a: number, b: number): void {
+    const dbA = this.db(a)
+    const dbB = this.db(b)
+    // Every key of both databases counts as modified (Redis touchAllWatchedKeysInDb).
+    for (const key of dbA.entries.keys()) this.hooks.keyModified(dbA, key)
+    for (const key of dbB.entries.keys()) this.hooks.keyModified(dbB, key)
+    const entriesA = new Map(dbA.entries)
+    const volatileA = new Set(dbA.volatileKeys)
+    replaceContent(dbA, dbB.entries, dbB.volatileKeys)
+    replaceContent(dbB, entriesA, volatileA)
+    for (const key of dbA.entries.keys()) this.hooks.keyModified(dbA, key)
+    for (const key of dbB.entries.keys()) this.hooks.keyModified(dbB, key)
+  }
+
+  flushAll(): number {
+    let removed = 0
+    for (const db of this.databases) removed += db.clear()
+    return removed
+  }
+
+  /** Replaces every database's content at once (RDB load, full resync). */
+  replaceAll(loaded: readonly Database[]): void {
+    for (const db of this.databases) db.clear()
+    for (const source of loaded) {
+      const target = this.databases[source.index]
+      if (target !== undefined) replaceContent(target, source.entries, source.volatileKeys)
+    }
+  }
+
+  /** A fresh, unattached database (for loading an RDB before swapping it in). */
+  detachedDatabase(index: number): Database {
+    return new Database(index, this.clock, {keyModified: () => {}, keyExpired: () => {}, isReplica: () => true})
+  }
+
+  /**
+   * One step of active expiry: inspect up to `budget` volatile keys, round-robin across databases,
+   * deleting the expired ones. Replicas never expire actively; their master sends DELs.
+   */
+  activeExpireCycle(budget = 200): number {
+    if (this.events.isReplica()) return 0
+    const now = this.clock.nowMs()
+    let expired = 0
+    for (let n = 0; n < this.databases.length; n++) {
+      const db = this.databases[(this.expireCursor + n) % this.databases.length] as Database
+      if (db.volatileKeys.size === 0) continue
+      let inspected = 0
+      for (const key of db.volatileKeys) {
+        if (inspected++ >= budget) break
+        const entry = db.entries.get(key)
+        if (entry?.expiresAt !== undefined && entry.expiresAt <= now) {
+          db.expire(key)
+          expired++
+        }
+      }
+    }
+    this.expireCursor = (this.expireCursor + 1) % this.databases.length
+    return expired
+  }
+}
+
+function replaceContent(db: Database, entries: Map<string, import('./values.js').Entry>, volatile: Set<string>): void {
+  db.entries.clear()
+  db.volatileKeys.clear()
+  for (const [k, v] of entries) db.entries.set(k, v)
+  for (const k of volatile) db.volatileKeys.add(k)
+}

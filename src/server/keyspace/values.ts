@@ -1,0 +1,25 @@
+// The RedisValue union held by every key, and the type names TYPE reports.
+// Strings are Buffers; collection members and hash fields are latin1 keys (common/key.ts).
+
+import type {Deque} from './deque.js'
+import type {SortedSet} from './sorted-set.js'
+
+export type RedisValue =
+  | {readonly type: 'string'; value: Buffer}
+  | {readonly type: 'list'; readonly value: Deque<Buffer>}
+  | {readonly type: 'hash'; readonly value: Map<string, Buffer>}
+  | {readonly type: 'set'; readonly value: Set<string>}
+  | {readonly type: 'zset'; readonly value: SortedSet}
+
+export type ValueType = RedisValue['type']
+
+/** A stored key: its value, absolute expiry (ms since epoch) if any, and last access for OBJECT IDLETIME. */
+export interface Entry {
+  value: RedisValue
+  expiresAt: number | undefined
+  lastAccessMs: number
+}
+
+/** Number of elements of a collection value (1 for a string). */
+export const valueLength = (v: RedisValue): number =>
+  v.type === 'string' ? 1 : v.type === 'list' ? v.value.length : v.value.size
