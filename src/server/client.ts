@@ -1,7 +1,34 @@
-// Per-client state: selected db, protocol version, auth, name, MULTI queue, WATCHed keys, flags.
-// The connection layer owns the socket; this holds what commands read and change.
+// Per-client state: selected db, protocol version, auth, name, MULTI queue, WATCHed keys, pub/sub
+// subscriptions and flags. The connection owns the socket and gives the client a ClientSink to reach it.
+
+import type {Reply} from '../resp/reply.js'
 
 export type ClientKind = 'normal' | 'pubsub' | 'replica' | 'master'
+
+/** How the server reaches a client's connection outside of a reply: pub/sub pushes, MONITOR, kills. */
+export interface ClientSink {
+  /** Sends a reply out of band (pub/sub message, MONITOR line). */
+  push(reply: Reply): void
+  /** Closes the connection after pending output is written (or at once when `now`). */
+  close(now?: boolean): void
+  /** Bytes waiting in the output buffer (CLIENT LIST omem). */
+  outputBytes(): number
+  /** Bytes read and not yet parsed (CLIENT LIST qbuf). */
+  queryBufferBytes(): number
+}
+
+export interface QueuedCommand {
+  readonly name: string
+  readonly args: readonly Buffer[]
+}
+
+export interface WatchedKey {
+  readonly dbIndex: number
+  readonly key: string
+  readonly version: number
+}
+
+const detachedSink: ClientSink = {push: () => {}, close: () => {}, outputBytes: () => 0, queryBufferBytes: () => 0}
 
 export class Client {
   dbIndex = 0
@@ -15,6 +42,20 @@ export class Client {
   readonly createdAtMs: number
   lastCommandAtMs: number
   lastCommandName = 'NULL'
+  /** The MULTI queue while a transaction is open; `aborted` once a queued command was rejected (EXECABORT). */
+  multi: {queue: QueuedCommand[]; aborted: boolean} | undefined
+  readonly watched: WatchedKey[] = []
+  readonly channels = new Set<string>()
+  readonly patterns = new Set<string>()
+  isMonitor = false
+  /** Replies are dropped (CLIENT REPLY OFF/SKIP); kept for completeness of CLIENT REPLY. */
+  replyMode: 'on' | 'off' | 'skip' = 'on'
+  noEvict = false
+  noTouch = false
+  /** Replica clients: the listening port announced with REPLCONF listening-port, and similar. */
+  replicaListeningPort = 0
+  closing = false
+  sink: ClientSink = detachedSink
 
   constructor(
     readonly id: number,
@@ -24,5 +65,14 @@ export class Client {
   ) {
     this.createdAtMs = nowMs
     this.lastCommandAtMs = nowMs
+  }
+
+  get subscriptionCount(): number {
+    return this.channels.size + this.patterns.size
+  }
+
+  /** RESP2 clients with subscriptions are restricted to the pub/sub commands. */
+  get inPubSubContext(): boolean {
+    return this.resp === 2 && this.subscriptionCount > 0
   }
 }

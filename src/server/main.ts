@@ -1,0 +1,86 @@
+// rtopo-server entry point, like redis-server: [config file] [--directive value …] [--sentinel].
+// Loads the config (fatal block on a bad line), logs Redis's start-up lines, writes the pidfile, serves,
+// and shuts down cleanly on SIGTERM/SIGINT (saving when save points are set).
+
+import {existsSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {systemClock} from '../common/clock.js'
+import {Logger} from '../common/logger.js'
+import {removePidFile, writePidFile} from '../common/pidfile.js'
+import {ServerConfig} from '../config/directives.js'
+import {ConfigError, formatFatalConfigError, parseCommandLine} from '../config/parse.js'
+import {ListenError} from '../net/listener.js'
+import {REDIS_VERSION, Server} from './server.js'
+
+export async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`Redis server v=${REDIS_VERSION} sha=00000000:0 malloc=libc bits=64 build=rtopo\n`)
+    return
+  }
+  let parsed
+  let config: ServerConfig
+  try {
+    parsed = parseCommandLine([...argv])
+    if (parsed.sentinel) {
+      await runSentinel([...argv])
+      return
+    }
+    config = ServerConfig.load(parsed)
+  } catch (cause) {
+    if (cause instanceof ConfigError) {
+      process.stderr.write(formatFatalConfigError(cause))
+      process.exit(1)
+    }
+    throw cause
+  }
+  const logger = new Logger({file: config.get('logfile') || undefined, level: config.loglevel(), role: 'C'})
+  logger.warning('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo')
+  logger.warning(`Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started (rtopo-server)`)
+  logger.warning(parsed.configFile ? 'Configuration loaded' : 'Warning: no config file specified, using the default config. In order to specify a config file use rtopo-server /path/to/redis.conf')
+  logger.setRole('M')
+
+  const pidfile = config.get('pidfile') || undefined
+  const server = new Server(config, logger, systemClock, (code) => {
+    if (pidfile) removePidFile(pidfile)
+    logger.close?.()
+    process.exit(code)
+  })
+  if (pidfile) writePidFile(pidfile)
+  logger.notice(`Running mode=standalone, port=${config.port()}.`)
+  logger.warning('Server initialized')
+  try {
+    await server.start()
+  } catch (cause) {
+    if (pidfile) removePidFile(pidfile)
+    if (cause instanceof ListenError) {
+      logger.warning(`Warning: ${cause.message}`)
+      logger.warning(`Failed listening on port ${config.port()} (TCP), aborting.`)
+    } else {
+      logger.warning(`Fatal error loading the DB: ${(cause as Error).message}. Exiting.`)
+    }
+    process.exit(1)
+  }
+  logger.notice('Ready to accept connections')
+
+  const onSignal = (signal: string) => {
+    logger.warning(`Received ${signal} scheduling shutdown...`)
+    void server.shutdown().then((ok) => {
+      if (!ok) logger.warning('SIGTERM received but errors trying to shut down the server, check the logs for more information')
+    })
+  }
+  process.on('SIGTERM', () => onSignal('SIGTERM'))
+  process.on('SIGINT', () => onSignal('SIGINT'))
+}
+
+/** Sentinel mode lives in its own module; it is loaded only when asked for. */
+async function runSentinel(argv: string[]): Promise<void> {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const sentinelMain = join(here, '..', 'sentinel', 'main.js')
+  if (!existsSync(sentinelMain)) {
+    process.stderr.write('rtopo-server: sentinel mode is not available in this build yet; use redis-sentinel (rtopo --engine redis)\n')
+    process.exit(1)
+  }
+  const module = (await import(sentinelMain)) as {main: (args: string[]) => Promise<void>}
+  await module.main(argv)
+}

@@ -1,0 +1,134 @@
+// RDB persistence of a running server (rdb.c rdbSave/rdbSaveBackground/rdbLoad and serverCron's save points):
+// load at start-up, SAVE, BGSAVE, save points and the state INFO persistence reports.
+
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+import type {Server} from '../server.js'
+import {writeRdb} from './rdb-writer.js'
+import {loadRdbFile, saveRdbFile, saveRdbFileAsync} from './snapshot.js'
+
+export class Persistence {
+  lastSaveMs: number
+  lastBgsaveOk = true
+  lastBgsaveStartedMs = -1
+  lastBgsaveDurationSec = -1
+  bgsaveInProgress = false
+  /** A BGSAVE was asked for (BGSAVE SCHEDULE) while another was running. */
+  bgsaveScheduled = false
+  saves = 0
+  private dirtyAtLastSave = 0
+  private dirtyAtBgsaveStart = 0
+  private lastBgsaveTryMs = 0
+
+  constructor(private readonly server: Server) {
+    this.lastSaveMs = server.clock.nowMs()
+  }
+
+  get path(): string {
+    return join(this.server.config.dir(), this.server.config.dbfilename())
+  }
+
+  get changesSinceLastSave(): number {
+    return this.server.keyspace.dirty - this.dirtyAtLastSave
+  }
+
+  /** Loads the RDB file if present. Throws (with path and offset) on a corrupt or truncated file. */
+  loadAtStartup(): void {
+    const {logger, keyspace, clock} = this.server
+    if (!existsSync(this.path)) return
+    const started = clock.nowMs()
+    const loaded = loadRdbFile(this.path, clock.nowMs())
+    if (loaded === undefined) return
+    const version = loaded.aux.get('redis-ver')
+    if (version !== undefined) logger.notice(`Loading RDB produced by version ${version.toString()}`)
+    keyspace.replaceAll(loaded.databases)
+    this.dirtyAtLastSave = keyspace.dirty
+    const keys = loaded.databases.reduce((n, db) => n + db.size, 0)
+    logger.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${loaded.expiredKeys ?? 0}.`)
+    logger.notice(`DB loaded from disk: ${((clock.nowMs() - started) / 1000).toFixed(3)} seconds`)
+  }
+
+  /** Serialises the whole keyspace as an RDB image (also what a full resync ships). */
+  snapshot(extraAux: {replId?: string; replOffset?: number} = {}): Buffer {
+    const {keyspace, clock, config} = this.server
+    return writeRdb(keyspace.databases, {
+      redisVer: '7.0.15',
+      redisBits: 64,
+      ctime: Math.floor(clock.nowMs() / 1000),
+      usedMem: process.memoryUsage().rss,
+      aofBase: 0,
+      ...extraAux,
+    }, clock.nowMs(), {compress: config.get('rdbcompression') !== 'no'})
+  }
+
+  /** SAVE: blocks until the file is on disk. Returns false (and logs why) on failure. */
+  saveNow(): boolean {
+    const {logger, keyspace, clock} = this.server
+    try {
+      const dirty = keyspace.dirty
+      saveRdbFile(this.path, this.snapshot())
+      this.dirtyAtLastSave = dirty
+      this.lastSaveMs = clock.nowMs()
+      this.lastBgsaveOk = true
+      this.saves++
+      logger.notice('DB saved on disk')
+      return true
+    } catch (cause) {
+      logger.warning(`Failed opening the temp RDB file ${this.path} (in server root dir ${process.cwd()}) for saving: ${(cause as Error).message}`)
+      return false
+    }
+  }
+
+  /**
+   * BGSAVE: the image is taken synchronously (an atomic point in time, like fork), then written without
+   * blocking clients. Returns false when a save is already running.
+   */
+  backgroundSave(): boolean {
+    if (this.bgsaveInProgress) return false
+    const {logger, keyspace, clock} = this.server
+    const image = this.snapshot()
+    this.dirtyAtBgsaveStart = keyspace.dirty
+    this.bgsaveInProgress = true
+    this.lastBgsaveStartedMs = clock.nowMs()
+    this.lastBgsaveTryMs = clock.nowMs()
+    logger.notice(`Background saving started by pid ${process.pid}`)
+    saveRdbFileAsync(this.path, image).then(
+      () => {
+        this.dirtyAtLastSave = this.dirtyAtBgsaveStart
+        this.lastSaveMs = clock.nowMs()
+        this.lastBgsaveOk = true
+        this.saves++
+        logger.notice('DB saved on disk')
+        logger.notice('Background saving terminated with success')
+      },
+      (cause: Error) => {
+        this.lastBgsaveOk = false
+        logger.warning(`Background saving error: ${cause.message}`)
+      },
+    ).finally(() => {
+      this.bgsaveInProgress = false
+      this.lastBgsaveDurationSec = Math.round((clock.nowMs() - this.lastBgsaveStartedMs) / 1000)
+      if (this.bgsaveScheduled) {
+        this.bgsaveScheduled = false
+        this.backgroundSave()
+      }
+    })
+    return true
+  }
+
+  /** Save points: "save <seconds> <changes>"; after a failed BGSAVE wait 5 s before retrying (serverCron). */
+  cron(nowMs: number): void {
+    if (this.bgsaveInProgress) return
+    const changes = this.changesSinceLastSave
+    if (changes === 0) return
+    for (const point of this.server.config.savePoints()) {
+      const due = changes >= point.changes && nowMs - this.lastSaveMs > point.seconds * 1000
+      const mayRetry = this.lastBgsaveOk || nowMs - this.lastBgsaveTryMs > 5000
+      if (due && mayRetry) {
+        this.server.logger.notice(`${point.changes} changes in ${point.seconds} seconds. Saving...`)
+        this.backgroundSave()
+        return
+      }
+    }
+  }
+}

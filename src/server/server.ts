@@ -1,0 +1,257 @@
+// Composition root of the bundled server: keyspace, command table, dispatcher, client sessions,
+// pub/sub, persistence and the cron (server.c serverCron). Handlers reach it through ServerContext.
+
+import type {Server as NetServer} from 'node:net'
+import {join} from 'node:path'
+import type {Clock} from '../common/clock.js'
+import type {Logger} from '../common/logger.js'
+import {randomRunId} from '../common/run-id.js'
+import type {ServerConfig} from '../config/directives.js'
+import {Connection} from '../net/connection.js'
+import {listen} from '../net/listener.js'
+import type {Reply} from '../resp/reply.js'
+import {Client} from './client.js'
+import type {CommandSpec} from './command-spec.js'
+import {CommandTable} from './command-table.js'
+import {commandGroups} from './commands/index.js'
+import {Dispatcher} from './dispatcher.js'
+import {Keyspace} from './keyspace/keyspace.js'
+import {Persistence} from './persistence/persistence.js'
+import {PubSub} from './pubsub.js'
+import type {ServerContext} from './server-context.js'
+import {SlowLog} from './slowlog.js'
+import {Stats} from './stats.js'
+import {Monitors} from './monitors.js'
+
+export const REDIS_VERSION = '7.0.15'
+
+/** Listeners for writes that leave the master: the replication stream (and tests). */
+export type PropagationListener = (dbIndex: number, commands: readonly (readonly Buffer[])[]) => void
+
+export class Server implements ServerContext {
+  readonly runId = randomRunId()
+  readonly startedAtMs: number
+  readonly keyspace: Keyspace
+  readonly commands: CommandTable
+  readonly dispatcher: Dispatcher
+  readonly stats = new Stats()
+  readonly pubsub = new PubSub()
+  readonly slowlog = new SlowLog()
+  readonly monitors = new Monitors()
+  readonly persistence: Persistence
+  /** Live clients by id, in connection order (CLIENT LIST). */
+  readonly clients = new Map<number, {client: Client; connection: Connection | undefined}>()
+  private nextClientId = 1
+  private listeners: NetServer[] = []
+  private cron: NodeJS.Timeout | undefined
+  private readonly propagationListeners: PropagationListener[] = []
+  private transactionDepth = 0
+  private transactionBuffer: {dbIndex: number; commands: (readonly Buffer[])[]}[] = []
+  private shuttingDown = false
+
+  constructor(
+    readonly config: ServerConfig,
+    readonly logger: Logger,
+    readonly clock: Clock,
+    private readonly exit: (code: number) => void,
+  ) {
+    this.startedAtMs = clock.nowMs()
+    this.keyspace = new Keyspace(config.databases(), clock, {
+      keyExpired: (dbIndex, key) => {
+        this.stats.expiredKeys++
+        this.propagate(dbIndex, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]])
+      },
+      isReplica: () => this.isReplica(),
+    })
+    this.commands = new CommandTable(commandGroups(this))
+    this.dispatcher = new Dispatcher(this)
+    this.persistence = new Persistence(this)
+  }
+
+  // ---- ServerContext ----------------------------------------------------------------------------
+
+  getConfig(name: string): string | undefined {
+    return this.config.get(name)
+  }
+
+  isReplica(): boolean {
+    return false
+  }
+
+  // ---- life cycle -------------------------------------------------------------------------------
+
+  /** Loads the dataset, binds the listeners and starts the cron. Throws on a bind or load failure. */
+  async start(): Promise<void> {
+    this.persistence.loadAtStartup()
+    this.listeners = await listen(this.config.bind(), this.config.port(), (socket) => this.accept(socket))
+    const hz = Math.max(1, Math.min(500, Number(this.config.get('hz') ?? 10)))
+    this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz))
+  }
+
+  /** Stops serving: saves when asked or when save points exist, closes everything, removes the pidfile. */
+  async shutdown({save}: {save?: boolean} = {}): Promise<boolean> {
+    if (this.shuttingDown) return true
+    this.logger.warning('User requested shutdown...')
+    const shouldSave = save ?? this.config.savePoints().length > 0
+    if (shouldSave) {
+      this.logger.notice('Saving the final RDB snapshot before exiting.')
+      if (!this.persistence.saveNow()) {
+        this.logger.warning('Error trying to save the DB, can\'t exit.')
+        return false
+      }
+      this.logger.notice('DB saved on disk')
+    }
+    this.shuttingDown = true
+    if (this.cron !== undefined) clearInterval(this.cron)
+    for (const listener of this.listeners) listener.close()
+    for (const {connection} of this.clients.values()) connection?.close(true)
+    this.logger.warning('Redis is now ready to exit, bye bye...')
+    this.exit(0)
+    return true
+  }
+
+  private serverCron(): void {
+    const now = this.clock.nowMs()
+    this.keyspace.activeExpireCycle()
+    this.stats.sample(now)
+    this.persistence.cron(now)
+    this.closeIdleClients(now)
+  }
+
+  private closeIdleClients(now: number): void {
+    const timeoutSec = this.config.timeout()
+    if (timeoutSec <= 0) return
+    for (const {client, connection} of this.clients.values()) {
+      if (client.kind !== 'normal' || client.subscriptionCount > 0 || client.isMonitor) continue
+      if (now - client.lastCommandAtMs > timeoutSec * 1000) connection?.close(true)
+    }
+  }
+
+  // ---- clients ----------------------------------------------------------------------------------
+
+  private accept(socket: import('node:net').Socket): void {
+    this.stats.totalConnectionsReceived++
+    if (this.clients.size >= this.config.maxclients()) {
+      this.stats.rejectedConnections++
+      socket.end('-ERR max number of clients reached\r\n')
+      return
+    }
+    const connection = new Connection(socket, {
+      maxBulkLength: Number(this.config.get('proto-max-bulk-len') ?? 536870912),
+      queryBufferLimit: Number(this.config.get('client-query-buffer-limit') ?? 1073741824),
+      isAuthenticated: () => client.authenticated,
+    })
+    const client = new Client(
+      this.nextClientId++,
+      `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
+      `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`,
+      this.clock.nowMs(),
+    )
+    client.authenticated = !this.requiresAuth()
+    client.sink = {
+      push: (reply) => connection.push(reply),
+      close: (now) => connection.close(now),
+      outputBytes: () => connection.pendingOutputBytes,
+      queryBufferBytes: () => connection.queryBufferBytes,
+    }
+    this.clients.set(client.id, {client, connection})
+    connection.attach({
+      handle: (args) => {
+        client.lastCommandAtMs = this.clock.nowMs()
+        return this.dispatcher.execute(client, args)
+      },
+      protocol: () => client.resp,
+      isClosing: () => client.closing,
+      onProtocolError: (reason, sample) =>
+        this.logger.verbose(`Protocol error (${reason}) from client: id=${client.id} addr=${client.remoteAddress}. Query buffer during protocol error: '${sample}'`),
+      onQueryBufferLimit: (sample) =>
+        this.logger.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.remoteAddress} (qbuf initial bytes: "${sample.slice(0, 64)}")`),
+      onClose: () => this.forgetClient(client),
+    })
+  }
+
+  private forgetClient(client: Client): void {
+    if (!this.clients.delete(client.id)) return
+    this.unwatchAll(client)
+    this.pubsub.unsubscribeAll(client)
+    this.monitors.remove(client)
+  }
+
+  // ---- gates used by the dispatcher -------------------------------------------------------------
+
+  requiresAuth(): boolean {
+    return this.config.requirepass() !== ''
+  }
+
+  isReadOnlyReplica(): boolean {
+    return this.isReplica() && this.config.get('replica-read-only') === 'yes'
+  }
+
+  /** replica-serve-stale-data no with the master link down refuses most commands (MASTERDOWN). */
+  staleReplicaReply(_spec: CommandSpec): Reply | undefined {
+    return undefined
+  }
+
+  afterCommand(client: Client, spec: CommandSpec, argv: readonly Buffer[], usec: number, dbIndex: number): void {
+    this.slowlog.record(client, spec, argv, usec, this.config)
+    this.monitors.feed(client, spec, argv, dbIndex, this.clock.nowMs())
+  }
+
+  // ---- WATCH ------------------------------------------------------------------------------------
+
+  watch(client: Client, key: string): void {
+    if (client.watched.some((w) => w.dbIndex === client.dbIndex && w.key === key)) return
+    client.watched.push({dbIndex: client.dbIndex, key, version: this.keyspace.watch(client.dbIndex, key)})
+  }
+
+  watchedKeyChanged(client: Client): boolean {
+    return client.watched.some((w) => this.keyspace.changedSince(w.dbIndex, w.key, w.version))
+  }
+
+  unwatchAll(client: Client): void {
+    for (const w of client.watched) this.keyspace.unwatch(w.dbIndex, w.key)
+    client.watched.length = 0
+  }
+
+  // ---- propagation ------------------------------------------------------------------------------
+
+  onPropagate(listener: PropagationListener): void {
+    this.propagationListeners.push(listener)
+  }
+
+  /** A write to send to replicas; inside EXEC the whole transaction goes out wrapped in MULTI/EXEC. */
+  propagate(dbIndex: number, commands: readonly (readonly Buffer[])[]): void {
+    if (this.transactionDepth > 0) {
+      this.transactionBuffer.push({dbIndex, commands: [...commands]})
+      return
+    }
+    for (const listener of this.propagationListeners) listener(dbIndex, commands)
+  }
+
+  beginTransactionPropagation(): void {
+    this.transactionDepth++
+  }
+
+  endTransactionPropagation(): void {
+    if (--this.transactionDepth > 0) return
+    const buffered = this.transactionBuffer
+    this.transactionBuffer = []
+    if (buffered.length === 0) return
+    const all = buffered.flatMap((b) => b.commands.map((c) => ({dbIndex: b.dbIndex, command: c})))
+    if (all.length === 1) {
+      const only = all[0] as {dbIndex: number; command: readonly Buffer[]}
+      this.propagate(only.dbIndex, [only.command])
+      return
+    }
+    const dbIndex = all[0]?.dbIndex ?? 0
+    this.propagate(dbIndex, [[Buffer.from('MULTI')]])
+    for (const {dbIndex: db, command} of all) this.propagate(db, [command])
+    this.propagate(dbIndex, [[Buffer.from('EXEC')]])
+  }
+
+  // ---- helpers for commands ---------------------------------------------------------------------
+
+  rdbPath(): string {
+    return join(this.config.dir(), this.config.dbfilename())
+  }
+}
