@@ -49,3 +49,13 @@ export const unknownSubcommand = (sub: string, command: string): Reply =>
 
 /** Redis replaces CR and LF in error texts with spaces so the reply stays one line. */
 export const sanitize = (text: string): string => text.replace(/[\r\n]/g, ' ')
+export const NOPROTO = error('NOPROTO unsupported protocol version')
+export const NOAUTH_HELLO = error(
+  'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+)
+export const AUTH_WITHOUT_PASSWORD = error(
+  'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+)
+export const INVALID_CLIENT_NAME = error('ERR Client names cannot contain spaces, newlines or special characters.')
+export const NO_SUCH_CLIENT = error('ERR No such client')
+export const unknownClientType = (type: string): Reply => error(`ERR Unknown client type '${sanitize(type)}'`)

@@ -17,6 +17,8 @@ export class Stats {
   totalNetInputBytes = 0
   totalNetOutputBytes = 0
   totalErrorReplies = 0
+  /** INFO stats acl_access_denied_auth: failed AUTH / HELLO AUTH. */
+  aclAccessDeniedAuth = 0
   readonly commands = new Map<string, CommandStats>()
   /** Error code (first word of the error) → count. */
   readonly errors = new Map<string, number>()
@@ -65,6 +67,7 @@ export class Stats {
     this.totalNetInputBytes = 0
     this.totalNetOutputBytes = 0
     this.totalErrorReplies = 0
+    this.aclAccessDeniedAuth = 0
     this.commands.clear()
     this.errors.clear()
   }

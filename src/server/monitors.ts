@@ -1,0 +1,71 @@
+// MONITOR (replication.c replicationFeedMonitors): every executed command, except admin and skip_monitor
+// ones, is echoed to monitoring clients as `+<sec>.<usec> [<db> <addr>] "arg" …`, quoted with sdscatrepr.
+
+import {simple} from '../resp/reply.js'
+import type {Client} from './client.js'
+import type {CommandSpec} from './command-spec.js'
+import {redactedArgv} from './redaction.js'
+
+export class Monitors {
+  private readonly clients = new Set<Client>()
+
+  get size(): number {
+    return this.clients.size
+  }
+
+  add(client: Client): void {
+    client.isMonitor = true
+    this.clients.add(client)
+  }
+
+  remove(client: Client): void {
+    client.isMonitor = false
+    this.clients.delete(client)
+  }
+
+  has(client: Client): boolean {
+    return this.clients.has(client)
+  }
+
+  /** Called after a command ran; like Redis 7.0 the line shows the db selected after it (SELECT shows the new one). */
+  feed(client: Client, spec: CommandSpec, argv: readonly Buffer[], _dbIndexBefore: number, nowMs: number): void {
+    if (this.clients.size === 0) return
+    if (spec.flags.includes('admin') || spec.flags.includes('skip_monitor')) return
+    const line = monitorLine(client, redactedArgv(spec, argv), client.dbIndex, nowMs)
+    const reply = simple(line)
+    for (const monitor of this.clients) monitor.sink.push(reply)
+  }
+}
+
+/** `1700000000.123456 [0 127.0.0.1:54321] "set" "k" "v"` (without the leading '+'). */
+export function monitorLine(client: Client, argv: readonly Buffer[], dbIndex: number, nowMs: number): string {
+  const micros = Math.floor(nowMs * 1000) + subMillisecondMicros()
+  const seconds = Math.floor(micros / 1_000_000)
+  const fraction = String(micros % 1_000_000).padStart(6, '0')
+  const args = argv.map(quoteRepr).join(' ')
+  return `${seconds}.${fraction} [${dbIndex} ${client.remoteAddress}] ${args}`
+}
+
+/** The clock gives milliseconds; the microsecond digits come from the high-resolution timer. */
+function subMillisecondMicros(): number {
+  return Math.floor((performance.now() % 1) * 1000)
+}
+
+/** sds.c sdscatrepr: double-quoted, with C escapes for quotes, backslash, control and non-printable bytes. */
+export function quoteRepr(arg: Buffer): string {
+  let out = '"'
+  for (const byte of arg) {
+    switch (byte) {
+      case 0x5c: out += '\\\\'; break
+      case 0x22: out += '\\"'; break
+      case 0x0a: out += '\\n'; break
+      case 0x0d: out += '\\r'; break
+      case 0x09: out += '\\t'; break
+      case 0x07: out += '\\a'; break
+      case 0x08: out += '\\b'; break
+      default:
+        out += byte >= 0x20 && byte <= 0x7e ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`
+    }
+  }
+  return `${out}"`
+}
