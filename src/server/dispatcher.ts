@@ -49,7 +49,8 @@ export class Dispatcher {
     const spec = this.server.commands.lookup(nameArg)
     if (spec === undefined) return unknownCommand(nameArg.toString('latin1'), argv.slice(1))
     if (!arityOk(spec.arity, argv.length)) return wrongArity(spec.name)
-    if (spec.subcommands === undefined || spec.subcommands.length === 0) return {spec, handlerArgs: argv.slice(1)}
+    // A container whose arity allows no subcommand (COMMAND) runs its own handler when called bare.
+    if (spec.subcommands === undefined || spec.subcommands.length === 0 || argv.length === 1) return {spec, handlerArgs: argv.slice(1)}
     const subArg = argv[1] as Buffer
     const sub = this.server.commands.lookupSubcommand(spec, subArg)
     if (sub === undefined) return unknownSubcommand(subArg.toString('latin1'), spec.name)

@@ -4,11 +4,25 @@
 import type {CommandSpec} from '../command-spec.js'
 import type {Server} from '../server.js'
 import {clientCommands} from './client-command.js'
+import {commandCommands} from './command-command.js'
+import {configCommands} from './config-command.js'
 import {connectionCommands} from './connection.js'
+import {debugCommands} from './debug.js'
+import {diagnosticCommands} from './diagnostics.js'
+import {pubsubCommands} from './pubsub.js'
+import {serverAdminCommands} from './server-admin.js'
+import {transactionCommands} from './transactions.js'
 
 export function commandGroups(server: Server): (readonly CommandSpec[])[] {
   return [
     connectionCommands(server),
     clientCommands(server),
+    transactionCommands(server),
+    pubsubCommands(server),
+    serverAdminCommands(server),
+    configCommands(server),
+    commandCommands(server),
+    debugCommands(server),
+    diagnosticCommands(server),
   ]
 }

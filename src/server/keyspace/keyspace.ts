@@ -14,6 +14,8 @@ export class Keyspace {
   readonly databases: Database[]
   /** Count of changes since the last save (Redis server.dirty): drives save points and propagation. */
   dirty = 0
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the active expire cycle off (lazy expiry still applies). */
+  activeExpireEnabled = true
   /** WATCH bookkeeping per db: watched key → [watcher count, modification version]. */
   private readonly watched: Map<string, [number, number]>[]
   private versionCounter = 0
@@ -107,7 +109,7 @@ export class Keyspace {
    * deleting the expired ones. Replicas never expire actively; their master sends DELs.
    */
   activeExpireCycle(budget = 200): number {
-    if (this.events.isReplica()) return 0
+    if (this.events.isReplica() || !this.activeExpireEnabled) return 0
     const now = this.clock.nowMs()
     let expired = 0
     for (let n = 0; n < this.databases.length; n++) {

@@ -1,0 +1,91 @@
+// Pub/Sub commands (pubsub.c): SUBSCRIBE PSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB. Confirmations
+// are one frame per channel (RESP2 arrays, RESP3 pushes); PUBLISH is propagated so replicas deliver it too.
+
+import {array, bulk, bulkArray, error, int, type Reply} from '../../resp/reply.js'
+import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
+import type {Server} from '../server.js'
+import {helpReply} from './help.js'
+
+const PUBSUB_HELP = [
+  'CHANNELS [<pattern>]',
+  "    Return the currently active channels matching a <pattern> (default: '*').",
+  'NUMPAT',
+  '    Return number of subscriptions to patterns.',
+  'NUMSUB [<channel> ...]',
+  '    Return the number of subscribers for the specified channels, excluding',
+  '    pattern subscriptions(default: no channels).',
+  'SHARDCHANNELS [<pattern>]',
+  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+  'SHARDNUMSUB [<shardchannel> ...]',
+  '    Return the number of subscribers for the specified shard level channel(s)',
+]
+
+const SUB_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'] as const
+const INFO_FLAGS = ['pubsub', 'loading', 'stale'] as const
+const PUBLISH = Buffer.from('publish')
+
+export function pubsubCommands(server: Server): readonly CommandSpec[] {
+  const pubsub = server.pubsub
+
+  const subscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => pubsub.subscribe(ctx.client, args)
+  const psubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => pubsub.psubscribe(ctx.client, args)
+  const unsubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => pubsub.unsubscribe(ctx.client, args)
+  const punsubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => pubsub.punsubscribe(ctx.client, args)
+
+  const publishCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+    const [channel, message] = args as [Buffer, Buffer]
+    const receivers = pubsub.publish(channel, message)
+    // Redis forceCommandPropagation: PUBLISH always reaches replicas, which deliver it to their subscribers.
+    ctx.propagateAs([PUBLISH, channel, message])
+    return int(receivers)
+  }
+
+  const channelsCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
+    if (args.length > 1) return wrongSubArity('channels')
+    return bulkArray(pubsub.channels(args[0]))
+  }
+
+  const numsubCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply =>
+    array(args.flatMap((channel) => [bulk(channel), int(pubsub.numsub(channel))]))
+
+  const shardchannelsCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
+    if (args.length > 1) return wrongSubArity('shardchannels')
+    return array([])
+  }
+
+  const shardnumsubCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply =>
+    array(args.flatMap((channel) => [bulk(channel), int(0)]))
+
+  const sub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
+    name: `pubsub|${name}`, arity, flags: INFO_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler,
+  })
+
+  return [
+    {name: 'subscribe', arity: -2, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: subscribeCommand},
+    {name: 'psubscribe', arity: -2, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: psubscribeCommand},
+    {name: 'unsubscribe', arity: -1, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: unsubscribeCommand},
+    {name: 'punsubscribe', arity: -1, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: punsubscribeCommand},
+    {name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast'], keys: NO_KEYS, categories: ['pubsub', 'fast'], handler: publishCommand},
+    {
+      name: 'pubsub',
+      arity: -2,
+      flags: [],
+      keys: NO_KEYS,
+      categories: ['slow'],
+      handler: () => array([]),
+      subcommands: [
+        sub('channels', -2, channelsCommand),
+        sub('numsub', -2, numsubCommand),
+        sub('numpat', 2, () => int(pubsub.numpat())),
+        sub('shardchannels', -2, shardchannelsCommand),
+        sub('shardnumsub', -2, shardnumsubCommand),
+        {name: 'pubsub|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: ['slow'], handler: () => helpReply('PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', PUBSUB_HELP)},
+      ],
+    },
+  ]
+}
+
+/** pubsub.c replies this (not the arity error) when CHANNELS/SHARDCHANNELS get more than one pattern. */
+function wrongSubArity(sub: string): Reply {
+  return error(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try PUBSUB HELP.`)
+}

@@ -1,0 +1,44 @@
+// Transactions (multi.c): MULTI EXEC DISCARD WATCH UNWATCH. Queueing and the EXECABORT flag live in the
+// dispatcher; these handlers open, run and drop the transaction and manage WATCHed keys.
+
+import {keyOf} from '../../common/key.js'
+import {NESTED_MULTI, NOT_IN_MULTI_DISCARD, WATCH_IN_MULTI} from '../../resp/errors.js'
+import {OK, type Reply} from '../../resp/reply.js'
+import {ALL_KEYS, NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
+import type {Server} from '../server.js'
+
+export function transactionCommands(server: Server): readonly CommandSpec[] {
+  const multiCommand = (ctx: CommandContext): Reply => {
+    if (ctx.client.multi !== undefined) return NESTED_MULTI
+    ctx.client.multi = {queue: [], aborted: false}
+    return OK
+  }
+
+  const execCommand = (ctx: CommandContext): Reply => server.dispatcher.exec(ctx.client)
+
+  const discardCommand = (ctx: CommandContext): Reply => {
+    if (ctx.client.multi === undefined) return NOT_IN_MULTI_DISCARD
+    ctx.client.multi = undefined
+    server.unwatchAll(ctx.client)
+    return OK
+  }
+
+  const watchCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+    if (ctx.client.multi !== undefined) return WATCH_IN_MULTI
+    for (const key of args) server.watch(ctx.client, keyOf(key))
+    return OK
+  }
+
+  const unwatchCommand = (ctx: CommandContext): Reply => {
+    server.unwatchAll(ctx.client)
+    return OK
+  }
+
+  return [
+    {name: 'multi', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: NO_KEYS, categories: ['fast', 'transaction'], handler: multiCommand},
+    {name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip_slowlog'], keys: NO_KEYS, categories: ['slow', 'transaction'], handler: execCommand},
+    {name: 'discard', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: NO_KEYS, categories: ['fast', 'transaction'], handler: discardCommand},
+    {name: 'watch', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: ALL_KEYS, categories: ['fast', 'transaction'], handler: watchCommand},
+    {name: 'unwatch', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], keys: NO_KEYS, categories: ['fast', 'transaction'], handler: unwatchCommand},
+  ]
+}

@@ -1,0 +1,77 @@
+// INFO memory with Redis 7.0's fields. used_memory is the V8 heap in use (what the dataset costs),
+// used_memory_rss the process RSS; allocator and scripting fields have no counterpart and stay at
+// the values an idle Redis shows.
+
+import type {Server} from '../server.js'
+import {bytesToHuman, fixed2} from './format.js'
+import {totalSystemMemory} from './server-section.js'
+
+const STARTUP_BYTES = 876024
+
+export class MemoryTracker {
+  private peak = 0
+
+  section(server: Server): string[] {
+    const usage = process.memoryUsage()
+    const used = usage.heapUsed + usage.external
+    this.peak = Math.max(this.peak, used)
+    const rss = usage.rss
+    const overhead = Math.min(used, STARTUP_BYTES + server.clients.size * 20000)
+    const dataset = Math.max(0, used - overhead)
+    const maxmemory = Number(server.config.get('maxmemory') ?? 0)
+    const system = totalSystemMemory()
+    return [
+      `used_memory:${used}`,
+      `used_memory_human:${bytesToHuman(used)}`,
+      `used_memory_rss:${rss}`,
+      `used_memory_rss_human:${bytesToHuman(rss)}`,
+      `used_memory_peak:${this.peak}`,
+      `used_memory_peak_human:${bytesToHuman(this.peak)}`,
+      `used_memory_peak_perc:${fixed2((used / this.peak) * 100)}%`,
+      `used_memory_overhead:${overhead}`,
+      `used_memory_startup:${STARTUP_BYTES}`,
+      `used_memory_dataset:${dataset}`,
+      `used_memory_dataset_perc:${fixed2(used > 0 ? (dataset / used) * 100 : 0)}%`,
+      `allocator_allocated:${usage.heapUsed}`,
+      `allocator_active:${usage.heapTotal}`,
+      `allocator_resident:${rss}`,
+      `total_system_memory:${system}`,
+      `total_system_memory_human:${bytesToHuman(system)}`,
+      'used_memory_lua:32768',
+      'used_memory_vm_eval:32768',
+      'used_memory_lua_human:32.00K',
+      'used_memory_scripts_eval:0',
+      'number_of_cached_scripts:0',
+      'number_of_functions:0',
+      'number_of_libraries:0',
+      'used_memory_vm_functions:32768',
+      'used_memory_vm_total:65536',
+      'used_memory_vm_total_human:64.00K',
+      'used_memory_functions:0',
+      'used_memory_scripts:0',
+      'used_memory_scripts_human:0B',
+      `maxmemory:${maxmemory}`,
+      `maxmemory_human:${bytesToHuman(maxmemory)}`,
+      `maxmemory_policy:${server.config.get('maxmemory-policy') ?? 'noeviction'}`,
+      `allocator_frag_ratio:${fixed2(usage.heapTotal / Math.max(1, usage.heapUsed))}`,
+      `allocator_frag_bytes:${usage.heapTotal - usage.heapUsed}`,
+      `allocator_rss_ratio:${fixed2(rss / Math.max(1, usage.heapTotal))}`,
+      `allocator_rss_bytes:${rss - usage.heapTotal}`,
+      'rss_overhead_ratio:1.00',
+      'rss_overhead_bytes:0',
+      `mem_fragmentation_ratio:${fixed2(rss / Math.max(1, used))}`,
+      `mem_fragmentation_bytes:${rss - used}`,
+      'mem_not_counted_for_evict:0',
+      'mem_replication_backlog:0',
+      'mem_total_replication_buffers:0',
+      'mem_clients_slaves:0',
+      'mem_clients_normal:0',
+      'mem_cluster_links:0',
+      'mem_aof_buffer:0',
+      'mem_allocator:libc',
+      'active_defrag_running:0',
+      'lazyfree_pending_objects:0',
+      'lazyfreed_objects:0',
+    ]
+  }
+}
