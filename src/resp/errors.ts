@@ -59,3 +59,4 @@ export const AUTH_WITHOUT_PASSWORD = error(
 export const INVALID_CLIENT_NAME = error('ERR Client names cannot contain spaces, newlines or special characters.')
 export const NO_SUCH_CLIENT = error('ERR No such client')
 export const unknownClientType = (type: string): Reply => error(`ERR Unknown client type '${sanitize(type)}'`)
+export const INT_OUT_OF_RANGE = error('ERR value is out of range, value must between -2147483648 and 2147483647')

@@ -42,7 +42,14 @@ const GROUP_BY_CATEGORY: Record<string, string> = {
 }
 
 export function commandCommands(server: Server): readonly CommandSpec[] {
-  const table = server.commands
+  // The table is built from these very groups, so it is read when a command runs, not now.
+  const table = {
+    get size() { return server.commands.size },
+    all: () => server.commands.all(),
+    get: (name: string) => server.commands.get(name),
+    lookup: (arg: Buffer) => server.commands.lookup(arg),
+    lookupSubcommand: (spec: CommandSpec, arg: Buffer) => server.commands.lookupSubcommand(spec, arg),
+  }
 
   const lookupFull = (name: Buffer): CommandSpec | undefined => {
     const [parent, sub] = keyOf(name).toLowerCase().split('|', 2)

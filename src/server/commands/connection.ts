@@ -7,6 +7,7 @@ import {
   NOAUTH_HELLO,
   NOPROTO,
   NOT_INTEGER,
+  INT_OUT_OF_RANGE,
   SYNTAX,
   WRONGPASS,
   AUTH_WITHOUT_PASSWORD,
@@ -77,8 +78,9 @@ export function connectionCommands(server: Server): readonly CommandSpec[] {
 
   const selectCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
     const parsed = parseInt64(args[0] as Buffer)
+    if (!parsed.ok) return NOT_INTEGER
     // getIntFromObjectOrReply: the value must fit a C int.
-    if (!parsed.ok || parsed.value > 2147483647n || parsed.value < -2147483648n) return NOT_INTEGER
+    if (parsed.value > 2147483647n || parsed.value < -2147483648n) return INT_OUT_OF_RANGE
     const index = Number(parsed.value)
     if (index < 0 || index >= server.keyspace.databases.length) return DB_INDEX_OUT_OF_RANGE
     ctx.client.dbIndex = index
