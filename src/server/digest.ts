@@ -2,7 +2,7 @@
 // mix of every key and value, byte-compatible with Redis 7.0 so equal datasets give equal digests.
 
 import {createHash} from 'node:crypto'
-import {toPrecision17} from '../resp/encoder.js'
+import {formatReplyDouble} from '../resp/encoder.js'
 import type {Database} from './keyspace/database.js'
 import type {Keyspace} from './keyspace/keyspace.js'
 import type {Entry} from './keyspace/values.js'
@@ -50,7 +50,7 @@ export function xorValueDigest(digest: Buffer, entry: Entry): void {
       for (const {member, score} of value.value) {
         const element = Buffer.alloc(20)
         mixDigest(element, Buffer.from(member, 'latin1'))
-        mixDigest(element, Buffer.from(toPrecision17(score)))
+        mixDigest(element, Buffer.from(formatReplyDouble(score)))
         xorDigest(digest, element)
       }
       break

@@ -267,9 +267,9 @@ class RdbReader {
       case TYPE.ZSET:
         return toZset(count(this.length()).map(() => [this.string(), this.textDouble()] as const))
       case TYPE.ZSET_LISTPACK:
-        return toZset(pairsOf(this.blob(decodeListpack, at)).map(([m, s]) => [m, Number(s.toString('latin1'))] as const))
+        return toZset(pairsOf(this.blob(decodeListpack, at)).map(([m, s]) => [m, parseScore(s)] as const))
       case TYPE.ZSET_ZIPLIST:
-        return toZset(pairsOf(this.blob(decodeZiplist, at)).map(([m, s]) => [m, Number(s.toString('latin1'))] as const))
+        return toZset(pairsOf(this.blob(decodeZiplist, at)).map(([m, s]) => [m, parseScore(s)] as const))
       case TYPE.STREAM_LISTPACKS:
       case TYPE.STREAM_LISTPACKS_2:
         throw new RdbError('stream values are not supported by rtopo-server', at)
@@ -280,6 +280,12 @@ class RdbReader {
         throw new RdbError(`Unknown RDB value type ${type}`, at)
     }
   }
+}
+
+/** Listpack/ziplist scores are %.17g text or integers; infinities are written as "inf" / "-inf". */
+const parseScore = (text: Buffer): number => {
+  const t = text.toString('latin1').toLowerCase()
+  return t === 'inf' || t === '+inf' ? Infinity : t === '-inf' ? -Infinity : Number(t)
 }
 
 const pairsOf = (flat: Buffer[]): [Buffer, Buffer][] => {

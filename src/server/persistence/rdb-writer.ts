@@ -8,7 +8,7 @@ import type {RedisValue} from '../keyspace/values.js'
 import {crc64} from './crc64.js'
 import {canonicalInt, encodeIntset, encodeListpack} from './listpack.js'
 import {encodeLength, encodeString, OPCODE, QUICKLIST_NODE, RDB_VERSION, TYPE} from './rdb-format.js'
-import {toPrecision17} from '../../resp/encoder.js'
+import {formatReplyDouble} from '../../resp/encoder.js'
 
 export interface RdbAux {
   redisVer: string
@@ -107,7 +107,7 @@ function encodeValue(value: RedisValue, opts: Required<RdbWriteOptions>): [numbe
       const items = [...value.value]
       const small = items.length <= opts.zsetMaxListpackEntries && items.every((i) => i.member.length <= opts.zsetMaxListpackValue)
       if (small) {
-        const flat = items.flatMap((i) => [keyBytes(i.member), Buffer.from(toPrecision17(i.score).replace(/^inf$/, 'inf'))])
+        const flat = items.flatMap((i) => [keyBytes(i.member), Buffer.from(formatReplyDouble(i.score))])
         return [TYPE.ZSET_LISTPACK, [encodeString(encodeListpack(flat))]]
       }
       const out: Buffer[] = [encodeLength(items.length)]
