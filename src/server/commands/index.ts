@@ -9,8 +9,10 @@ import {configCommands} from './config-command.js'
 import {connectionCommands} from './connection.js'
 import {debugCommands} from './debug.js'
 import {diagnosticCommands} from './diagnostics.js'
+import {keyCommands} from './keys.js'
 import {pubsubCommands} from './pubsub.js'
 import {serverAdminCommands} from './server-admin.js'
+import {stringCommands} from './strings.js'
 import {transactionCommands} from './transactions.js'
 
 export function commandGroups(server: Server): (readonly CommandSpec[])[] {
@@ -24,5 +26,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     commandCommands(server),
     debugCommands(server),
     diagnosticCommands(server),
+    stringCommands,
+    keyCommands,
   ]
 }
