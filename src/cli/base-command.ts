@@ -1,0 +1,45 @@
+// Base of every rtopo command: --dir, --json, loading the state file, and errors printed as
+// "Error: …" plus "Try this:" lines (or a JSON error object), with a non-zero exit code.
+
+import {resolve} from 'node:path'
+import {Command} from '@oclif/core'
+import {readState, StateFileError} from '../topology/state-file.js'
+import type {TopologyPlan} from '../topology/plan.js'
+import {RtopoError} from './errors.js'
+
+export abstract class RtopoCommand extends Command {
+  static override enableJsonFlag = true
+
+  /** The topology recorded in the state dir, or a clear error when there is none. */
+  protected loadPlan(dir: string): TopologyPlan {
+    const stateDir = resolve(dir)
+    let plan: TopologyPlan | undefined
+    try {
+      plan = readState(stateDir)
+    } catch (cause) {
+      if (cause instanceof StateFileError) {
+        throw new RtopoError(cause.message, [`rtopo down --purge --dir ${dir}   # remove the broken state`, 'then rtopo up again'])
+      }
+      throw cause
+    }
+    if (plan === undefined) throw new RtopoError(`no topology in ${stateDir}`, [`rtopo up --dir ${dir}`])
+    return plan
+  }
+
+  protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    if (error instanceof RtopoError) {
+      if (this.jsonEnabled()) {
+        this.logJson({status: 'error', error: {name: error.name, message: error.message, suggestions: error.suggestions}})
+      } else {
+        this.logToStderr(`Error: ${error.message}`)
+        if (error.suggestions.length > 0) {
+          this.logToStderr('Try this:')
+          for (const s of error.suggestions) this.logToStderr(`  ${s}`)
+        }
+        if (process.env.DEBUG?.startsWith('rtopo') && error.stack) this.logToStderr(error.stack)
+      }
+      this.exit(error.exitCode)
+    }
+    return super.catch(error)
+  }
+}

@@ -1,0 +1,189 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {Flags} from '@oclif/core'
+import {Listr} from 'listr2'
+import {RtopoCommand} from '../base-command.js'
+import {RtopoError} from '../errors.js'
+import {dirFlag} from '../flags.js'
+import {engineFor} from '../../supervisor/engine.js'
+import {isPortFree, portOwner} from '../../supervisor/ports.js'
+import {launchNode, NodeStartError, readPid, stopNode} from '../../supervisor/process.js'
+import {IniError, readIniDefaults} from '../../topology/ini-defaults.js'
+import {planTopology, PlanError, type EngineName, type PlannedNode, type TopologyPlan} from '../../topology/plan.js'
+import {renderNodeConfig} from '../../topology/render.js'
+import {BUILTIN_TEMPLATES, TemplateError} from '../../topology/templates.js'
+import {readState, writeState} from '../../topology/state-file.js'
+import {replicaLinked, sentinelReady, waitUntil} from '../../topology/health.js'
+
+export interface UpResult {
+  status: 'started' | 'already-running'
+  engine: EngineName
+  stateDir: string
+  elapsedMs: number
+  nodes: {id: string; kind: string; port: number}[]
+}
+
+export default class Up extends RtopoCommand {
+  static override summary = 'Start a topology of masters, replicas and sentinels'
+  static override description = 'Renders a config file per node from the templates, starts every node in the background, wires replication and waits until every replica is linked and every sentinel sees all replicas and all other sentinels. Defaults can come from rtopo.ini in the current folder; flags win.'
+  static override examples = [
+    '<%= config.bin %> up --masters 1 --replicas 2 --sentinels 3',
+    '<%= config.bin %> up --replicas 2 --chain --engine redis',
+    '<%= config.bin %> up --sentinels 3 --down-after 1000 --password secret',
+  ]
+
+  static override flags = {
+    dir: dirFlag,
+    masters: Flags.integer({description: 'number of masters (each one a group) [default: 1]', min: 1}),
+    replicas: Flags.integer({description: 'replicas per master [default: 2]', min: 0}),
+    sentinels: Flags.integer({description: 'number of sentinels, each watching every group [default: 3]', min: 0}),
+    port: Flags.integer({description: 'first server port; servers count up from it [default: 6379]', min: 1, max: 65535}),
+    'sentinel-port': Flags.integer({description: 'first sentinel port [default: 26379]', min: 1, max: 65535}),
+    quorum: Flags.integer({description: 'sentinels that must agree the master is down [default: a majority]', min: 1}),
+    'down-after': Flags.integer({description: 'sentinel down-after-milliseconds [default: 5000]', min: 1}),
+    'failover-timeout': Flags.integer({description: 'sentinel failover-timeout in ms [default: 60000]', min: 1}),
+    'parallel-syncs': Flags.integer({description: 'sentinel parallel-syncs [default: 1]', min: 1}),
+    password: Flags.string({description: 'one password for requirepass, masterauth and sentinel auth-pass'}),
+    engine: Flags.string({description: 'bundled (rtopo-server) or redis (redis-server from PATH) [default: bundled]', options: ['bundled', 'redis']}),
+    'redis-bin': Flags.string({description: 'folder holding redis-server and redis-sentinel (engine redis)'}),
+    chain: Flags.boolean({description: 'wire replicas as a chain: master <- replica-1 <- replica-2'}),
+    name: Flags.string({description: 'sentinel master name [default: mymaster]'}),
+    templates: Flags.string({description: 'folder with your own redis.conf and sentinel.conf templates'}),
+  }
+
+  async run(): Promise<UpResult> {
+    const {flags} = await this.parse(Up)
+    const started = Date.now()
+    const existing = readStateSafely(flags.dir)
+    if (existing && existing.nodes.some((n) => readPid(n).state === 'running')) {
+      this.log(`A topology is already running in ${existing.stateDir}; nothing changed. See rtopo status, or rtopo down first.`)
+      return summary(existing, 'already-running', started)
+    }
+    const plan = this.makePlan(flags)
+    const engine = engineFor(plan.engine, flags['redis-bin'])
+    for (const kind of new Set(plan.nodes.map((n) => n.kind))) {
+      const reason = engine.unavailable(kind)
+      if (reason) throw new RtopoError(`cannot start ${kind}s on the ${plan.engine} engine: ${reason}`, plan.engine === 'bundled' ? ['rtopo up --engine redis …'] : [])
+    }
+    await this.checkPorts(plan)
+    this.renderFiles(plan, flags.templates ?? BUILTIN_TEMPLATES)
+    writeState(plan)
+    const launched: PlannedNode[] = []
+    try {
+      await new Listr(upTasks(plan, engine, launched), {rendererOptions: {collapseSubtasks: false}, fallbackRendererCondition: !process.stdout.isTTY, exitOnError: true}).run()
+    } catch (cause) {
+      for (const node of launched.reverse()) await stopNode(node, 3000)
+      const tail = cause instanceof NodeStartError ? `\n--- log tail ---\n${cause.logTail}` : ''
+      throw new RtopoError(`up failed: ${(cause as Error).message}${tail}`, ['rtopo logs <node> to read a node log', 'every node started by this run was stopped again'])
+    }
+    const result = summary(plan, 'started', started)
+    this.printSummary(plan, result.elapsedMs)
+    return result
+  }
+
+  private makePlan(flags: Awaited<ReturnType<Up['parse']>>['flags'] & Record<string, unknown>): TopologyPlan {
+    let ini
+    try {
+      ini = readIniDefaults()
+    } catch (cause) {
+      if (cause instanceof IniError) throw new RtopoError(cause.message, ['fix or remove rtopo.ini (rtopo init writes a commented one)'])
+      throw cause
+    }
+    const pick = <T>(flag: T | undefined, fromIni: T | undefined, fallback: T): T => flag ?? fromIni ?? fallback
+    try {
+      return planTopology({
+        masters: pick(flags.masters, ini.masters, 1),
+        replicas: pick(flags.replicas, ini.replicas, 2),
+        sentinels: pick(flags.sentinels, ini.sentinels, 3),
+        port: pick(flags.port, ini.port, 6379),
+        sentinelPort: pick(flags['sentinel-port'], ini['sentinel-port'], 26379),
+        quorum: flags.quorum ?? ini.quorum,
+        downAfterMs: pick(flags['down-after'], ini['down-after'], 5000),
+        failoverTimeoutMs: pick(flags['failover-timeout'], ini['failover-timeout'], 60000),
+        parallelSyncs: pick(flags['parallel-syncs'], ini['parallel-syncs'], 1),
+        password: flags.password ?? ini.password,
+        engine: pick(flags.engine as EngineName | undefined, ini.engine, 'bundled'),
+        chain: flags.chain || (ini.chain ?? false),
+        name: pick(flags.name, ini.name, 'mymaster'),
+        stateDir: flags.dir,
+      })
+    } catch (cause) {
+      if (cause instanceof PlanError) throw new RtopoError(cause.message, ['rtopo up --help'])
+      throw cause
+    }
+  }
+
+  private async checkPorts(plan: TopologyPlan): Promise<void> {
+    for (const node of plan.nodes) {
+      if (!(await isPortFree(node.port))) {
+        const owner = portOwner(node.port)
+        throw new RtopoError(`port ${node.port} (${node.id}) is already in use${owner ? ` by ${owner}` : ''}; nothing was started`, [
+          `pick other ports: rtopo up --port ${node.port + 100} --sentinel-port ${node.port + 20100}`,
+        ])
+      }
+    }
+  }
+
+  private renderFiles(plan: TopologyPlan, templatesDir: string): void {
+    for (const node of plan.nodes) {
+      mkdirSync(node.dir, {recursive: true})
+      try {
+        writeFileSync(node.conf, `${renderNodeConfig(plan, node, templatesDir)}\n`)
+      } catch (cause) {
+        if (cause instanceof TemplateError) throw new RtopoError(cause.message, ['check the placeholders of your --templates files'])
+        throw cause
+      }
+    }
+  }
+
+  private printSummary(plan: TopologyPlan, elapsedMs: number): void {
+    this.log(`\nTopology up in ${(elapsedMs / 1000).toFixed(1)} s on the ${plan.engine} engine (state in ${plan.stateDir}).`)
+    const auth = plan.password ? ` -a ${plan.password}` : ''
+    for (const node of plan.nodes) this.log(`  ${node.id.padEnd(14)} 127.0.0.1:${node.port}${node.replicaOf ? `  (replica of ${node.replicaOf})` : ''}`)
+    const master = plan.nodes[0] as PlannedNode
+    this.log(`\nConnect:  redis-cli -p ${master.port}${auth}`)
+    const sentinel = plan.nodes.find((n) => n.kind === 'sentinel')
+    if (sentinel) this.log(`Sentinel: redis-cli -p ${sentinel.port} SENTINEL GET-MASTER-ADDR-BY-NAME ${plan.groups[0]?.name}`)
+    this.log('Next:     rtopo status · rtopo kill master · rtopo down')
+  }
+}
+
+function readStateSafely(dir: string): TopologyPlan | undefined {
+  try {
+    return readState(dir)
+  } catch {
+    return undefined
+  }
+}
+
+function summary(plan: TopologyPlan, status: UpResult['status'], started: number): UpResult {
+  return {
+    status, engine: plan.engine, stateDir: plan.stateDir, elapsedMs: Date.now() - started,
+    nodes: plan.nodes.map((n) => ({id: n.id, kind: n.kind, port: n.port})),
+  }
+}
+
+function upTasks(plan: TopologyPlan, engine: ReturnType<typeof engineFor>, launched: PlannedNode[]) {
+  const servers = plan.nodes.filter((n) => n.kind === 'server')
+  const masters = servers.filter((n) => n.replicaOf === undefined)
+  const replicas = servers.filter((n) => n.replicaOf !== undefined)
+  const sentinels = plan.nodes.filter((n) => n.kind === 'sentinel')
+  const start = (node: PlannedNode) => ({
+    title: `start ${node.id} on port ${node.port}`,
+    task: async (_: unknown, task: {output: string}) => {
+      const pid = await launchNode(engine, node, node.kind === 'server' ? plan.password : undefined)
+      launched.push(node)
+      task.output = `pid ${pid}`
+    },
+  })
+  return [
+    {title: 'start masters', task: (_: unknown, task: {newListr: (t: unknown[]) => unknown}) => task.newListr(masters.map(start))},
+    ...(replicas.length === 0 ? [] : [
+      {title: 'start replicas', task: (_: unknown, task: {newListr: (t: unknown[]) => unknown}) => task.newListr(replicas.map(start))},
+      {title: 'wait for every replica link to be up', task: () => Promise.all(replicas.map((r) => waitUntil(() => replicaLinked(plan, r), 30_000, `${r.id} master_link_status:up`)))},
+    ]),
+    ...(sentinels.length === 0 ? [] : [
+      {title: 'start sentinels', task: (_: unknown, task: {newListr: (t: unknown[]) => unknown}) => task.newListr(sentinels.map(start))},
+      {title: 'wait until every sentinel sees all replicas and sentinels', task: () => Promise.all(sentinels.map((s) => waitUntil(() => sentinelReady(plan, s), 60_000, `${s.id} to discover the topology`)))},
+    ]),
+  ] as never
+}

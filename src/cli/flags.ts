@@ -1,0 +1,11 @@
+// Flags shared by several commands, defined once.
+
+import {Flags} from '@oclif/core'
+
+export const dirFlag = Flags.string({
+  description: 'state directory holding the topology (env RTOPO_DIR)',
+  env: 'RTOPO_DIR',
+  default: '.rtopo',
+})
+
+export const groupFlag = Flags.string({description: 'group (master name) when there are several masters'})
