@@ -1,0 +1,87 @@
+import {Args, Flags} from '@oclif/core'
+import {Listr} from 'listr2'
+import {RtopoCommand} from '../base-command.js'
+import {RtopoError} from '../errors.js'
+import {dirFlag, groupFlag} from '../flags.js'
+import {engineFor} from '../../supervisor/engine.js'
+import {isPortFree, portOwner} from '../../supervisor/ports.js'
+import {launchNode, NodeStartError, readPid} from '../../supervisor/process.js'
+import {currentMaster, serverStatus} from '../../topology/inspect.js'
+import {selectNodes, SelectorError} from '../../topology/selectors.js'
+import {waitUntil} from '../../topology/health.js'
+import type {PlannedNode} from '../../topology/plan.js'
+
+export default class Start extends RtopoCommand {
+  static override summary = 'Restart stopped nodes from their files'
+  static override description = 'A restarted old master comes back as it was configured; with sentinels watching, it is turned into a replica of the new master, and this command waits until it reports role:slave with its link up.'
+  static override examples = ['<%= config.bin %> start master-1', '<%= config.bin %> start 6379', '<%= config.bin %> start all']
+  static override args = {node: Args.string({description: 'node id, port, or all', required: true})}
+  static override flags = {
+    dir: dirFlag,
+    group: groupFlag,
+    'redis-bin': Flags.string({description: 'folder holding redis-server and redis-sentinel (engine redis)'}),
+  }
+
+  async run(): Promise<{started: {id: string; port: number; pid: number; role?: string}[]}> {
+    const {args, flags} = await this.parse(Start)
+    const plan = this.loadPlan(flags.dir)
+    let nodes: PlannedNode[]
+    try {
+      nodes = await selectNodes(plan, args.node, flags.group)
+    } catch (cause) {
+      if (cause instanceof SelectorError) throw new RtopoError(cause.message, ['rtopo status'])
+      throw cause
+    }
+    const stopped = nodes.filter((n) => readPid(n).state !== 'running')
+    if (stopped.length === 0) {
+      this.log(`${nodes.map((n) => n.id).join(', ')} already running`)
+      return {started: []}
+    }
+    for (const node of stopped) {
+      if (!(await isPortFree(node.port))) {
+        const owner = portOwner(node.port)
+        throw new RtopoError(`port ${node.port} of ${node.id} is in use${owner ? ` by ${owner}` : ''}`)
+      }
+    }
+    const engine = engineFor(plan.engine, flags['redis-bin'])
+    const started: {id: string; port: number; pid: number; role?: string}[] = []
+    const hasSentinels = plan.nodes.some((n) => n.kind === 'sentinel' && readPid(n).state === 'running')
+    // Sentinels first, then servers, as a cluster is normally brought back.
+    const ordered = [...stopped].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'sentinel' ? -1 : 1))
+    try {
+      await new Listr(ordered.map((node) => ({
+        title: `start ${node.id} on port ${node.port}`,
+        task: async (_: unknown, task: {title: string}) => {
+          const pid = await launchNode(engine, node, node.kind === 'server' ? plan.password : undefined)
+          started.push({id: node.id, port: node.port, pid})
+          task.title = `${node.id} on port ${node.port} started (pid ${pid})`
+        },
+      })), {fallbackRendererCondition: !process.stdout.isTTY}).run()
+    } catch (cause) {
+      const tail = cause instanceof NodeStartError ? `\n--- log tail ---\n${cause.logTail}` : ''
+      throw new RtopoError(`start failed: ${(cause as Error).message}${tail}`)
+    }
+    if (hasSentinels) await this.followRejoin(plan, stopped.filter((n) => n.kind === 'server'))
+    for (const s of started) s.role = (await serverStatus(s.port, plan.password))?.role
+    return {started}
+  }
+
+  /** A node that is not its group's current master is converted by the sentinels (+convert-to-slave). */
+  private async followRejoin(plan: ReturnType<Start['loadPlan']>, servers: PlannedNode[]): Promise<void> {
+    for (const node of servers) {
+      const master = await currentMaster(plan, node.group ?? '')
+      if (!master || master.id === node.id) continue
+      const started = Date.now()
+      await new Listr([{
+        title: `${node.id} rejoins as a replica of ${master.id} (port ${master.port})`,
+        task: async (_: unknown, task: {title: string}) => {
+          await waitUntil(async () => {
+            const s = await serverStatus(node.port, plan.password)
+            return s?.role === 'slave' && s.masterPort === master.port && s.linkStatus === 'up'
+          }, 60_000, `${node.id} to replicate from ${master.id}`)
+          task.title = `${node.id} is now role:slave of ${master.id} (port ${master.port}), link up after ${Date.now() - started} ms`
+        },
+      }], {fallbackRendererCondition: !process.stdout.isTTY}).run()
+    }
+  }
+}
