@@ -1,6 +1,7 @@
 // Base of every rtopo command: --dir, --json, loading the state file, and errors printed as
 // "Error: …" plus "Try this:" lines (or a JSON error object), with a non-zero exit code.
 
+import {writeSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {Command} from '@oclif/core'
 import {readState, StateFileError} from '../topology/state-file.js'
@@ -26,17 +27,21 @@ export abstract class RtopoCommand extends Command {
     return plan
   }
 
+  /** listr2 options: silent under --json so stdout stays one JSON document; plain lines when not a TTY. */
+  protected listrOptions(): {renderer?: 'silent'; fallbackRendererCondition: boolean} {
+    return this.jsonEnabled() ? {renderer: 'silent', fallbackRendererCondition: false} : {fallbackRendererCondition: !process.stdout.isTTY}
+  }
+
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     if (error instanceof RtopoError) {
       if (this.jsonEnabled()) {
         this.logJson({status: 'error', error: {name: error.name, message: error.message, suggestions: error.suggestions}})
       } else {
-        this.logToStderr(`Error: ${error.message}`)
-        if (error.suggestions.length > 0) {
-          this.logToStderr('Try this:')
-          for (const s of error.suggestions) this.logToStderr(`  ${s}`)
-        }
-        if (process.env.DEBUG?.startsWith('rtopo') && error.stack) this.logToStderr(error.stack)
+        // Written synchronously: the process exits right after, and a piped stderr would lose async writes.
+        const lines = [`Error: ${error.message}`]
+        if (error.suggestions.length > 0) lines.push('Try this:', ...error.suggestions.map((s) => `  ${s}`))
+        if (process.env.DEBUG?.startsWith('rtopo') && error.stack) lines.push(error.stack)
+        writeSync(2, `${lines.join('\n')}\n`)
       }
       this.exit(error.exitCode)
     }

@@ -79,7 +79,7 @@ export default class Kill extends RtopoCommand {
         await waitUntil(async () => (await serverStatus(r.port, plan.password))?.linkStatus === 'down', 120_000, `${r.id} master_link_status:down`)
         task.title = `${r.id} (port ${r.port}) master_link_status:down after ${Date.now() - started} ms — still a replica, still refusing writes`
       },
-    })), {concurrent: true, fallbackRendererCondition: !process.stdout.isTTY}).run()
+    })), {concurrent: true, ...this.listrOptions()}).run()
   }
 
   private async followFailover(plan: TopologyPlan, old: PlannedNode, watch: FailoverWatch, timeoutMs: number) {
@@ -113,7 +113,7 @@ export default class Kill extends RtopoCommand {
       },
     })
     try {
-      await new Listr(tasks, {fallbackRendererCondition: !process.stdout.isTTY, exitOnError: true}).run()
+      await new Listr(tasks, {...this.listrOptions(), exitOnError: true}).run()
     } catch (cause) {
       throw new RtopoError(`failover not completed: ${(cause as Error).message}`, ['rtopo status', 'rtopo logs sentinel-1'])
     }

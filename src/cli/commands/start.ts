@@ -56,7 +56,7 @@ export default class Start extends RtopoCommand {
           started.push({id: node.id, port: node.port, pid})
           task.title = `${node.id} on port ${node.port} started (pid ${pid})`
         },
-      })), {fallbackRendererCondition: !process.stdout.isTTY}).run()
+      })), {...this.listrOptions()}).run()
     } catch (cause) {
       const tail = cause instanceof NodeStartError ? `\n--- log tail ---\n${cause.logTail}` : ''
       throw new RtopoError(`start failed: ${(cause as Error).message}${tail}`)
@@ -81,7 +81,7 @@ export default class Start extends RtopoCommand {
           }, 60_000, `${node.id} to replicate from ${master.id}`)
           task.title = `${node.id} is now role:slave of ${master.id} (port ${master.port}), link up after ${Date.now() - started} ms`
         },
-      }], {fallbackRendererCondition: !process.stdout.isTTY}).run()
+      }], {...this.listrOptions()}).run()
     }
   }
 }

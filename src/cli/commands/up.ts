@@ -69,7 +69,7 @@ export default class Up extends RtopoCommand {
     writeState(plan)
     const launched: PlannedNode[] = []
     try {
-      await new Listr(upTasks(plan, engine, launched), {rendererOptions: {collapseSubtasks: false}, fallbackRendererCondition: !process.stdout.isTTY, exitOnError: true}).run()
+      await new Listr(upTasks(plan, engine, launched), {...this.listrOptions(), exitOnError: true}).run()
     } catch (cause) {
       for (const node of launched.reverse()) await stopNode(node, 3000)
       const tail = cause instanceof NodeStartError ? `\n--- log tail ---\n${cause.logTail}` : ''

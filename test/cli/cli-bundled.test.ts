@@ -1,0 +1,41 @@
+// The bundled engine end to end: `rtopo up --masters 1 --replicas 0 --sentinels 0` runs rtopo-server,
+// ioredis talks to it, and sentinels on the bundled engine are refused with a pointer to --engine redis.
+
+import {afterAll, describe, expect, it} from 'vitest'
+import {Redis} from 'ioredis'
+import {CliSandbox} from '../helpers/cli.js'
+import {bundledMissing} from '../helpers/nodes.js'
+import {freePortRange} from '../helpers/ports.js'
+import type {TopologyStatus} from '../../src/topology/inspect-all.js'
+
+describe.skipIf(!!bundledMissing)(`rtopo on the bundled engine${bundledMissing ? ` (skipped: ${bundledMissing})` : ''}`, () => {
+  const sandbox = new CliSandbox()
+  afterAll(() => sandbox.cleanup(), 60_000)
+
+  it('runs a single master that real clients use', async () => {
+    const port = await freePortRange(1)
+    const up = await sandbox.run('up', '--masters', '1', '--replicas', '0', '--sentinels', '0', '--port', String(port))
+    expect(up.exitCode, up.stderr + up.stdout).toBe(0)
+    const status = await sandbox.json<TopologyStatus>('status')
+    expect(status).toMatchObject({engine: 'bundled', healthy: true})
+    const client = new Redis({port, host: '127.0.0.1', lazyConnect: true})
+    await client.connect()
+    await client.set('k', 'v')
+    expect(await client.get('k')).toBe('v')
+    client.disconnect()
+    const down = await sandbox.run('down')
+    expect(down.stdout).toContain('master-1')
+  }, 60_000)
+
+  it('refuses sentinels on the bundled engine before starting anything', async () => {
+    const other = new CliSandbox()
+    try {
+      const port = await freePortRange(4)
+      const up = await other.run('up', '--replicas', '0', '--sentinels', '1', '--port', String(port), '--sentinel-port', String(port + 2))
+      expect(up.exitCode).not.toBe(0)
+      expect(up.stderr).toContain('--engine redis')
+    } finally {
+      await other.cleanup()
+    }
+  })
+})
