@@ -13,6 +13,8 @@ export interface Engine {
   command(kind: NodeKind, conf: string): {file: string; args: string[]}
   /** Why this engine cannot run a node of this kind here, or undefined. */
   unavailable(kind: NodeKind): string | undefined
+  /** Why this engine cannot run replicas, or undefined. */
+  replicationUnavailable(): string | undefined
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -30,6 +32,7 @@ const bundled: Engine = {
     }
     return undefined
   },
+  replicationUnavailable: () => 'the bundled server does not replicate yet; run replicas on real Redis with --engine redis',
 }
 
 const findBinary = (name: string, binDir: string | undefined): string | undefined => {
@@ -53,6 +56,7 @@ function redisEngine(binDir: string | undefined): Engine {
       findBinary(binary(kind), binDir) === undefined
         ? `${binary(kind)} not found ${binDir ? `in ${binDir}` : 'on PATH'} (apt-get install redis-server redis-sentinel, or --redis-bin DIR)`
         : undefined,
+    replicationUnavailable: () => undefined,
   }
 }
 

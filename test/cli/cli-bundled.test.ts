@@ -27,6 +27,19 @@ describe.skipIf(!!bundledMissing)(`rtopo on the bundled engine${bundledMissing ?
     expect(down.stdout).toContain('master-1')
   }, 60_000)
 
+  it('refuses replicas on the bundled engine before starting anything', async () => {
+    const other = new CliSandbox()
+    try {
+      const port = await freePortRange(2)
+      const up = await other.run('up', '--replicas', '1', '--sentinels', '0', '--port', String(port))
+      expect(up.exitCode).not.toBe(0)
+      expect(up.stderr).toContain('does not replicate yet')
+      expect(up.stderr).toContain('--engine redis')
+    } finally {
+      await other.cleanup()
+    }
+  })
+
   it('refuses sentinels on the bundled engine before starting anything', async () => {
     const other = new CliSandbox()
     try {

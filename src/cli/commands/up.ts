@@ -64,6 +64,8 @@ export default class Up extends RtopoCommand {
       const reason = engine.unavailable(kind)
       if (reason) throw new RtopoError(`cannot start ${kind}s on the ${plan.engine} engine: ${reason}`, plan.engine === 'bundled' ? ['rtopo up --engine redis …'] : [])
     }
+    const noReplication = plan.nodes.some((n) => n.replicaOf !== undefined) ? engine.replicationUnavailable() : undefined
+    if (noReplication) throw new RtopoError(`cannot start replicas on the ${plan.engine} engine: ${noReplication}`, ['rtopo up --engine redis …'])
     await this.checkPorts(plan)
     this.renderFiles(plan, flags.templates ?? BUILTIN_TEMPLATES)
     writeState(plan)
