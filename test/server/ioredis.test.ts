@@ -97,12 +97,12 @@ describe.skipIf(!!bundledMissing)(`rtopo-server with ioredis${bundledMissing ? `
     await victim.ping()
     await subscriber.subscribe('keep')
     const closed = new Promise<void>((resolve) => victim.once('close', () => resolve()))
-    const killed = (await killer.client('KILL', 'TYPE', 'normal')) as number
+    const killed = (await killer.call('CLIENT', 'KILL', 'TYPE', 'normal')) as number
     expect(killed).toBeGreaterThanOrEqual(1)
     await closed
     expect(await killer.ping()).toBe('PONG')
     expect(subscriber.status).toBe('ready')
-    expect(await killer.client('KILL', 'TYPE', 'pubsub')).toBeGreaterThanOrEqual(1)
+    expect(await killer.call('CLIENT', 'KILL', 'TYPE', 'pubsub')).toBeGreaterThanOrEqual(1)
     await waitFor(() => subscriber.status, (s) => s !== 'ready', {what: 'the subscriber to be disconnected'})
   })
 
