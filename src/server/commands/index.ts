@@ -9,9 +9,13 @@ import {configCommands} from './config-command.js'
 import {connectionCommands} from './connection.js'
 import {debugCommands} from './debug.js'
 import {diagnosticCommands} from './diagnostics.js'
+import {hashCommands} from './hashes.js'
 import {keyCommands} from './keys.js'
+import {listCommands} from './lists.js'
 import {pubsubCommands} from './pubsub.js'
 import {serverAdminCommands} from './server-admin.js'
+import {setCommands} from './sets.js'
+import {sortedSetCommands} from './sorted-sets.js'
 import {stringCommands} from './strings.js'
 import {transactionCommands} from './transactions.js'
 
@@ -28,5 +32,9 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     diagnosticCommands(server),
     stringCommands,
     keyCommands,
+    listCommands,
+    hashCommands,
+    setCommands,
+    sortedSetCommands,
   ]
 }
