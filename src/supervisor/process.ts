@@ -15,13 +15,14 @@ export class NodeStartError extends Error {
   }
 }
 
+/** True while pid runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
 export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0)
-    return true
   } catch (cause) {
     return (cause as NodeJS.ErrnoException).code === 'EPERM'
   }
+  return !isZombie(pid)
 }
 
 /** True when pid runs the node of this config file (checked through /proc/<pid>/cmdline). */
@@ -45,6 +46,22 @@ export function readPid(node: PlannedNode): PidState {
   if (!Number.isInteger(pid) || pid <= 0) return {state: 'stale', pid: 0}
   if (isOurProcess(pid, node)) return {state: 'running', pid}
   return isAlive(pid) ? {state: 'foreign', pid} : {state: 'stale', pid}
+}
+
+/**
+ * Removes pidfiles left by nodes that died (or whose pid now belongs to another program) and says which,
+ * e.g. "pid 123 in master-1.pid is not running; removed".
+ */
+export function clearStalePidfiles(nodes: readonly PlannedNode[]): string[] {
+  const notes: string[] = []
+  for (const node of nodes) {
+    const state = readPid(node)
+    if (state.state !== 'stale' && state.state !== 'foreign') continue
+    rmSync(node.pidfile, {force: true})
+    const why = state.state === 'stale' ? 'is not running' : 'belongs to another program'
+    notes.push(`pid ${state.pid} in ${node.pidfile} ${why}; removed`)
+  }
+  return notes
 }
 
 /** Is the process paused (SIGSTOP)? */
@@ -103,18 +120,18 @@ export function signalNode(node: PlannedNode, signal: NodeJS.Signals): number | 
 /** Waits for a pid to exit; false on timeout. */
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
-  while (isAlive(pid) && !isZombie(pid)) {
+  while (isAlive(pid)) {
     if (Date.now() > deadline) return false
     await new Promise((r) => setTimeout(r, 50))
   }
   return true
 }
 
-const isZombie = (pid: number): boolean => {
+function isZombie(pid: number): boolean {
   try {
     return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
   } catch {
-    return true
+    return false
   }
 }
 

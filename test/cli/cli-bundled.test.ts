@@ -23,6 +23,13 @@ describe.skipIf(!!bundledMissing)(`rtopo on the bundled engine${bundledMissing ?
     await client.set('k', 'v')
     expect(await client.get('k')).toBe('v')
     client.disconnect()
+    const kill = await sandbox.run('kill', 'master-1')
+    expect(kill.exitCode, kill.stderr).toBe(0)
+    // SIGKILL leaves the pidfile behind: start reports it as stale, removes it and starts the node again.
+    const start = await sandbox.run('start', 'master-1')
+    expect(start.exitCode, start.stderr).toBe(0)
+    expect(start.stdout).toMatch(/pid \d+ in .*master-1\.pid is not running; removed/)
+    expect((await sandbox.json<TopologyStatus>('status')).healthy).toBe(true)
     const down = await sandbox.run('down')
     expect(down.stdout).toContain('master-1')
   }, 60_000)

@@ -5,7 +5,7 @@ import {RtopoError} from '../errors.js'
 import {dirFlag, groupFlag} from '../flags.js'
 import {engineFor} from '../../supervisor/engine.js'
 import {isPortFree, portOwner} from '../../supervisor/ports.js'
-import {launchNode, NodeStartError, readPid} from '../../supervisor/process.js'
+import {clearStalePidfiles, launchNode, NodeStartError, readPid} from '../../supervisor/process.js'
 import {currentMaster, serverStatus} from '../../topology/inspect.js'
 import {selectNodes, SelectorError} from '../../topology/selectors.js'
 import {waitUntil} from '../../topology/health.js'
@@ -32,6 +32,7 @@ export default class Start extends RtopoCommand {
       if (cause instanceof SelectorError) throw new RtopoError(cause.message, ['rtopo status'])
       throw cause
     }
+    for (const note of clearStalePidfiles(nodes)) this.log(note)
     const stopped = nodes.filter((n) => readPid(n).state !== 'running')
     if (stopped.length === 0) {
       this.log(`${nodes.map((n) => n.id).join(', ')} already running`)

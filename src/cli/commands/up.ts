@@ -6,7 +6,7 @@ import {RtopoError} from '../errors.js'
 import {dirFlag} from '../flags.js'
 import {engineFor} from '../../supervisor/engine.js'
 import {isPortFree, portOwner} from '../../supervisor/ports.js'
-import {launchNode, NodeStartError, readPid, stopNode} from '../../supervisor/process.js'
+import {clearStalePidfiles, launchNode, NodeStartError, readPid, stopNode} from '../../supervisor/process.js'
 import {IniError, readIniDefaults} from '../../topology/ini-defaults.js'
 import {planTopology, PlanError, type EngineName, type PlannedNode, type TopologyPlan} from '../../topology/plan.js'
 import {renderNodeConfig} from '../../topology/render.js'
@@ -54,6 +54,7 @@ export default class Up extends RtopoCommand {
     const {flags} = await this.parse(Up)
     const started = Date.now()
     const existing = readStateSafely(flags.dir)
+    if (existing) for (const note of clearStalePidfiles(existing.nodes)) this.log(note)
     if (existing && existing.nodes.some((n) => readPid(n).state === 'running')) {
       this.log(`A topology is already running in ${existing.stateDir}; nothing changed. See rtopo status, or rtopo down first.`)
       return summary(existing, 'already-running', started)
