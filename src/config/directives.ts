@@ -90,7 +90,8 @@ export class ServerConfig {
   }
 
   get(name: string): string | undefined {
-    return this.values.get(canonical(name))
+    // Fast path: callers on the hot path pass the canonical lower-case name.
+    return this.values.get(name) ?? this.values.get(canonical(name))
   }
 
   /** CONFIG GET: every directive (and alias) matching the glob, with its value. */

@@ -97,7 +97,7 @@ export class Dispatcher {
       },
     }
     const dbIndex = client.dbIndex
-    const started = process.hrtime.bigint()
+    const started = performance.now()
     let reply: Reply
     try {
       reply = spec.handler(ctx, handlerArgs)
@@ -106,7 +106,7 @@ export class Dispatcher {
       server.logger.warning(`Internal error running '${spec.name}': ${cause instanceof Error ? cause.stack : String(cause)}`)
       reply = error(`ERR internal error running '${spec.name}': ${cause instanceof Error ? cause.message : String(cause)}`)
     }
-    const usec = Number((process.hrtime.bigint() - started) / 1000n)
+    const usec = Math.round((performance.now() - started) * 1000)
     const stats = server.stats.command(spec.name)
     stats.calls++
     stats.usec += usec
