@@ -14,6 +14,7 @@ import {keyCommands} from './keys.js'
 import {listCommands} from './lists.js'
 import {pubsubCommands} from './pubsub.js'
 import {serverAdminCommands} from './server-admin.js'
+import {setAlgebraCommands} from './set-algebra.js'
 import {setCommands} from './sets.js'
 import {sortedSetCommands} from './sorted-sets.js'
 import {stringCommands} from './strings.js'
@@ -35,6 +36,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     listCommands,
     hashCommands,
     setCommands,
+    setAlgebraCommands,
     sortedSetCommands,
   ]
 }

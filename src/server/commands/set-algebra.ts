@@ -1,0 +1,69 @@
+// Set algebra (t_set.c sinterGenericCommand / sunionDiffGenericCommand): SINTER/SUNION/SDIFF, their STORE
+// forms, and SMOVE. A missing key is an empty set; a key of another type is WRONGTYPE.
+
+import {keyBytes, keyOf} from '../../common/key.js'
+import {WRONGTYPE} from '../../resp/errors.js'
+import {bulk, int, ONE, set, ZERO, type Reply} from '../../resp/reply.js'
+import {ALL_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
+import {isReply, readCollection, writeCollection} from './collection-access.js'
+
+type Operation = 'inter' | 'union' | 'diff'
+
+const READ = {flags: ['readonly'], categories: ['read', 'set', 'slow']} as const
+const STORE = {flags: ['write', 'denyoom'], categories: ['write', 'set', 'slow']} as const
+
+export const setAlgebraCommands: readonly CommandSpec[] = [
+  {name: 'sinter', arity: -2, keys: ALL_KEYS, ...READ, handler: (ctx, a) => reply(ctx, combine(ctx, a, 'inter'))},
+  {name: 'sunion', arity: -2, keys: ALL_KEYS, ...READ, handler: (ctx, a) => reply(ctx, combine(ctx, a, 'union'))},
+  {name: 'sdiff', arity: -2, keys: ALL_KEYS, ...READ, handler: (ctx, a) => reply(ctx, combine(ctx, a, 'diff'))},
+  {name: 'sinterstore', arity: -3, keys: ALL_KEYS, ...STORE, handler: (ctx, a) => store(ctx, a, 'inter')},
+  {name: 'sunionstore', arity: -3, keys: ALL_KEYS, ...STORE, handler: (ctx, a) => store(ctx, a, 'union')},
+  {name: 'sdiffstore', arity: -3, keys: ALL_KEYS, ...STORE, handler: (ctx, a) => store(ctx, a, 'diff')},
+  {name: 'smove', arity: 4, flags: ['write', 'fast'], keys: {first: 1, last: 2, step: 1}, categories: ['write', 'set', 'fast'], handler: smoveCommand},
+]
+
+/** Reads every source before computing, so a WRONGTYPE anywhere answers before any work is done. */
+function combine(ctx: CommandContext, keys: readonly Buffer[], op: Operation): Set<string> | Reply {
+  const sources: Set<string>[] = []
+  for (const k of keys) {
+    const members = readCollection(ctx, keyOf(k), 'set')
+    if (isReply(members)) return members
+    sources.push(members ?? new Set())
+  }
+  const [first = new Set<string>(), ...rest] = sources
+  if (op === 'union') return new Set(sources.flatMap((s) => [...s]))
+  if (op === 'inter') return new Set([...first].filter((m) => rest.every((s) => s.has(m))))
+  return new Set([...first].filter((m) => !rest.some((s) => s.has(m))))
+}
+
+function reply(_ctx: CommandContext, result: Set<string> | Reply): Reply {
+  return isReply(result) ? result : set([...result].map((m) => bulk(keyBytes(m))))
+}
+
+function store(ctx: CommandContext, args: readonly Buffer[], op: Operation): Reply {
+  const result = combine(ctx, args.slice(1), op)
+  if (isReply(result)) return result
+  const dest = keyOf(args[0] as Buffer)
+  ctx.db.delete(dest)
+  if (result.size > 0) ctx.db.set(dest, {type: 'set', value: result})
+  return int(result.size)
+}
+
+function smoveCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
+  const source = keyOf(args[0] as Buffer)
+  const dest = keyOf(args[1] as Buffer)
+  const member = keyOf(args[2] as Buffer)
+  const from = readCollection(ctx, source, 'set')
+  if (isReply(from)) return from
+  const destEntry = ctx.db.lookup(dest)
+  if (destEntry !== undefined && destEntry.value.type !== 'set') return WRONGTYPE
+  if (from === undefined || !from.has(member)) return ZERO
+  if (source === dest) return ONE
+  from.delete(member)
+  ctx.db.modified(source)
+  ctx.db.deleteIfEmpty(source)
+  const to = writeCollection(ctx, dest, 'set') as Set<string>
+  to.add(member)
+  ctx.db.modified(dest)
+  return ONE
+}
