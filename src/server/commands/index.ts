@@ -17,6 +17,8 @@ import {serverAdminCommands} from './server-admin.js'
 import {setAlgebraCommands} from './set-algebra.js'
 import {setCommands} from './sets.js'
 import {sortedSetCommands} from './sorted-sets.js'
+import {sortedSetRangeCommands} from './sorted-sets-ranges.js'
+import {collectionScanCommands} from './collection-scan.js'
 import {stringCommands} from './strings.js'
 import {transactionCommands} from './transactions.js'
 
@@ -38,5 +40,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     setCommands,
     setAlgebraCommands,
     sortedSetCommands,
+    sortedSetRangeCommands,
+    collectionScanCommands,
   ]
 }

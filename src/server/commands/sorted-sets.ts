@@ -93,26 +93,26 @@ function zremCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   return int(removed)
 }
 
-interface ScoreBound {
+export interface ScoreBound {
   value: number
   exclusive: boolean
 }
 
-function parseScoreBound(arg: Buffer): ScoreBound | undefined {
+export function parseScoreBound(arg: Buffer): ScoreBound | undefined {
   const text = arg.toString('latin1')
   const exclusive = text.startsWith('(')
   const parsed = parseDouble(Buffer.from(exclusive ? text.slice(1) : text))
   return parsed.ok ? {value: parsed.value, exclusive} : undefined
 }
 
-const inRange = (score: number, min: ScoreBound, max: ScoreBound): boolean =>
+export const inScoreRange = (score: number, min: ScoreBound, max: ScoreBound): boolean =>
   (min.exclusive ? score > min.value : score >= min.value) && (max.exclusive ? score < max.value : score <= max.value)
 
 function zcountCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const min = parseScoreBound(args[1] as Buffer)
   const max = parseScoreBound(args[2] as Buffer)
   if (!min || !max) return MIN_MAX_NOT_FLOAT
-  return withZset(ctx, args, (z) => int(z ? [...z].filter((e) => inRange(e.score, min, max)).length : 0))
+  return withZset(ctx, args, (z) => int(z ? [...z].filter((e) => inScoreRange(e.score, min, max)).length : 0))
 }
 
 function zrangeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
@@ -141,7 +141,7 @@ function zrangeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     const min = parseScoreBound(lo as Buffer)
     const max = parseScoreBound(hi as Buffer)
     if (!min || !max) return MIN_MAX_NOT_FLOAT
-    selected = zset ? [...zset].filter((e) => inRange(e.score, min, max)) : []
+    selected = zset ? [...zset].filter((e) => inScoreRange(e.score, min, max)) : []
     if (reverse) selected.reverse()
     if (limit) selected = limit[0] < 0 ? [] : selected.slice(limit[0], limit[1] < 0 ? undefined : limit[0] + limit[1])
   } else {

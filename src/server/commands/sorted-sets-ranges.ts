@@ -1,0 +1,88 @@
+// Sorted-set range variants (t_zset.c): the legacy ZREVRANGE/ZRANGEBYSCORE/ZREVRANGEBYSCORE forms of ZRANGE,
+// removals by rank or score, ZPOPMIN/ZPOPMAX and ZMSCORE.
+
+import {keyBytes, keyOf} from '../../common/key.js'
+import {MIN_MAX_NOT_FLOAT} from '../../resp/errors.js'
+import {array, bulk, double, error, int, NIL, ZERO, type Reply} from '../../resp/reply.js'
+import {FIRST_KEY, type CommandContext, type CommandSpec, type Handler} from '../command-spec.js'
+import type {SortedSet} from '../keyspace/sorted-set.js'
+import {parseInteger} from './args.js'
+import {clampRange, isReply, readCollection} from './collection-access.js'
+import {inScoreRange, parseScoreBound, sortedSetCommands} from './sorted-sets.js'
+
+const zrange = sortedSetCommands.find((c) => c.name === 'zrange')?.handler as Handler
+const READ = {flags: ['readonly'], categories: ['read', 'sortedset', 'slow']} as const
+const WRITE = {flags: ['write'], categories: ['write', 'sortedset', 'slow']} as const
+
+export const sortedSetRangeCommands: readonly CommandSpec[] = [
+  {name: 'zrevrange', arity: -4, keys: FIRST_KEY, ...READ, handler: (ctx, a) => zrange(ctx, [a[0] as Buffer, a[1] as Buffer, a[2] as Buffer, Buffer.from('REV'), ...a.slice(3)])},
+  {name: 'zrangebyscore', arity: -4, keys: FIRST_KEY, ...READ, handler: (ctx, a) => zrange(ctx, [a[0] as Buffer, a[1] as Buffer, a[2] as Buffer, Buffer.from('BYSCORE'), ...a.slice(3)])},
+  {name: 'zrevrangebyscore', arity: -4, keys: FIRST_KEY, ...READ, handler: (ctx, a) => zrange(ctx, [a[0] as Buffer, a[1] as Buffer, a[2] as Buffer, Buffer.from('BYSCORE'), Buffer.from('REV'), ...a.slice(3)])},
+  {name: 'zremrangebyrank', arity: 4, keys: FIRST_KEY, ...WRITE, handler: zremrangebyrankCommand},
+  {name: 'zremrangebyscore', arity: 4, keys: FIRST_KEY, ...WRITE, handler: zremrangebyscoreCommand},
+  {name: 'zpopmin', arity: -2, flags: ['write', 'fast'], keys: FIRST_KEY, categories: ['write', 'sortedset', 'fast'], handler: (ctx, a) => zpop(ctx, a, 'min')},
+  {name: 'zpopmax', arity: -2, flags: ['write', 'fast'], keys: FIRST_KEY, categories: ['write', 'sortedset', 'fast'], handler: (ctx, a) => zpop(ctx, a, 'max')},
+  {name: 'zmscore', arity: -3, flags: ['readonly', 'fast'], keys: FIRST_KEY, categories: ['read', 'sortedset', 'fast'], handler: zmscoreCommand},
+]
+
+function removeMembers(ctx: CommandContext, key: string, zset: SortedSet, members: string[]): Reply {
+  for (const m of members) zset.delete(m)
+  if (members.length > 0) {
+    ctx.db.modified(key)
+    ctx.db.deleteIfEmpty(key)
+  }
+  return int(members.length)
+}
+
+function zremrangebyrankCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
+  const start = parseInteger(args[1] as Buffer)
+  const stop = parseInteger(args[2] as Buffer)
+  if (!start.ok) return start.error
+  if (!stop.ok) return stop.error
+  const key = keyOf(args[0] as Buffer)
+  const zset = readCollection(ctx, key, 'zset')
+  if (isReply(zset)) return zset
+  if (zset === undefined) return ZERO
+  const range = clampRange(start.value, stop.value, zset.size)
+  return removeMembers(ctx, key, zset, range ? zset.rangeByRank(range[0], range[1]).map((e) => e.member) : [])
+}
+
+function zremrangebyscoreCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
+  const min = parseScoreBound(args[1] as Buffer)
+  const max = parseScoreBound(args[2] as Buffer)
+  if (!min || !max) return MIN_MAX_NOT_FLOAT
+  const key = keyOf(args[0] as Buffer)
+  const zset = readCollection(ctx, key, 'zset')
+  if (isReply(zset)) return zset
+  if (zset === undefined) return ZERO
+  return removeMembers(ctx, key, zset, [...zset].filter((e) => inScoreRange(e.score, min, max)).map((e) => e.member))
+}
+
+function zpop(ctx: CommandContext, args: readonly Buffer[], end: 'min' | 'max'): Reply {
+  if (args.length > 2) return error('ERR syntax error')
+  let count: number | undefined
+  if (args[1] !== undefined) {
+    const parsed = parseInteger(args[1])
+    if (!parsed.ok || parsed.value < 0) return error('ERR value is out of range, must be positive')
+    count = parsed.value
+  }
+  const key = keyOf(args[0] as Buffer)
+  const zset = readCollection(ctx, key, 'zset')
+  if (isReply(zset)) return zset
+  if (zset === undefined) return array([])
+  const n = Math.min(count ?? 1, zset.size)
+  const picked = end === 'min' ? zset.rangeByRank(0, n - 1) : zset.rangeByRank(zset.size - n, zset.size - 1).reverse()
+  removeMembers(ctx, key, zset, picked.map((e) => e.member))
+  // RESP3 with a count nests [member, score] pairs; otherwise the reply is flat (Redis 7.0).
+  if (ctx.client.resp === 3 && count !== undefined) return array(picked.map((e) => array([bulk(keyBytes(e.member)), double(e.score)])))
+  return array(picked.flatMap((e) => [bulk(keyBytes(e.member)), double(e.score)]))
+}
+
+function zmscoreCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
+  const zset = readCollection(ctx, keyOf(args[0] as Buffer), 'zset')
+  if (isReply(zset)) return zset
+  return array(args.slice(1).map((m) => {
+    const score = zset?.score(keyOf(m))
+    return score === undefined ? NIL : double(score)
+  }))
+}
