@@ -2,6 +2,7 @@
 // another type, and creation of the empty collection on first write.
 
 import {WRONGTYPE} from '../../resp/errors.js'
+import {parseInteger} from './args.js'
 import type {Reply} from '../../resp/reply.js'
 import type {CommandContext} from '../command-spec.js'
 import {Deque} from '../keyspace/deque.js'
@@ -53,4 +54,13 @@ export function clampRange(start: number, stop: number, length: number): [number
   if (stop >= length) stop = length - 1
   if (start > stop || start >= length) return undefined
   return [start, stop]
+}
+
+/** Parses the start/stop index arguments of LRANGE, LTRIM, ZRANGE, ZREMRANGEBYRANK …: [start, stop] or the error. */
+export function parseIndexPair(startArg: Buffer, stopArg: Buffer): [number, number] | Reply {
+  const start = parseInteger(startArg)
+  if (!start.ok) return start.error
+  const stop = parseInteger(stopArg)
+  if (!stop.ok) return stop.error
+  return [start.value, stop.value]
 }

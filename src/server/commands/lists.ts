@@ -6,7 +6,7 @@ import {array, bulk, error, int, NIL, NIL_ARRAY, OK, ZERO, type Reply} from '../
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {Deque} from '../keyspace/deque.js'
 import {isOption, parseInteger} from './args.js'
-import {clampRange, isReply, readCollection, writeCollection} from './collection-access.js'
+import {clampRange, isReply, parseIndexPair, readCollection, writeCollection} from './collection-access.js'
 
 const WRITE_FAST = {flags: ['write', 'denyoom', 'fast'], categories: ['write', 'list', 'fast']} as const
 
@@ -72,14 +72,12 @@ function llenCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
 }
 
 function lrangeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  const start = parseInteger(args[1] as Buffer)
-  const stop = parseInteger(args[2] as Buffer)
-  if (!start.ok) return start.error
-  if (!stop.ok) return stop.error
+  const indexes = parseIndexPair(args[1] as Buffer, args[2] as Buffer)
+  if (isReply(indexes)) return indexes
   const list = readCollection(ctx, keyOf(args[0] as Buffer), 'list')
   if (isReply(list)) return list
   if (list === undefined) return array([])
-  const range = clampRange(start.value, stop.value, list.length)
+  const range = clampRange(indexes[0], indexes[1], list.length)
   return array(range ? list.slice(range[0], range[1] + 1).map((v) => bulk(v)) : [])
 }
 
@@ -137,15 +135,13 @@ function lremCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
 }
 
 function ltrimCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  const start = parseInteger(args[1] as Buffer)
-  const stop = parseInteger(args[2] as Buffer)
-  if (!start.ok) return start.error
-  if (!stop.ok) return stop.error
+  const indexes = parseIndexPair(args[1] as Buffer, args[2] as Buffer)
+  if (isReply(indexes)) return indexes
   const key = keyOf(args[0] as Buffer)
   const list = readCollection(ctx, key, 'list')
   if (isReply(list)) return list
   if (list === undefined) return OK
-  const range = clampRange(start.value, stop.value, list.length)
+  const range = clampRange(indexes[0], indexes[1], list.length)
   list.replaceAll(range ? list.slice(range[0], range[1] + 1) : [])
   ctx.db.modified(key)
   ctx.db.deleteIfEmpty(key)

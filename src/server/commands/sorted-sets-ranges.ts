@@ -7,7 +7,7 @@ import {array, bulk, double, error, int, NIL, ZERO, type Reply} from '../../resp
 import {FIRST_KEY, type CommandContext, type CommandSpec, type Handler} from '../command-spec.js'
 import type {SortedSet} from '../keyspace/sorted-set.js'
 import {parseInteger} from './args.js'
-import {clampRange, isReply, readCollection} from './collection-access.js'
+import {clampRange, isReply, parseIndexPair, readCollection} from './collection-access.js'
 import {inScoreRange, parseScoreBound, sortedSetCommands} from './sorted-sets.js'
 
 const zrange = sortedSetCommands.find((c) => c.name === 'zrange')?.handler as Handler
@@ -35,15 +35,13 @@ function removeMembers(ctx: CommandContext, key: string, zset: SortedSet, member
 }
 
 function zremrangebyrankCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  const start = parseInteger(args[1] as Buffer)
-  const stop = parseInteger(args[2] as Buffer)
-  if (!start.ok) return start.error
-  if (!stop.ok) return stop.error
+  const indexes = parseIndexPair(args[1] as Buffer, args[2] as Buffer)
+  if (isReply(indexes)) return indexes
   const key = keyOf(args[0] as Buffer)
   const zset = readCollection(ctx, key, 'zset')
   if (isReply(zset)) return zset
   if (zset === undefined) return ZERO
-  const range = clampRange(start.value, stop.value, zset.size)
+  const range = clampRange(indexes[0], indexes[1], zset.size)
   return removeMembers(ctx, key, zset, range ? zset.rangeByRank(range[0], range[1]).map((e) => e.member) : [])
 }
 

@@ -7,7 +7,7 @@ import {array, bulk, double, error, int, NIL, ZERO, type Reply} from '../../resp
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {ScoredMember, SortedSet} from '../keyspace/sorted-set.js'
 import {isOption, parseDouble, parseInteger} from './args.js'
-import {clampRange, isReply, readCollection, writeCollection} from './collection-access.js'
+import {clampRange, isReply, parseIndexPair, readCollection, writeCollection} from './collection-access.js'
 
 export const sortedSetCommands: readonly CommandSpec[] = [
   {name: 'zadd', arity: -4, flags: ['write', 'denyoom', 'fast'], keys: FIRST_KEY, categories: ['write', 'sortedset', 'fast'], handler: (ctx, a) => zaddGeneric(ctx, a)},
@@ -145,12 +145,10 @@ function zrangeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     if (reverse) selected.reverse()
     if (limit) selected = limit[0] < 0 ? [] : selected.slice(limit[0], limit[1] < 0 ? undefined : limit[0] + limit[1])
   } else {
-    const start = parseInteger(args[1] as Buffer)
-    const stop = parseInteger(args[2] as Buffer)
-    if (!start.ok) return start.error
-    if (!stop.ok) return stop.error
+    const indexes = parseIndexPair(args[1] as Buffer, args[2] as Buffer)
+    if (isReply(indexes)) return indexes
     const size = zset?.size ?? 0
-    const range = clampRange(start.value, stop.value, size)
+    const range = clampRange(indexes[0], indexes[1], size)
     if (!zset || !range) return array([])
     selected = reverse
       ? zset.rangeByRank(size - 1 - range[1], size - 1 - range[0]).reverse()
