@@ -33,6 +33,7 @@ export const HASH_VALUE_NOT_INTEGER = error('ERR hash value is not an integer')
 export const HASH_VALUE_NOT_FLOAT = error('ERR hash value is not a float')
 export const INVALID_CURSOR = error('ERR invalid cursor')
 export const SAME_OBJECT = error('ERR source and destination objects are the same')
+export const NOT_POSITIVE = error('ERR value is out of range, must be positive')
 export const BUSYKEY = error('BUSYKEY Target key name already exists.')
 
 export const wrongArity = (name: string): Reply =>

@@ -1,7 +1,7 @@
 // Argument parsers shared by the command groups. Each returns the parsed value or an error Reply,
 // so handlers validate everything before they mutate (miniredis style).
 
-import {NOT_FLOAT, NOT_INTEGER} from '../../resp/errors.js'
+import {NOT_FLOAT, NOT_INTEGER, NOT_POSITIVE} from '../../resp/errors.js'
 import type {Reply} from '../../resp/reply.js'
 
 export type Parsed<T> = {ok: true; value: T} | {ok: false; error: Reply}
@@ -62,4 +62,12 @@ export function formatDouble(value: number): string {
   if (value === -Infinity) return '-inf'
   if (Object.is(value, -0)) return '-0'
   return String(value).replace(/e\+/, 'e+').replace(/^(-?\d)(\.\d+)?e/, '$1$2e')
+}
+
+/** The optional COUNT of LPOP/RPOP/SPOP/ZPOPMIN…: undefined when absent, else a non-negative integer. */
+export function parseOptionalCount(arg: Buffer | undefined): Parsed<number | undefined> {
+  if (arg === undefined) return {ok: true, value: undefined}
+  const parsed = parseInteger(arg)
+  if (!parsed.ok || parsed.value < 0) return {ok: false, error: NOT_POSITIVE}
+  return parsed
 }

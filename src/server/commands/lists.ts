@@ -5,7 +5,7 @@ import {INDEX_OUT_OF_RANGE, NO_SUCH_KEY, SYNTAX, WRONGTYPE} from '../../resp/err
 import {array, bulk, error, int, NIL, NIL_ARRAY, OK, ZERO, type Reply} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {Deque} from '../keyspace/deque.js'
-import {isOption, parseInteger} from './args.js'
+import {isOption, parseInteger, parseOptionalCount} from './args.js'
 import {clampRange, isReply, parseIndexPair, readCollection, writeCollection} from './collection-access.js'
 
 const WRITE_FAST = {flags: ['write', 'denyoom', 'fast'], categories: ['write', 'list', 'fast']} as const
@@ -46,12 +46,9 @@ function pushGeneric(ctx: CommandContext, args: readonly Buffer[], side: Side, o
 
 function popGeneric(ctx: CommandContext, args: readonly Buffer[], side: Side, name: string): Reply {
   if (args.length > 2) return error(`ERR wrong number of arguments for '${name}' command`)
-  let count: number | undefined
-  if (args[1] !== undefined) {
-    const parsed = parseInteger(args[1])
-    if (!parsed.ok || parsed.value < 0) return error('ERR value is out of range, must be positive')
-    count = parsed.value
-  }
+  const parsedCount = parseOptionalCount(args[1])
+  if (!parsedCount.ok) return parsedCount.error
+  const count = parsedCount.value
   const key = keyOf(args[0] as Buffer)
   const list = readCollection(ctx, key, 'list')
   if (isReply(list)) return list

@@ -4,7 +4,7 @@ import {keyBytes, keyOf} from '../../common/key.js'
 import {array, bulk, int, NIL, ONE, set, ZERO, type Reply} from '../../resp/reply.js'
 import {error} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
-import {parseInteger} from './args.js'
+import {parseInteger, parseOptionalCount} from './args.js'
 import {isReply, readCollection, writeCollection} from './collection-access.js'
 
 export const setCommands: readonly CommandSpec[] = [
@@ -64,12 +64,9 @@ const randomMembers = (members: Set<string>, count: number): string[] => {
 
 function spopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (args.length > 2) return error('ERR syntax error')
-  let count: number | undefined
-  if (args[1] !== undefined) {
-    const parsed = parseInteger(args[1])
-    if (!parsed.ok || parsed.value < 0) return error('ERR value is out of range, must be positive')
-    count = parsed.value
-  }
+  const parsedCount = parseOptionalCount(args[1])
+  if (!parsedCount.ok) return parsedCount.error
+  const count = parsedCount.value
   const keyArg = args[0] as Buffer
   const key = keyOf(keyArg)
   const members = readCollection(ctx, key, 'set')

@@ -6,7 +6,7 @@ import {MIN_MAX_NOT_FLOAT} from '../../resp/errors.js'
 import {array, bulk, double, error, int, NIL, ZERO, type Reply} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec, type Handler} from '../command-spec.js'
 import type {SortedSet} from '../keyspace/sorted-set.js'
-import {parseInteger} from './args.js'
+import {parseOptionalCount} from './args.js'
 import {clampRange, isReply, parseIndexPair, readCollection} from './collection-access.js'
 import {inScoreRange, parseScoreBound, sortedSetCommands} from './sorted-sets.js'
 
@@ -58,12 +58,9 @@ function zremrangebyscoreCommand(ctx: CommandContext, args: readonly Buffer[]): 
 
 function zpop(ctx: CommandContext, args: readonly Buffer[], end: 'min' | 'max'): Reply {
   if (args.length > 2) return error('ERR syntax error')
-  let count: number | undefined
-  if (args[1] !== undefined) {
-    const parsed = parseInteger(args[1])
-    if (!parsed.ok || parsed.value < 0) return error('ERR value is out of range, must be positive')
-    count = parsed.value
-  }
+  const parsedCount = parseOptionalCount(args[1])
+  if (!parsedCount.ok) return parsedCount.error
+  const count = parsedCount.value
   const key = keyOf(args[0] as Buffer)
   const zset = readCollection(ctx, key, 'zset')
   if (isReply(zset)) return zset
