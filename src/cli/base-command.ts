@@ -5,7 +5,8 @@ import {writeSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {Command} from '@oclif/core'
 import {readState, StateFileError} from '../topology/state-file.js'
-import type {TopologyPlan} from '../topology/plan.js'
+import type {PlannedNode, TopologyPlan} from '../topology/plan.js'
+import {selectNodes, SelectorError} from '../topology/selectors.js'
 import {RtopoError} from './errors.js'
 
 export abstract class RtopoCommand extends Command {
@@ -25,6 +26,16 @@ export abstract class RtopoCommand extends Command {
     }
     if (plan === undefined) throw new RtopoError(`no topology in ${stateDir}`, [`rtopo up --dir ${dir}`])
     return plan
+  }
+
+  /** Resolves a node selector; an unknown or ambiguous one becomes an RtopoError pointing at `rtopo status`. */
+  protected async select(plan: TopologyPlan, selector: string, group?: string): Promise<PlannedNode[]> {
+    try {
+      return await selectNodes(plan, selector, group)
+    } catch (cause) {
+      if (cause instanceof SelectorError) throw new RtopoError(cause.message, ['rtopo status'])
+      throw cause
+    }
   }
 
   /** listr2 options: silent under --json so stdout stays one JSON document; plain lines when not a TTY. */

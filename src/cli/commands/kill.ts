@@ -6,7 +6,6 @@ import {dirFlag, groupFlag} from '../flags.js'
 import {readPid, waitForExit} from '../../supervisor/process.js'
 import {FAILOVER_EVENTS, FailoverWatch, RECONF_EVENTS, type SeenEvent} from '../../topology/failover-watch.js'
 import {serverStatus} from '../../topology/inspect.js'
-import {selectNodes, SelectorError} from '../../topology/selectors.js'
 import {waitUntil} from '../../topology/health.js'
 import type {PlannedNode, TopologyPlan} from '../../topology/plan.js'
 
@@ -32,13 +31,7 @@ export default class Kill extends RtopoCommand {
     const {args, flags} = await this.parse(Kill)
     const plan = this.loadPlan(flags.dir)
     const signal = `SIG${flags.signal.toUpperCase().replace(/^SIG/, '')}` as NodeJS.Signals
-    let target: PlannedNode
-    try {
-      target = (await selectNodes(plan, args.node, flags.group))[0] as PlannedNode
-    } catch (cause) {
-      if (cause instanceof SelectorError) throw new RtopoError(cause.message, ['rtopo status'])
-      throw cause
-    }
+    const target = (await this.select(plan, args.node, flags.group))[0] as PlannedNode
     const pidState = readPid(target)
     if (pidState.state !== 'running') throw new RtopoError(`${target.id} (port ${target.port}) is not running`, [`rtopo start ${target.id}`])
     const status = target.kind === 'server' ? await serverStatus(target.port, plan.password) : undefined

@@ -1,10 +1,8 @@
 import {createReadStream, existsSync, statSync, watch} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {RtopoCommand} from '../base-command.js'
-import {RtopoError} from '../errors.js'
 import {dirFlag, groupFlag} from '../flags.js'
 import {logTail} from '../../supervisor/process.js'
-import {selectNodes, SelectorError} from '../../topology/selectors.js'
 
 export default class Logs extends RtopoCommand {
   static override enableJsonFlag = false
@@ -21,13 +19,7 @@ export default class Logs extends RtopoCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
     const plan = this.loadPlan(flags.dir)
-    let node
-    try {
-      node = (await selectNodes(plan, args.node, flags.group))[0]
-    } catch (cause) {
-      if (cause instanceof SelectorError) throw new RtopoError(cause.message, ['rtopo status'])
-      throw cause
-    }
+    const [node] = await this.select(plan, args.node, flags.group)
     if (!node) return
     this.log(logTail(node, flags.lines))
     if (!flags.follow || !existsSync(node.logfile)) return

@@ -3,7 +3,6 @@ import {RtopoCommand} from '../base-command.js'
 import {RtopoError} from '../errors.js'
 import {dirFlag, groupFlag} from '../flags.js'
 import {serverStatus, withNode} from '../../topology/inspect.js'
-import {selectNodes, SelectorError} from '../../topology/selectors.js'
 import {waitUntil} from '../../topology/health.js'
 import {LOOPBACK} from '../../topology/render.js'
 
@@ -24,29 +23,24 @@ export default class Replicaof extends RtopoCommand {
   async run(): Promise<{node: string; master: string | null; role?: string}> {
     const {args, flags} = await this.parse(Replicaof)
     const plan = this.loadPlan(flags.dir)
-    try {
-      const [node] = await selectNodes(plan, args.node, flags.group)
-      if (!node || node.kind !== 'server') throw new RtopoError(`${args.node} is not a server`)
-      if (args.master === 'no-one' || args.master === 'no one') {
-        const reply = await withNode(node.port, plan.password, (c) => c.call('REPLICAOF', 'NO', 'ONE'))
-        if (reply === undefined) throw new RtopoError(`${node.id} (port ${node.port}) is not reachable`, ['rtopo status'])
-        this.log(`${node.id}: REPLICAOF NO ONE -> ${String(reply)}`)
-        return {node: node.id, master: null, role: (await serverStatus(node.port, plan.password))?.role}
-      }
-      const [master] = await selectNodes(plan, args.master, flags.group)
-      if (!master || master.kind !== 'server') throw new RtopoError(`${args.master} is not a server`)
-      if (master.id === node.id) throw new RtopoError('a node cannot replicate from itself')
-      const reply = await withNode(node.port, plan.password, (c) => c.call('REPLICAOF', LOOPBACK, String(master.port)))
+    const [node] = await this.select(plan, args.node, flags.group)
+    if (!node || node.kind !== 'server') throw new RtopoError(`${args.node} is not a server`)
+    if (args.master === 'no-one' || args.master === 'no one') {
+      const reply = await withNode(node.port, plan.password, (c) => c.call('REPLICAOF', 'NO', 'ONE'))
       if (reply === undefined) throw new RtopoError(`${node.id} (port ${node.port}) is not reachable`, ['rtopo status'])
-      this.log(`${node.id}: REPLICAOF ${LOOPBACK} ${master.port} -> ${String(reply)}`)
-      if (flags.wait) {
-        await waitUntil(async () => (await serverStatus(node.port, plan.password))?.linkStatus === 'up', 30_000, `${node.id} link to ${master.id}`)
-        this.log(`${node.id} is linked to ${master.id}`)
-      }
-      return {node: node.id, master: master.id, role: (await serverStatus(node.port, plan.password))?.role}
-    } catch (cause) {
-      if (cause instanceof SelectorError) throw new RtopoError(cause.message, ['rtopo status'])
-      throw cause
+      this.log(`${node.id}: REPLICAOF NO ONE -> ${String(reply)}`)
+      return {node: node.id, master: null, role: (await serverStatus(node.port, plan.password))?.role}
     }
+    const [master] = await this.select(plan, args.master, flags.group)
+    if (!master || master.kind !== 'server') throw new RtopoError(`${args.master} is not a server`)
+    if (master.id === node.id) throw new RtopoError('a node cannot replicate from itself')
+    const reply = await withNode(node.port, plan.password, (c) => c.call('REPLICAOF', LOOPBACK, String(master.port)))
+    if (reply === undefined) throw new RtopoError(`${node.id} (port ${node.port}) is not reachable`, ['rtopo status'])
+    this.log(`${node.id}: REPLICAOF ${LOOPBACK} ${master.port} -> ${String(reply)}`)
+    if (flags.wait) {
+      await waitUntil(async () => (await serverStatus(node.port, plan.password))?.linkStatus === 'up', 30_000, `${node.id} link to ${master.id}`)
+      this.log(`${node.id} is linked to ${master.id}`)
+    }
+    return {node: node.id, master: master.id, role: (await serverStatus(node.port, plan.password))?.role}
   }
 }

@@ -7,7 +7,6 @@ import {engineFor} from '../../supervisor/engine.js'
 import {isPortFree, portOwner} from '../../supervisor/ports.js'
 import {clearStalePidfiles, launchNode, NodeStartError, readPid} from '../../supervisor/process.js'
 import {currentMaster, serverStatus} from '../../topology/inspect.js'
-import {selectNodes, SelectorError} from '../../topology/selectors.js'
 import {waitUntil} from '../../topology/health.js'
 import type {PlannedNode} from '../../topology/plan.js'
 
@@ -25,13 +24,7 @@ export default class Start extends RtopoCommand {
   async run(): Promise<{started: {id: string; port: number; pid: number; role?: string}[]}> {
     const {args, flags} = await this.parse(Start)
     const plan = this.loadPlan(flags.dir)
-    let nodes: PlannedNode[]
-    try {
-      nodes = await selectNodes(plan, args.node, flags.group)
-    } catch (cause) {
-      if (cause instanceof SelectorError) throw new RtopoError(cause.message, ['rtopo status'])
-      throw cause
-    }
+    const nodes = await this.select(plan, args.node, flags.group)
     for (const note of clearStalePidfiles(nodes)) this.log(note)
     const stopped = nodes.filter((n) => readPid(n).state !== 'running')
     if (stopped.length === 0) {

@@ -1,9 +1,7 @@
 import {Args} from '@oclif/core'
 import {RtopoCommand} from '../base-command.js'
-import {RtopoError} from '../errors.js'
 import {dirFlag, groupFlag} from '../flags.js'
 import {stopNode} from '../../supervisor/process.js'
-import {selectNodes, SelectorError} from '../../topology/selectors.js'
 
 export default class Stop extends RtopoCommand {
   static override summary = 'Stop nodes gracefully (SIGTERM, then SIGKILL after a deadline)'
@@ -14,13 +12,7 @@ export default class Stop extends RtopoCommand {
   async run(): Promise<{stopped: string[]}> {
     const {args, flags} = await this.parse(Stop)
     const plan = this.loadPlan(flags.dir)
-    let nodes
-    try {
-      nodes = await selectNodes(plan, args.node, flags.group)
-    } catch (cause) {
-      if (cause instanceof SelectorError) throw new RtopoError(cause.message, ['rtopo status'])
-      throw cause
-    }
+    const nodes = await this.select(plan, args.node, flags.group)
     const stopped: string[] = []
     for (const node of nodes) {
       const outcome = await stopNode(node)
