@@ -1,16 +1,18 @@
 // The hash group (t_hash.c): fields and values, counters, whole-hash reads (a RESP3 map for HGETALL).
 
 import {keyBytes, keyOf} from '../../common/key.js'
-import {HASH_VALUE_NOT_FLOAT, HASH_VALUE_NOT_INTEGER, OVERFLOW, wrongArity} from '../../resp/errors.js'
+import {addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, LONG_DOUBLE_ZERO, parseLongDouble, type LongDouble} from '../../common/long-double.js'
+import {HASH_VALUE_NOT_FLOAT, HASH_VALUE_NOT_INTEGER, NAN_OR_INFINITY, NOT_FLOAT, OVERFLOW, wrongArity} from '../../resp/errors.js'
 import {array, bulk, error, int, map, NIL, OK, ONE, ZERO, type Reply} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
-import {parseDouble, parseInt64} from './args.js'
+import {parseInt64} from './args.js'
 import {isReply, readCollection, writeCollection} from './collection-access.js'
-import {formatLongDouble} from './strings.js'
 
 const WRITE_FAST = {flags: ['write', 'denyoom', 'fast'], categories: ['write', 'hash', 'fast']} as const
 const READ_FAST = {flags: ['readonly', 'fast'], categories: ['read', 'hash', 'fast']} as const
 const READ_SLOW = {flags: ['readonly'], categories: ['read', 'hash', 'slow']} as const
+/** HINCRBYFLOAT alone refuses an infinite increment up front, with its own text. */
+const INCREMENT_NOT_FINITE = error('ERR value is NaN or Infinity')
 
 export const hashCommands: readonly CommandSpec[] = [
   {name: 'hset', arity: -4, keys: FIRST_KEY, ...WRITE_FAST, handler: (ctx, a) => hsetGeneric(ctx, a, 'hset')},
@@ -111,23 +113,22 @@ function hincrbyCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   return int(next >= BigInt(Number.MIN_SAFE_INTEGER) && next <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(next) : next)
 }
 
+/** HINCRBYFLOAT (t_hash.c order): the increment first, which must be finite, then the field, all in long double. */
 function hincrbyfloatCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  const by = parseDouble(args[2] as Buffer)
-  if (!by.ok) return by.error
+  const by = parseLongDouble((args[2] as Buffer).toString('latin1'))
+  if (by === undefined) return NOT_FLOAT
+  if (!isFiniteLongDouble(by)) return INCREMENT_NOT_FINITE
   const key = keyOf(args[0] as Buffer)
   const existing = readCollection(ctx, key, 'hash')
   if (isReply(existing)) return existing
   const field = keyOf(args[1] as Buffer)
-  let current = 0
+  let current: LongDouble | undefined = LONG_DOUBLE_ZERO
   const raw = existing?.get(field)
-  if (raw !== undefined) {
-    const parsed = parseDouble(raw)
-    if (!parsed.ok) return HASH_VALUE_NOT_FLOAT
-    current = parsed.value
-  }
-  const next = current + by.value
-  if (!Number.isFinite(next)) return error('ERR increment would produce NaN or Infinity')
-  const text = Buffer.from(formatLongDouble(next))
+  if (raw !== undefined) current = parseLongDouble(raw.toString('latin1'))
+  if (current === undefined) return HASH_VALUE_NOT_FLOAT
+  const next = addLongDouble(current, by)
+  if (!isFiniteLongDouble(next)) return NAN_OR_INFINITY
+  const text = Buffer.from(formatLongDoubleHuman(next))
   const hash = writeCollection(ctx, key, 'hash') as Map<string, Buffer>
   hash.set(field, text)
   ctx.db.modified(key)

@@ -2,11 +2,12 @@
 // handlers below; every handler validates all arguments before it writes.
 
 import {keyOf} from '../../common/key.js'
-import {INVALID_EXPIRE, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, wrongArity} from '../../resp/errors.js'
+import {addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, LONG_DOUBLE_ZERO, parseLongDouble, type LongDouble} from '../../common/long-double.js'
+import {INVALID_EXPIRE, NAN_OR_INFINITY, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, wrongArity} from '../../resp/errors.js'
 import {array, bulk, error, int, NIL, OK, ZERO, type Reply} from '../../resp/reply.js'
 import {ALL_KEYS, FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {Entry} from '../keyspace/values.js'
-import {parseDouble, parseInt64, parseInteger} from './args.js'
+import {parseInt64, parseInteger} from './args.js'
 
 export const stringCommands = [
   {name: 'get', arity: 2, flags: ['readonly', 'fast'], keys: FIRST_KEY, categories: ['read', 'string', 'fast'], handler: getCommand},
@@ -221,30 +222,21 @@ function incrbyCommand(ctx: CommandContext, args: readonly Buffer[], sign: bigin
   return incrementBy(ctx, args[0] as Buffer, by.value * sign)
 }
 
-/** INCRBYFLOAT's text: Redis prints a long double with %.17Lf and trims zeros; 15 significant digits match it for doubles. */
-export function formatLongDouble(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e21) return BigInt(value).toString()
-  const text = Number(value.toPrecision(15)).toString()
-  if (!text.includes('e')) return text
-  return Number(value.toPrecision(15)).toFixed(20).replace(/0+$/, '').replace(/\.$/, '')
-}
-
+/** INCRBYFLOAT (t_string.c order): type check, then the stored value, then the increment, all in long double. */
 function incrbyfloatCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const keyArg = args[0] as Buffer
   const key = keyOf(keyArg)
-  const by = parseDouble(args[1] as Buffer)
-  if (!by.ok) return by.error
   const entry = ctx.db.lookup(key)
-  let current = 0
+  let current: LongDouble | undefined = LONG_DOUBLE_ZERO
   if (entry !== undefined) {
     if (entry.value.type !== 'string') return WRONGTYPE
-    const parsed = parseDouble(entry.value.value)
-    if (!parsed.ok) return NOT_FLOAT
-    current = parsed.value
+    current = parseLongDouble(entry.value.value.toString('latin1'))
   }
-  const next = current + by.value
-  if (!Number.isFinite(next)) return error('ERR increment would produce NaN or Infinity')
-  const text = Buffer.from(formatLongDouble(next))
+  const by = parseLongDouble((args[1] as Buffer).toString('latin1'))
+  if (current === undefined || by === undefined) return NOT_FLOAT
+  const next = addLongDouble(current, by)
+  if (!isFiniteLongDouble(next)) return NAN_OR_INFINITY
+  const text = Buffer.from(formatLongDoubleHuman(next))
   ctx.db.set(key, {type: 'string', value: text}, {keepTtl: true})
   ctx.propagateAs([Buffer.from('SET'), keyArg, text, Buffer.from('KEEPTTL')])
   return bulk(text)
