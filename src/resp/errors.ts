@@ -61,3 +61,17 @@ export const INVALID_CLIENT_NAME = error('ERR Client names cannot contain spaces
 export const NO_SUCH_CLIENT = error('ERR No such client')
 export const unknownClientType = (type: string): Reply => error(`ERR Unknown client type '${sanitize(type)}'`)
 export const INT_OUT_OF_RANGE = error('ERR value is out of range, value must between -2147483648 and 2147483647')
+
+// LPOS options (t_list.c lposCommand).
+export const LPOS_RANK_ZERO = error(
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+)
+export const LPOS_COUNT_NEGATIVE = error("ERR COUNT can't be negative")
+export const LPOS_MAXLEN_NEGATIVE = error("ERR MAXLEN can't be negative")
+/** A count bounded to ±LONG_MAX (HRANDFIELD, SRANDMEMBER: getRangeLongFromObjectOrReply). */
+export const LONG_OUT_OF_RANGE = error('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807')
+export const VALUE_OUT_OF_RANGE = error('ERR value is out of range')
+// numkeys commands (SINTERCARD …).
+export const NUMKEYS_NOT_POSITIVE = error('ERR numkeys should be greater than 0')
+export const NUMKEYS_TOO_MANY = error("ERR Number of keys can't be greater than number of args")
+export const LIMIT_NEGATIVE = error("ERR LIMIT can't be negative")

@@ -2,10 +2,10 @@
 
 import {keyBytes, keyOf} from '../../common/key.js'
 import {addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, LONG_DOUBLE_ZERO, parseLongDouble, type LongDouble} from '../../common/long-double.js'
-import {HASH_VALUE_NOT_FLOAT, HASH_VALUE_NOT_INTEGER, NAN_OR_INFINITY, NOT_FLOAT, OVERFLOW, wrongArity} from '../../resp/errors.js'
+import {HASH_VALUE_NOT_FLOAT, HASH_VALUE_NOT_INTEGER, LONG_OUT_OF_RANGE, NAN_OR_INFINITY, NOT_FLOAT, OVERFLOW, SYNTAX, VALUE_OUT_OF_RANGE, wrongArity} from '../../resp/errors.js'
 import {array, bulk, error, int, map, NIL, OK, ONE, ZERO, type Reply} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
-import {parseInt64} from './args.js'
+import {isOption, parseInt64} from './args.js'
 import {isReply, readCollection, writeCollection} from './collection-access.js'
 
 const WRITE_FAST = {flags: ['write', 'denyoom', 'fast'], categories: ['write', 'hash', 'fast']} as const
@@ -29,6 +29,7 @@ export const hashCommands: readonly CommandSpec[] = [
   {name: 'hvals', arity: 2, keys: FIRST_KEY, ...READ_SLOW, handler: (ctx, a) => withHash(ctx, a, (h) => array([...(h?.values() ?? [])].map((v) => bulk(v))))},
   {name: 'hincrby', arity: 4, keys: FIRST_KEY, ...WRITE_FAST, handler: hincrbyCommand},
   {name: 'hincrbyfloat', arity: 4, keys: FIRST_KEY, ...WRITE_FAST, handler: hincrbyfloatCommand},
+  {name: 'hrandfield', arity: -2, keys: FIRST_KEY, ...READ_SLOW, handler: hrandfieldCommand},
 ]
 
 function withHash(ctx: CommandContext, args: readonly Buffer[], answer: (hash: Map<string, Buffer> | undefined) => Reply): Reply {
@@ -134,4 +135,53 @@ function hincrbyfloatCommand(ctx: CommandContext, args: readonly Buffer[]): Repl
   ctx.db.modified(key)
   ctx.propagateAs([Buffer.from('HSET'), args[0] as Buffer, args[1] as Buffer, text])
   return bulk(text)
+}
+
+const LONG_MAX = 9223372036854775807n
+
+/** Picks `count` distinct items in random order (a partial Fisher-Yates shuffle of the caller's array). */
+function sampleDistinct<T>(items: T[], count: number): T[] {
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(Math.random() * (items.length - i))
+    ;[items[i], items[j]] = [items[j] as T, items[i] as T]
+  }
+  return items.slice(0, count)
+}
+
+/**
+ * HRANDFIELD key [count [WITHVALUES]] (t_hash.c): one random field, or `count` distinct fields (the whole hash
+ * in its order when count >= size), or |count| fields with repeats when count is negative. With WITHVALUES,
+ * RESP2 gets a flat field/value array and RESP3 an array of [field, value] pairs.
+ */
+function hrandfieldCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
+  if (args.length === 1) {
+    return withHash(ctx, args, (h) => {
+      if (h === undefined) return NIL
+      const [field] = sampleDistinct([...h.keys()], 1)
+      return bulk(keyBytes(field as string))
+    })
+  }
+  const count = parseInt64(args[1] as Buffer)
+  if (!count.ok) return count.error
+  if (count.value < -LONG_MAX) return LONG_OUT_OF_RANGE
+  if (args.length > 3 || (args.length === 3 && !isOption(args[2], 'WITHVALUES'))) return SYNTAX
+  const withValues = args.length === 3
+  // Twice the count must fit a long (Redis replies with count*2 items in RESP2).
+  if (withValues && (count.value < -LONG_MAX / 2n || count.value > LONG_MAX / 2n)) return VALUE_OUT_OF_RANGE
+  const hash = readCollection(ctx, keyOf(args[0] as Buffer), 'hash')
+  if (isReply(hash)) return hash
+  if (hash === undefined || count.value === 0n) return array([])
+  const entries = [...hash]
+  let picked: [string, Buffer][]
+  if (count.value < 0n || count.value === 1n) {
+    const n = count.value < 0n ? Number(-count.value) : 1
+    picked = Array.from({length: n}, () => entries[Math.floor(Math.random() * entries.length)] as [string, Buffer])
+  } else if (count.value >= BigInt(entries.length)) {
+    picked = entries
+  } else {
+    picked = sampleDistinct(entries, Number(count.value))
+  }
+  if (!withValues) return array(picked.map(([f]) => bulk(keyBytes(f))))
+  if (ctx.client.resp === 3) return array(picked.map(([f, v]) => array([bulk(keyBytes(f)), bulk(v)])))
+  return array(picked.flatMap(([f, v]) => [bulk(keyBytes(f)), bulk(v)]))
 }

@@ -11,6 +11,7 @@ import {debugCommands} from './debug.js'
 import {diagnosticCommands} from './diagnostics.js'
 import {hashCommands} from './hashes.js'
 import {keyCommands} from './keys.js'
+import {listPositionCommands} from './list-position.js'
 import {listCommands} from './lists.js'
 import {pubsubCommands} from './pubsub.js'
 import {serverAdminCommands} from './server-admin.js'
@@ -36,6 +37,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     stringCommands,
     keyCommands,
     listCommands,
+    listPositionCommands,
     hashCommands,
     setCommands,
     setAlgebraCommands,

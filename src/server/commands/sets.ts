@@ -2,9 +2,9 @@
 
 import {keyBytes, keyOf} from '../../common/key.js'
 import {array, bulk, int, NIL, ONE, set, ZERO, type Reply} from '../../resp/reply.js'
-import {error} from '../../resp/reply.js'
+import {LONG_OUT_OF_RANGE, SYNTAX} from '../../resp/errors.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
-import {parseInteger, parseOptionalCount} from './args.js'
+import {parseInt64, parseOptionalCount} from './args.js'
 import {isReply, readCollection, writeCollection} from './collection-access.js'
 
 export const setCommands: readonly CommandSpec[] = [
@@ -53,17 +53,19 @@ function sremCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   return int(removed)
 }
 
+/** `count` distinct members in random order (a partial Fisher-Yates shuffle). */
 const randomMembers = (members: Set<string>, count: number): string[] => {
   const all = [...members]
-  for (let i = all.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1))
+  const n = Math.min(count, all.length)
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(Math.random() * (all.length - i))
     ;[all[i], all[j]] = [all[j] as string, all[i] as string]
   }
-  return all.slice(0, count)
+  return all.slice(0, n)
 }
 
 function spopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  if (args.length > 2) return error('ERR syntax error')
+  if (args.length > 2) return SYNTAX
   const parsedCount = parseOptionalCount(args[1])
   if (!parsedCount.ok) return parsedCount.error
   const count = parsedCount.value
@@ -84,12 +86,20 @@ function spopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   return array(popped.map((m) => bulk(keyBytes(m))))
 }
 
+const LONG_MAX = 9223372036854775807n
+
+/**
+ * SRANDMEMBER key [count] (t_set.c): one random member; `count` distinct members (the whole set, in SMEMBERS
+ * order, when count >= size); |count| members with repeats when count is negative. The count is bounded to
+ * ±LONG_MAX and parsed before the key is read.
+ */
 function srandmemberCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  if (args.length > 2) return error('ERR syntax error')
-  let count: number | undefined
+  if (args.length > 2) return SYNTAX
+  let count: bigint | undefined
   if (args[1] !== undefined) {
-    const parsed = parseInteger(args[1])
+    const parsed = parseInt64(args[1])
     if (!parsed.ok) return parsed.error
+    if (parsed.value < -LONG_MAX) return LONG_OUT_OF_RANGE
     count = parsed.value
   }
   return withSet(ctx, args, (members) => {
@@ -97,10 +107,13 @@ function srandmemberCommand(ctx: CommandContext, args: readonly Buffer[]): Reply
       const [one] = members ? randomMembers(members, 1) : []
       return one === undefined ? NIL : bulk(keyBytes(one))
     }
-    if (members === undefined) return array([])
-    if (count >= 0) return array(randomMembers(members, count).map((m) => bulk(keyBytes(m))))
-    // A negative count may repeat members (t_set.c).
-    const all = [...members]
-    return array(Array.from({length: -count}, () => bulk(keyBytes(all[Math.floor(Math.random() * all.length)] as string))))
+    if (members === undefined || count === 0n) return array([])
+    if (count < 0n || count === 1n) {
+      // A negative count may repeat members (t_set.c CASE 1), and so may the single pick of count 1.
+      const all = [...members]
+      return array(Array.from({length: Number(count < 0n ? -count : count)}, () => bulk(keyBytes(all[Math.floor(Math.random() * all.length)] as string))))
+    }
+    if (count >= BigInt(members.size)) return array([...members].map((m) => bulk(keyBytes(m))))
+    return array(randomMembers(members, Number(count)).map((m) => bulk(keyBytes(m))))
   })
 }
