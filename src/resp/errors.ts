@@ -75,3 +75,8 @@ export const VALUE_OUT_OF_RANGE = error('ERR value is out of range')
 export const NUMKEYS_NOT_POSITIVE = error('ERR numkeys should be greater than 0')
 export const NUMKEYS_TOO_MANY = error("ERR Number of keys can't be greater than number of args")
 export const LIMIT_NEGATIVE = error("ERR LIMIT can't be negative")
+// Bitmaps (bitops.c).
+export const BIT_OFFSET_INVALID = error('ERR bit offset is not an integer or out of range')
+export const BIT_VALUE_INVALID = error('ERR bit is not an integer or out of range')
+export const BITPOS_BIT_INVALID = error('ERR The bit argument must be 1 or 0.')
+export const BITOP_NOT_SINGLE_KEY = error('ERR BITOP NOT must be called with a single source key.')

@@ -1,4 +1,4 @@
-// Differential tests for LPOS, HRANDFIELD, SRANDMEMBER/SMISMEMBER/SINTERCARD:
+// Differential tests for LPOS, HRANDFIELD, SRANDMEMBER/SMISMEMBER/SINTERCARD and the bitmap commands:
 // the same raw RESP to real Redis 7.0 and to rtopo-server, byte-identical replies, errors and RESP3 included.
 // Random replies (HRANDFIELD, SRANDMEMBER) are compared by shape, size and membership instead.
 
@@ -9,6 +9,9 @@ import {bundledMissing} from '../helpers/nodes.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 
 const skip = realRedisMissing ?? bundledMissing
+
+/** Binary test values: the raw client would send a JS string as UTF-8. */
+const bin = (text: string): Buffer => Buffer.from(text, 'latin1')
 
 type Plain = string | number | null | Plain[]
 
@@ -46,6 +49,18 @@ function decode(bytes: Buffer): Plain {
   const parsed = parser.next()
   if (parsed === undefined) throw new Error(`incomplete reply ${JSON.stringify(bytes.toString('latin1'))}`)
   return plain(parsed.value)
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
 }
 
 describe.skipIf(!!skip)(`more data commands match Redis 7.0${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -281,5 +296,264 @@ describe.skipIf(!!skip)(`more data commands match Redis 7.0${skip ? ` (skipped: 
     await resp3()
     await s('SINTERCARD', '2', 'a', 'b')
     await s('SINTERCARD', '2', 'a', 'nope')
+  })
+
+  it('SETBIT and GETBIT: values are strings, offsets up to 2^32-1, errors', async () => {
+    const s = pair.expectSame
+    await s('SETBIT', 'b', '7', '1')
+    await s('GET', 'b')
+    await s('SETBIT', 'b', '7', '1')
+    await s('SETBIT', 'b', '7', '0')
+    await s('SETBIT', 'b', '100', '1')
+    await s('GET', 'b')
+    await s('STRLEN', 'b')
+    await s('GETBIT', 'b', '100')
+    await s('GETBIT', 'b', '99')
+    await s('GETBIT', 'b', '10000')
+    await s('GETBIT', 'nope', '0')
+    await s('SETBIT', 'b', '0', '0')
+    await s('GET', 'b')
+    // A bitmap is a plain string: APPEND, SETRANGE and SET interoperate.
+    await s('APPEND', 'b', 'xyz')
+    await s('GETBIT', 'b', '105')
+    await s('SET', 's', 'A')
+    await s('SETBIT', 's', '6', '1')
+    await s('GET', 's')
+    await s('SETRANGE', 's', '3', 'Z')
+    await s('SETBIT', 's', '25', '1')
+    await s('GET', 's')
+    await s('SET', 'n', '12')
+    await s('GETBIT', 'n', '2')
+    await s('SETBIT', 'n', '15', '1')
+    await s('INCR', 'n')
+    await s('GET', 'n')
+    // The TTL survives SETBIT.
+    await s('SET', 't', 'a', 'EX', '1000')
+    await s('SETBIT', 't', '1', '1')
+    await s('TTL', 't')
+    // Offsets stay below proto-max-bulk-len bytes: 2^32 bits by default (shown with a 1 MB limit, so the
+    // largest bitmap is 1 MB rather than 512 MB).
+    await s('GETBIT', 'b', '4294967295')
+    await s('SETBIT', 'b', '4294967296', '1')
+    await s('CONFIG', 'SET', 'proto-max-bulk-len', '1048576')
+    await s('SETBIT', 'big', '8388607', '1')
+    await s('STRLEN', 'big')
+    await s('GETBIT', 'big', '8388607')
+    await s('GETBIT', 'big', '8388606')
+    await s('BITCOUNT', 'big')
+    await s('BITPOS', 'big', '1')
+    await s('SETBIT', 'big', '8388608', '1')
+    await s('GETBIT', 'big', '8388608')
+    await s('CONFIG', 'SET', 'proto-max-bulk-len', '536870912')
+    await s('SETBIT', 'big', '8388608', '1')
+    await s('STRLEN', 'big')
+    await s('DEL', 'big')
+    await s('GETBIT', 'b', '4294967296')
+    await s('SETBIT', 'b', '-1', '1')
+    await s('SETBIT', 'b', 'x', '1')
+    await s('SETBIT', 'b', '1.0', '1')
+    await s('SETBIT', 'b', '+1', '1')
+    await s('SETBIT', 'b', '0', '2')
+    await s('SETBIT', 'b', '0', '-1')
+    await s('SETBIT', 'b', '0', 'x')
+    await s('SETBIT', 'b', 'x', 'x')
+    await s('SETBIT', 'b', '0', '')
+    await s('GETBIT', 'b', '-1')
+    await s('GETBIT', 'b', 'x')
+    await s('RPUSH', 'l', 'x')
+    await s('SETBIT', 'l', '0', '1')
+    await s('SETBIT', 'l', '-1', '1')
+    await s('GETBIT', 'l', '0')
+    await s('GETBIT', 'l', 'x')
+    await s('SETBIT', 'b', '0')
+    await s('GETBIT', 'b')
+    await resp3()
+    await s('SETBIT', 'b', '3', '1')
+    await s('GETBIT', 'b', '3')
+    await s('GET', 'b')
+  })
+
+  it('SETBIT inside MULTI does not change the value SET queued before it', async () => {
+    const s = pair.expectSame
+    await s('MULTI')
+    await s('SET', 'k', 'abc')
+    await s('GET', 'k')
+    await s('SETBIT', 'k', '0', '1')
+    await s('SETBIT', 'k', '23', '0')
+    await s('GET', 'k')
+    await s('EXEC')
+  })
+
+  it('BITCOUNT: whole string, byte and bit ranges, negative indexes, errors', async () => {
+    const s = pair.expectSame
+    await s('SET', 'k', 'foobar')
+    await s('BITCOUNT', 'k')
+    await s('BITCOUNT', 'k', '0', '0')
+    await s('BITCOUNT', 'k', '1', '1')
+    await s('BITCOUNT', 'k', '1', '1', 'BYTE')
+    await s('BITCOUNT', 'k', '5', '30', 'BIT')
+    await s('BITCOUNT', 'k', '5', '30', 'bit')
+    await s('BITCOUNT', 'k', '-2', '-1')
+    await s('BITCOUNT', 'k', '-1', '-2')
+    await s('BITCOUNT', 'k', '-1', '-2', 'FOO')
+    await s('BITCOUNT', 'k', '-100', '100')
+    await s('BITCOUNT', 'k', '3', '1')
+    await s('BITCOUNT', 'k', '7', '7', 'BIT')
+    await s('BITCOUNT', 'k', '-7', '-1', 'BIT')
+    await s('BITCOUNT', 'k', '0', '-1', 'BIT')
+    await s('BITCOUNT', 'k', '100', '200')
+    await s('BITCOUNT', 'k', '-9223372036854775808', '9223372036854775807')
+    await s('BITCOUNT', 'k', '-9223372036854775807', '-9223372036854775808')
+    await s('BITCOUNT', 'k', '0')
+    await s('BITCOUNT', 'k', '0', '1', 'BIT', 'x')
+    await s('BITCOUNT', 'k', 'x', '1')
+    await s('BITCOUNT', 'k', '0', 'x')
+    await s('BITCOUNT', 'k', '0', '1', 'FOO')
+    await s('BITCOUNT', 'k', '9223372036854775808', '1')
+    // A missing key answers 0 before the arguments are looked at.
+    await s('BITCOUNT', 'nope')
+    await s('BITCOUNT', 'nope', '0')
+    await s('BITCOUNT', 'nope', 'x', 'y', 'z', 'w')
+    await s('SET', 'empty', '')
+    await s('BITCOUNT', 'empty')
+    await s('BITCOUNT', 'empty', '0', '-1')
+    await s('BITCOUNT', 'empty', '0', '-1', 'BIT')
+    await s('SET', 'n', '255')
+    await s('BITCOUNT', 'n')
+    await s('RPUSH', 'l', 'x')
+    await s('BITCOUNT', 'l')
+    await s('BITCOUNT', 'l', 'x')
+    await s('BITCOUNT')
+  })
+
+  it('BITPOS: set and clear bits, ranges with BYTE|BIT, the zero padding rule, errors', async () => {
+    const s = pair.expectSame
+    await s('SET', 'k', bin('\xff\xf0\x00'))
+    await s('BITPOS', 'k', '0')
+    await s('BITPOS', 'k', '1')
+    await s('BITPOS', 'k', '1', '2')
+    await s('BITPOS', 'k', '0', '0', '0')
+    await s('BITPOS', 'k', '1', '0', '-1')
+    await s('BITPOS', 'k', '0', '2', '-1')
+    await s('BITPOS', 'k', '1', '7', '15', 'BIT')
+    await s('BITPOS', 'k', '0', '7', '15', 'BIT')
+    await s('BITPOS', 'k', '0', '0', '11', 'bit')
+    await s('BITPOS', 'k', '1', '12', '-1', 'BIT')
+    await s('BITPOS', 'k', '0', '-100', '-1', 'BYTE')
+    await s('BITPOS', 'k', '1', '5', '2')
+    await s('BITPOS', 'k', '1', '100')
+    await s('SET', 'ones', bin('\xff\xff\xff'))
+    await s('BITPOS', 'ones', '0')
+    await s('BITPOS', 'ones', '0', '1')
+    await s('BITPOS', 'ones', '0', '1', '-1')
+    await s('BITPOS', 'ones', '0', '0', '-1', 'BIT')
+    await s('BITPOS', 'ones', '0', '3', '5', 'BIT')
+    await s('BITPOS', 'ones', '1', '3', '5', 'BIT')
+    await s('SET', 'zeros', bin('\x00\x00'))
+    await s('BITPOS', 'zeros', '1')
+    await s('BITPOS', 'zeros', '0', '1')
+    await s('BITPOS', 'zeros', '1', '0', '-1', 'BIT')
+    await s('SET', 'empty', '')
+    await s('BITPOS', 'empty', '0')
+    await s('BITPOS', 'empty', '1')
+    await s('BITPOS', 'empty', '0', '0')
+    await s('BITPOS', 'empty', '0', '0', '-1', 'BIT')
+    // A missing key is all zeros, whatever the other arguments.
+    await s('BITPOS', 'nope', '0')
+    await s('BITPOS', 'nope', '1')
+    await s('BITPOS', 'nope', '1', 'x', 'y', 'z')
+    await s('BITPOS', 'nope', '2')
+    // Errors, in argument order.
+    await s('BITPOS', 'k', '2')
+    await s('BITPOS', 'k', '-1')
+    await s('BITPOS', 'k', 'x')
+    await s('BITPOS', 'k', '1', 'x')
+    await s('BITPOS', 'k', '1', '0', 'x')
+    await s('BITPOS', 'k', '1', '0', 'x', 'FOO')
+    await s('BITPOS', 'k', '1', 'x', '1', 'FOO')
+    await s('BITPOS', 'k', '1', '0', '1', 'FOO')
+    await s('BITPOS', 'k', '1', '0', '1', 'BIT', 'x')
+    await s('RPUSH', 'l', 'x')
+    await s('BITPOS', 'l', '1')
+    await s('BITPOS', 'l', '5')
+    await s('BITPOS', 'k')
+  })
+
+  it('BITCOUNT and BITPOS agree with Redis on random strings and ranges', async () => {
+    const random = prng(20240607)
+    const pick = (n: number) => Math.floor(random() * n)
+    const commands: string[][] = []
+    for (let round = 0; round < 24; round++) {
+      const length = pick(8)
+      // Runs of 0x00 and 0xff make the edge cases (no set bit, no clear bit) likely.
+      const bytes = Buffer.from(Array.from({length}, () => [0x00, 0xff, 0xff, pick(256)][pick(4)] as number))
+      await pair.expectSame('SET', 'r', bytes)
+      for (let q = 0; q < 25; q++) {
+        const unit = ['', 'BYTE', 'BIT'][pick(3)] as string
+        const span = unit === 'BIT' ? length * 8 + 4 : length + 2
+        const start = String(pick(2 * span + 1) - span)
+        const end = String(pick(2 * span + 1) - span)
+        const range = unit === '' ? [start, end] : [start, end, unit]
+        commands.push(['BITCOUNT', 'r', ...range])
+        const bit = String(pick(2))
+        commands.push(['BITPOS', 'r', bit, ...(unit === '' ? [start, end].slice(0, pick(3)) : range)])
+      }
+    }
+    for (const command of commands) await pair.expectSame(...command)
+  })
+
+  it('BITOP: AND, OR, XOR, NOT over strings of different lengths, missing keys, errors', async () => {
+    const s = pair.expectSame
+    await s('SET', 'a', 'foobar')
+    await s('SET', 'b', 'abc')
+    await s('SET', 'c', bin('\x00\xff\x0f'))
+    await s('BITOP', 'AND', 'd', 'a', 'b')
+    await s('GET', 'd')
+    await s('BITOP', 'or', 'd', 'a', 'b', 'c')
+    await s('GET', 'd')
+    await s('BITOP', 'XOR', 'd', 'a', 'b', 'c')
+    await s('GET', 'd')
+    await s('BITOP', 'NOT', 'd', 'c')
+    await s('GET', 'd')
+    await s('BITOP', 'AND', 'd', 'a', 'nope')
+    await s('GET', 'd')
+    await s('BITOP', 'OR', 'd', 'nope', 'b')
+    await s('GET', 'd')
+    await s('BITOP', 'NOT', 'd', 'nope')
+    await s('EXISTS', 'd')
+    await s('BITOP', 'AND', 'd', 'nope', 'nope2')
+    await s('BITOP', 'AND', 'a', 'a', 'a')
+    await s('GET', 'a')
+    // Long inputs (the word-at-a-time path in Redis).
+    await s('SET', 'long1', 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ')
+    await s('SET', 'long2', 'The quick brown fox jumps over the lazy dog, twice: the quick brown fox')
+    for (const op of ['AND', 'OR', 'XOR']) {
+      await s('BITOP', op, 'dl', 'long1', 'long2')
+      await s('GET', 'dl')
+    }
+    await s('BITOP', 'NOT', 'dl', 'long2')
+    await s('GET', 'dl')
+    // The destination is replaced whatever it held, and loses its TTL.
+    await s('RPUSH', 'list', 'x')
+    await s('BITOP', 'OR', 'list', 'b')
+    await s('TYPE', 'list')
+    await s('SET', 'ttl', 'x', 'EX', '1000')
+    await s('BITOP', 'OR', 'ttl', 'b')
+    await s('TTL', 'ttl')
+    await s('SETBIT', 'bits', '3', '1')
+    await s('BITOP', 'NOT', 'nb', 'bits')
+    await s('GETBIT', 'nb', '3')
+    await s('BITCOUNT', 'nb')
+    // Errors.
+    await s('BITOP', 'FOO', 'd', 'a')
+    await s('BITOP', 'NOT', 'd', 'a', 'b')
+    await s('BITOP', 'AND', 'd', 'a', 'list2')
+    await s('RPUSH', 'list2', 'x')
+    await s('BITOP', 'AND', 'd', 'a', 'list2')
+    await s('BITOP', 'NOT', 'd', 'list2')
+    await s('BITOP', 'AND', 'd')
+    await resp3()
+    await s('BITOP', 'OR', 'd', 'a', 'b')
+    await s('BITOP', 'AND', 'd', 'nope')
   })
 })

@@ -9,6 +9,7 @@ import {configCommands} from './config-command.js'
 import {connectionCommands} from './connection.js'
 import {debugCommands} from './debug.js'
 import {diagnosticCommands} from './diagnostics.js'
+import {bitmapCommands} from './bitmaps.js'
 import {hashCommands} from './hashes.js'
 import {keyCommands} from './keys.js'
 import {listPositionCommands} from './list-position.js'
@@ -35,6 +36,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     debugCommands(server),
     diagnosticCommands(server),
     stringCommands,
+    bitmapCommands,
     keyCommands,
     listCommands,
     listPositionCommands,
