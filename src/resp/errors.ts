@@ -80,3 +80,8 @@ export const BIT_OFFSET_INVALID = error('ERR bit offset is not an integer or out
 export const BIT_VALUE_INVALID = error('ERR bit is not an integer or out of range')
 export const BITPOS_BIT_INVALID = error('ERR The bit argument must be 1 or 0.')
 export const BITOP_NOT_SINGLE_KEY = error('ERR BITOP NOT must be called with a single source key.')
+// LCS (t_string.c lcsCommand).
+export const LCS_NOT_STRINGS = error('ERR The specified keys must contain string values')
+export const LCS_LEN_AND_IDX = error('ERR If you want both the length and indexes, please just use IDX.')
+export const LCS_TOO_LONG = error('ERR String too long for LCS')
+export const LCS_TABLE_TOO_BIG = error('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len')

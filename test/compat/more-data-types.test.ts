@@ -1,4 +1,4 @@
-// Differential tests for LPOS, HRANDFIELD, SRANDMEMBER/SMISMEMBER/SINTERCARD and the bitmap commands:
+// Differential tests for LPOS, HRANDFIELD, SRANDMEMBER/SMISMEMBER/SINTERCARD, the bitmap commands and LCS:
 // the same raw RESP to real Redis 7.0 and to rtopo-server, byte-identical replies, errors and RESP3 included.
 // Random replies (HRANDFIELD, SRANDMEMBER) are compared by shape, size and membership instead.
 
@@ -555,5 +555,64 @@ describe.skipIf(!!skip)(`more data commands match Redis 7.0${skip ? ` (skipped: 
     await resp3()
     await s('BITOP', 'OR', 'd', 'a', 'b')
     await s('BITOP', 'AND', 'd', 'nope')
+  })
+
+  it('LCS: the string, LEN, IDX with MINMATCHLEN and WITHMATCHLEN, RESP3 map, errors', async () => {
+    const s = pair.expectSame
+    await s('MSET', 'key1', 'ohmytext', 'key2', 'mynewtext')
+    await s('LCS', 'key1', 'key2')
+    await s('LCS', 'key1', 'key2', 'LEN')
+    await s('LCS', 'key1', 'key2', 'IDX')
+    await s('LCS', 'key1', 'key2', 'IDX', 'MINMATCHLEN', '4')
+    await s('LCS', 'key1', 'key2', 'IDX', 'MINMATCHLEN', '4', 'WITHMATCHLEN')
+    await s('LCS', 'key1', 'key2', 'idx', 'withmatchlen', 'minmatchlen', '-5')
+    await s('LCS', 'key1', 'key2', 'WITHMATCHLEN')
+    await s('LCS', 'key1', 'key2', 'MINMATCHLEN', '2')
+    await s('LCS', 'key1', 'key2', 'LEN', 'WITHMATCHLEN')
+    await s('LCS', 'key1', 'key1', 'IDX', 'WITHMATCHLEN')
+    await s('LCS', 'key1', 'nope')
+    await s('LCS', 'nope', 'nope2', 'IDX')
+    await s('LCS', 'nope', 'nope2', 'LEN')
+    await s('MSET', 'x', 'ABCBDAB', 'y', 'BDCABA')
+    await s('LCS', 'x', 'y')
+    await s('LCS', 'x', 'y', 'IDX', 'WITHMATCHLEN')
+    await s('LCS', 'y', 'x', 'IDX')
+    await s('MSET', 'bin1', bin('a\x00b\xffc'), 'bin2', bin('\x00\xffc'))
+    await s('LCS', 'bin1', 'bin2')
+    await s('LCS', 'bin1', 'bin2', 'IDX')
+    // Errors: the type check comes first, then options in order, then LEN with IDX.
+    await s('LCS', 'key1', 'key2', 'LEN', 'IDX')
+    await s('LCS', 'key1', 'key2', 'FOO')
+    await s('LCS', 'key1', 'key2', 'MINMATCHLEN')
+    await s('LCS', 'key1', 'key2', 'MINMATCHLEN', 'x')
+    await s('LCS', 'key1', 'key2', 'MINMATCHLEN', 'x', 'FOO')
+    await s('LCS', 'key1', 'key2', 'FOO', 'LEN', 'IDX')
+    await s('LCS', 'nope', 'nope', 'FOO')
+    await s('RPUSH', 'l', 'x')
+    await s('LCS', 'key1', 'l')
+    await s('LCS', 'l', 'nope', 'FOO')
+    await s('LCS', 'key1')
+    // The DP table may not exceed proto-max-bulk-len (3000 × 3000 cells × 4 bytes > 1 MB).
+    await s('CONFIG', 'SET', 'proto-max-bulk-len', '1048576')
+    await s('SET', 'long1', 'a'.repeat(3000))
+    await s('SET', 'long2', 'b'.repeat(3000))
+    await s('LCS', 'long1', 'long2', 'LEN')
+    await s('CONFIG', 'SET', 'proto-max-bulk-len', '536870912')
+    await s('LCS', 'long1', 'long2', 'LEN')
+    await resp3()
+    await s('LCS', 'key1', 'key2', 'IDX', 'MINMATCHLEN', '4', 'WITHMATCHLEN')
+    await s('LCS', 'x', 'y', 'IDX')
+    await s('LCS', 'key1', 'key2', 'LEN')
+  })
+
+  it('LCS agrees with Redis on random strings', async () => {
+    const random = prng(77)
+    for (let round = 0; round < 30; round++) {
+      const word = () => Array.from({length: Math.floor(random() * 16)}, () => 'abcd'[Math.floor(random() * 4)]).join('')
+      await pair.expectSame('MSET', 'p', word(), 'q', word())
+      await pair.expectSame('LCS', 'p', 'q')
+      await pair.expectSame('LCS', 'p', 'q', 'IDX', 'WITHMATCHLEN')
+      await pair.expectSame('LCS', 'p', 'q', 'IDX', 'MINMATCHLEN', '2')
+    }
   })
 })

@@ -12,6 +12,7 @@ import {diagnosticCommands} from './diagnostics.js'
 import {bitmapCommands} from './bitmaps.js'
 import {hashCommands} from './hashes.js'
 import {keyCommands} from './keys.js'
+import {lcsCommands} from './lcs.js'
 import {listPositionCommands} from './list-position.js'
 import {listCommands} from './lists.js'
 import {pubsubCommands} from './pubsub.js'
@@ -37,6 +38,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     diagnosticCommands(server),
     stringCommands,
     bitmapCommands,
+    lcsCommands,
     keyCommands,
     listCommands,
     listPositionCommands,
