@@ -75,6 +75,9 @@ export const VALUE_OUT_OF_RANGE = error('ERR value is out of range')
 export const NUMKEYS_NOT_POSITIVE = error('ERR numkeys should be greater than 0')
 export const NUMKEYS_TOO_MANY = error("ERR Number of keys can't be greater than number of args")
 export const LIMIT_NEGATIVE = error("ERR LIMIT can't be negative")
+// Sorted sets (t_zset.c).
+export const LIMIT_NEEDS_BY_RANGE = error('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX')
+export const WITHSCORES_WITH_BYLEX = error('ERR syntax error, WITHSCORES not supported in combination with BYLEX')
 // Bitmaps (bitops.c).
 export const BIT_OFFSET_INVALID = error('ERR bit offset is not an integer or out of range')
 export const BIT_VALUE_INVALID = error('ERR bit is not an integer or out of range')

@@ -21,6 +21,7 @@ import {setAlgebraCommands} from './set-algebra.js'
 import {setCommands} from './sets.js'
 import {sortedSetCommands} from './sorted-sets.js'
 import {sortedSetRangeCommands} from './sorted-sets-ranges.js'
+import {sortedSetLexCommands} from './sorted-sets-lex.js'
 import {collectionScanCommands} from './collection-scan.js'
 import {stringCommands} from './strings.js'
 import {transactionCommands} from './transactions.js'
@@ -47,6 +48,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     setAlgebraCommands,
     sortedSetCommands,
     sortedSetRangeCommands,
+    sortedSetLexCommands,
     collectionScanCommands,
   ]
 }

@@ -4,20 +4,19 @@
 import {keyBytes, keyOf} from '../../common/key.js'
 import {MIN_MAX_NOT_FLOAT} from '../../resp/errors.js'
 import {array, bulk, double, error, int, NIL, ZERO, type Reply} from '../../resp/reply.js'
-import {FIRST_KEY, type CommandContext, type CommandSpec, type Handler} from '../command-spec.js'
+import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {SortedSet} from '../keyspace/sorted-set.js'
 import {parseOptionalCount} from './args.js'
 import {clampRange, isReply, parseIndexPair, readCollection} from './collection-access.js'
-import {inScoreRange, parseScoreBound, sortedSetCommands} from './sorted-sets.js'
+import {inScoreRange, parseScoreBound, zrangeGeneric} from './sorted-sets.js'
 
-const zrange = sortedSetCommands.find((c) => c.name === 'zrange')?.handler as Handler
 const READ = {flags: ['readonly'], categories: ['read', 'sortedset', 'slow']} as const
 const WRITE = {flags: ['write'], categories: ['write', 'sortedset', 'slow']} as const
 
 export const sortedSetRangeCommands: readonly CommandSpec[] = [
-  {name: 'zrevrange', arity: -4, keys: FIRST_KEY, ...READ, handler: (ctx, a) => zrange(ctx, [a[0] as Buffer, a[1] as Buffer, a[2] as Buffer, Buffer.from('REV'), ...a.slice(3)])},
-  {name: 'zrangebyscore', arity: -4, keys: FIRST_KEY, ...READ, handler: (ctx, a) => zrange(ctx, [a[0] as Buffer, a[1] as Buffer, a[2] as Buffer, Buffer.from('BYSCORE'), ...a.slice(3)])},
-  {name: 'zrevrangebyscore', arity: -4, keys: FIRST_KEY, ...READ, handler: (ctx, a) => zrange(ctx, [a[0] as Buffer, a[1] as Buffer, a[2] as Buffer, Buffer.from('BYSCORE'), Buffer.from('REV'), ...a.slice(3)])},
+  {name: 'zrevrange', arity: -4, keys: FIRST_KEY, ...READ, handler: (ctx, a) => zrangeGeneric(ctx, a, {type: 'rank', reverse: true})},
+  {name: 'zrangebyscore', arity: -4, keys: FIRST_KEY, ...READ, handler: (ctx, a) => zrangeGeneric(ctx, a, {type: 'score', reverse: false})},
+  {name: 'zrevrangebyscore', arity: -4, keys: FIRST_KEY, ...READ, handler: (ctx, a) => zrangeGeneric(ctx, a, {type: 'score', reverse: true})},
   {name: 'zremrangebyrank', arity: 4, keys: FIRST_KEY, ...WRITE, handler: zremrangebyrankCommand},
   {name: 'zremrangebyscore', arity: 4, keys: FIRST_KEY, ...WRITE, handler: zremrangebyscoreCommand},
   {name: 'zpopmin', arity: -2, flags: ['write', 'fast'], keys: FIRST_KEY, categories: ['write', 'sortedset', 'fast'], handler: (ctx, a) => zpop(ctx, a, 'min')},

@@ -12,9 +12,53 @@ const compareMembers = (a: string, b: string): number => (a < b ? -1 : a > b ? 1
 export const compareScored = (a: ScoredMember, b: ScoredMember): number =>
   a.score < b.score ? -1 : a.score > b.score ? 1 : compareMembers(a.member, b.member)
 
+/**
+ * One end of a lex range (ZRANGEBYLEX …): '-' and '+' are the extremes below and above every member;
+ * otherwise a member bound, inclusive ('[') or exclusive ('(').
+ */
+export type LexBound = {readonly kind: '-' | '+'} | {readonly kind: 'member'; readonly member: string; readonly exclusive: boolean}
+
+/** Orders two bounds as Redis's sdscmplex does: '-' below everything, '+' above, members by bytes. */
+const compareLexBounds = (a: LexBound, b: LexBound): number => {
+  if (a.kind === 'member' && b.kind === 'member') return compareMembers(a.member, b.member)
+  if (a.kind === b.kind) return 0
+  return a.kind === '-' || b.kind === '+' ? -1 : 1
+}
+
+export const lexAboveMin = (member: string, min: LexBound): boolean =>
+  min.kind === '-' || (min.kind === 'member' && (min.exclusive ? member > min.member : member >= min.member))
+
+export const lexBelowMax = (member: string, max: LexBound): boolean =>
+  max.kind === '+' || (max.kind === 'member' && (max.exclusive ? member < max.member : member <= max.member))
+
+/** A range that can hold no member whatever the set: min above max, or equal with an exclusive end ('-' and '+' are exclusive). */
+const lexRangeIsEmpty = (min: LexBound, max: LexBound): boolean => {
+  const cmp = compareLexBounds(min, max)
+  const exclusive = (b: LexBound): boolean => b.kind !== 'member' || b.exclusive
+  return cmp > 0 || (cmp === 0 && (exclusive(min) || exclusive(max)))
+}
+
+/**
+ * Redis keeps small sorted sets as listpacks, whose score strings are re-read as integers, so a stored -0 reads back
+ * as 0 (ZADD z -0 m; ZSCORE z m answers 0). Stored scores follow that; computed replies (ZUNION …) keep -0.
+ */
+const storedScore = (score: number): number => (score === 0 ? 0 : score)
+
 export class SortedSet {
   private readonly scores = new Map<string, number>()
   private ordered: ScoredMember[] = []
+
+  /** Builds a set from distinct members in one sort (the *STORE commands), instead of one insertion each. */
+  static fromEntries(entries: Iterable<ScoredMember>): SortedSet {
+    const zset = new SortedSet()
+    for (const e of entries) {
+      const score = storedScore(e.score)
+      zset.scores.set(e.member, score)
+      zset.ordered.push({member: e.member, score})
+    }
+    zset.ordered.sort(compareScored)
+    return zset
+  }
 
   get size(): number {
     return this.scores.size
@@ -28,8 +72,9 @@ export class SortedSet {
     return this.scores.has(member)
   }
 
-  /** Sets a member's score; returns true when the member is new. */
+  /** Sets a member's score; returns true when the member is new. A score of -0 is stored as 0 (see storedScore). */
   add(member: string, score: number): boolean {
+    score = storedScore(score)
     const previous = this.scores.get(member)
     if (previous !== undefined) {
       if (previous === score) return false
@@ -89,6 +134,27 @@ export class SortedSet {
       else hi = mid
     }
     return lo
+  }
+
+  /**
+   * Rank where a lex range starts: the first member in range walking up, or with reverse the last walking down;
+   * -1 when the range selects nothing. Lex ranges assume equal scores; like Redis's listpack walk this checks
+   * the set's ends first and then scans, so sets with mixed scores answer as Redis does for small sets.
+   */
+  lexRangeStart(min: LexBound, max: LexBound, reverse: boolean): number {
+    const n = this.ordered.length
+    const first = this.ordered[0]
+    const last = this.ordered[n - 1]
+    if (first === undefined || last === undefined || lexRangeIsEmpty(min, max)) return -1
+    if (!lexAboveMin(last.member, min) || !lexBelowMax(first.member, max)) return -1
+    if (reverse) {
+      let i = n - 1
+      while (i >= 0 && !lexBelowMax((this.ordered[i] as ScoredMember).member, max)) i--
+      return i >= 0 && lexAboveMin((this.ordered[i] as ScoredMember).member, min) ? i : -1
+    }
+    let i = 0
+    while (i < n && !lexAboveMin((this.ordered[i] as ScoredMember).member, min)) i++
+    return i < n && lexBelowMax((this.ordered[i] as ScoredMember).member, max) ? i : -1
   }
 
   /** Ascending (member, score) pairs. */
