@@ -78,6 +78,8 @@ export const LIMIT_NEGATIVE = error("ERR LIMIT can't be negative")
 // Sorted sets (t_zset.c).
 export const LIMIT_NEEDS_BY_RANGE = error('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX')
 export const WITHSCORES_WITH_BYLEX = error('ERR syntax error, WITHSCORES not supported in combination with BYLEX')
+export const WEIGHT_NOT_FLOAT = error('ERR weight value is not a float')
+export const noInputKeys = (command: string): Reply => error(`ERR at least 1 input key is needed for '${command}' command`)
 // Bitmaps (bitops.c).
 export const BIT_OFFSET_INVALID = error('ERR bit offset is not an integer or out of range')
 export const BIT_VALUE_INVALID = error('ERR bit is not an integer or out of range')

@@ -22,6 +22,7 @@ import {setCommands} from './sets.js'
 import {sortedSetCommands} from './sorted-sets.js'
 import {sortedSetRangeCommands} from './sorted-sets-ranges.js'
 import {sortedSetLexCommands} from './sorted-sets-lex.js'
+import {sortedSetAlgebraCommands} from './sorted-sets-algebra.js'
 import {collectionScanCommands} from './collection-scan.js'
 import {stringCommands} from './strings.js'
 import {transactionCommands} from './transactions.js'
@@ -49,6 +50,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     sortedSetCommands,
     sortedSetRangeCommands,
     sortedSetLexCommands,
+    sortedSetAlgebraCommands,
     collectionScanCommands,
   ]
 }
