@@ -79,6 +79,7 @@ export const LIMIT_NEGATIVE = error("ERR LIMIT can't be negative")
 export const LIMIT_NEEDS_BY_RANGE = error('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX')
 export const WITHSCORES_WITH_BYLEX = error('ERR syntax error, WITHSCORES not supported in combination with BYLEX')
 export const WEIGHT_NOT_FLOAT = error('ERR weight value is not a float')
+export const COUNT_NOT_POSITIVE = error('ERR count should be greater than 0')
 export const noInputKeys = (command: string): Reply => error(`ERR at least 1 input key is needed for '${command}' command`)
 // Bitmaps (bitops.c).
 export const BIT_OFFSET_INVALID = error('ERR bit offset is not an integer or out of range')

@@ -23,6 +23,8 @@ import {sortedSetCommands} from './sorted-sets.js'
 import {sortedSetRangeCommands} from './sorted-sets-ranges.js'
 import {sortedSetLexCommands} from './sorted-sets-lex.js'
 import {sortedSetAlgebraCommands} from './sorted-sets-algebra.js'
+import {sortedSetPopCommands} from './sorted-sets-pop.js'
+import {sortedSetRandomCommands} from './sorted-sets-random.js'
 import {collectionScanCommands} from './collection-scan.js'
 import {stringCommands} from './strings.js'
 import {transactionCommands} from './transactions.js'
@@ -51,6 +53,8 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     sortedSetRangeCommands,
     sortedSetLexCommands,
     sortedSetAlgebraCommands,
+    sortedSetPopCommands,
+    sortedSetRandomCommands,
     collectionScanCommands,
   ]
 }

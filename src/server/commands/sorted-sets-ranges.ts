@@ -8,6 +8,7 @@ import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.
 import type {SortedSet} from '../keyspace/sorted-set.js'
 import {parseOptionalCount} from './args.js'
 import {clampRange, isReply, parseIndexPair, readCollection} from './collection-access.js'
+import {popEnd} from './sorted-sets-pop.js'
 import {inScoreRange, parseScoreBound, zrangeGeneric} from './sorted-sets.js'
 
 const READ = {flags: ['readonly'], categories: ['read', 'sortedset', 'slow']} as const
@@ -64,9 +65,7 @@ function zpop(ctx: CommandContext, args: readonly Buffer[], end: 'min' | 'max'):
   const zset = readCollection(ctx, key, 'zset')
   if (isReply(zset)) return zset
   if (zset === undefined) return array([])
-  const n = Math.min(count ?? 1, zset.size)
-  const picked = end === 'min' ? zset.rangeByRank(0, n - 1) : zset.rangeByRank(zset.size - n, zset.size - 1).reverse()
-  removeMembers(ctx, key, zset, picked.map((e) => e.member))
+  const picked = popEnd(ctx, key, zset, end, count ?? 1)
   // RESP3 with a count nests [member, score] pairs; otherwise the reply is flat (Redis 7.0).
   if (ctx.client.resp === 3 && count !== undefined) return array(picked.map((e) => array([bulk(keyBytes(e.member)), double(e.score)])))
   return array(picked.flatMap((e) => [bulk(keyBytes(e.member)), double(e.score)]))
