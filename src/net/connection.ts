@@ -16,6 +16,8 @@ export interface Session {
   protocol(): 2 | 3
   /** True once the client must not send further requests (QUIT, CLIENT KILL): stop parsing, flush, close. */
   isClosing(): boolean
+  /** True while a blocking command waits: later requests stay in the query buffer until `resume`. */
+  isBlocked(): boolean
   onProtocolError(reason: string, querySample: string): void
   onQueryBufferLimit(sample: string): void
   onClose(): void
@@ -76,6 +78,11 @@ export class Connection {
     this.scheduleFlush()
   }
 
+  /** Reads on after a blocking command was answered: runs the requests that queued up meanwhile. */
+  resume(): void {
+    if (!this.closed) this.processRequests()
+  }
+
   /** Closes after pending output is written, or immediately. */
   close(now = false): void {
     if (now) {
@@ -97,7 +104,7 @@ export class Connection {
     if (session === undefined || this.processing) return
     this.processing = true
     try {
-      while (!this.paused && !this.closeAfterFlush && !this.closed) {
+      while (!this.paused && !this.closeAfterFlush && !this.closed && !session.isBlocked()) {
         if (session.isClosing()) {
           this.closeAfterFlush = true
           break

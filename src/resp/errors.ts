@@ -34,6 +34,9 @@ export const HASH_VALUE_NOT_FLOAT = error('ERR hash value is not a float')
 export const INVALID_CURSOR = error('ERR invalid cursor')
 export const SAME_OBJECT = error('ERR source and destination objects are the same')
 export const NOT_POSITIVE = error('ERR value is out of range, must be positive')
+export const UNBLOCKED = error('UNBLOCKED client unblocked via CLIENT UNBLOCK')
+export const TIMEOUT_NOT_FLOAT = error('ERR timeout is not a float or out of range')
+export const TIMEOUT_NEGATIVE = error('ERR timeout is negative')
 export const BUSYKEY = error('BUSYKEY Target key name already exists.')
 
 export const wrongArity = (name: string): Reply =>

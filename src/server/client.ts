@@ -2,13 +2,16 @@
 // subscriptions and flags. The connection owns the socket and gives the client a ClientSink to reach it.
 
 import type {Reply} from '../resp/reply.js'
+import type {BlockedState} from './blocking.js'
 
 export type ClientKind = 'normal' | 'pubsub' | 'replica' | 'master'
 
 /** How the server reaches a client's connection outside of a reply: pub/sub pushes, MONITOR, kills. */
 export interface ClientSink {
-  /** Sends a reply out of band (pub/sub message, MONITOR line). */
+  /** Sends a reply out of band (pub/sub message, MONITOR line, the late reply of a blocking command). */
   push(reply: Reply): void
+  /** Reads the requests that arrived while the client was blocked. */
+  resume(): void
   /** Closes the connection after pending output is written (or at once when `now`). */
   close(now?: boolean): void
   /** Bytes waiting in the output buffer (CLIENT LIST omem). */
@@ -28,7 +31,7 @@ export interface WatchedKey {
   readonly version: number
 }
 
-const detachedSink: ClientSink = {push: () => {}, close: () => {}, outputBytes: () => 0, queryBufferBytes: () => 0}
+const detachedSink: ClientSink = {push: () => {}, resume: () => {}, close: () => {}, outputBytes: () => 0, queryBufferBytes: () => 0}
 
 export class Client {
   dbIndex = 0
@@ -48,8 +51,14 @@ export class Client {
   readonly channels = new Set<string>()
   readonly patterns = new Set<string>()
   isMonitor = false
-  /** Replies are dropped (CLIENT REPLY OFF/SKIP); kept for completeness of CLIENT REPLY. */
-  replyMode: 'on' | 'off' | 'skip' = 'on'
+  /** CLIENT REPLY OFF: every reply is dropped until CLIENT REPLY ON. */
+  repliesOff = false
+  /** CLIENT REPLY SKIP: the reply of the command being run is dropped … */
+  skipThisReply = false
+  /** … and this one moves to skipThisReply once the SKIP command itself is done. */
+  skipNextReply = false
+  /** Set while a blocking command (BLPOP …) waits; the connection reads no further requests meanwhile. */
+  blocked: BlockedState | undefined
   noEvict = false
   noTouch = false
   /** Replica clients: the listening port announced with REPLCONF listening-port, and similar. */

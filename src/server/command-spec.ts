@@ -3,6 +3,7 @@
 
 import type {Clock} from '../common/clock.js'
 import type {Reply} from '../resp/reply.js'
+import type {BlockedOperation} from './blocking.js'
 import type {Client} from './client.js'
 import type {Database} from './keyspace/database.js'
 import type {Keyspace} from './keyspace/keyspace.js'
@@ -76,4 +77,8 @@ export interface CommandContext {
    * command is propagated verbatim when it changed the dataset.
    */
   propagateAs(...commands: (readonly Buffer[])[]): void
+  /** False inside EXEC (and while serving a blocked client): a blocking command answers as on timeout. */
+  readonly mayBlock: boolean
+  /** Parks the client until `operation` can be served or times out; return the result as the reply. */
+  block(operation: BlockedOperation): Reply
 }

@@ -10,7 +10,8 @@ import {
   unknownSubcommand,
   wrongArity,
 } from '../resp/errors.js'
-import {error, QUEUED, type Reply} from '../resp/reply.js'
+import {error, NONE, QUEUED, type Reply} from '../resp/reply.js'
+import type {BlockedOperation} from './blocking.js'
 import type {Client} from './client.js'
 import type {CommandContext, CommandSpec} from './command-spec.js'
 import type {Server} from './server.js'
@@ -27,6 +28,9 @@ export interface Resolved {
 }
 
 export class Dispatcher {
+  /** True while EXEC runs its queue: blocking commands must not block there (Redis CLIENT_DENY_BLOCKING). */
+  private inExec = false
+
   constructor(private readonly server: Server) {}
 
   /** Runs one request from a client and returns its reply. */
@@ -86,17 +90,10 @@ export class Dispatcher {
     const server = this.server
     const dirtyBefore = server.keyspace.dirty
     let propagated: (readonly Buffer[])[] | undefined
-    const ctx: CommandContext = {
-      client,
-      keyspace: server.keyspace,
-      db: server.keyspace.db(client.dbIndex),
-      clock: server.clock,
-      server,
-      propagateAs: (...commands) => {
-        propagated = commands
-      },
-    }
     const dbIndex = client.dbIndex
+    const ctx = this.context(client, dbIndex, !this.inExec, (commands) => {
+      propagated = commands
+    })
     const started = performance.now()
     let reply: Reply
     try {
@@ -125,6 +122,37 @@ export class Dispatcher {
     return reply
   }
 
+  /**
+   * Serves a blocked client (BLPOP woken by a push): like a command, but its writes are propagated only as
+   * the operation describes them (LPOP, LMOVE …), since the original command must not be replayed.
+   */
+  runServe(client: Client, dbIndex: number, serve: BlockedOperation['serve'], readyKey: string): Reply | undefined {
+    let propagated: (readonly Buffer[])[] = []
+    const ctx = this.context(client, dbIndex, false, (commands) => {
+      propagated = commands
+    })
+    const reply = serve(ctx, readyKey)
+    if (reply !== undefined && propagated.length > 0) this.server.propagate(dbIndex, propagated)
+    return reply
+  }
+
+  private context(client: Client, dbIndex: number, mayBlock: boolean, propagateAs: (commands: (readonly Buffer[])[]) => void): CommandContext {
+    const server = this.server
+    return {
+      client,
+      keyspace: server.keyspace,
+      db: server.keyspace.db(dbIndex),
+      clock: server.clock,
+      server,
+      propagateAs: (...commands) => propagateAs(commands),
+      mayBlock,
+      block: (operation: BlockedOperation) => {
+        server.blocking.block(client, dbIndex, operation)
+        return NONE
+      },
+    }
+  }
+
   /** EXEC: runs the queued commands atomically unless a watched key changed or a queued command was rejected. */
   exec(client: Client): Reply {
     const multi = client.multi
@@ -139,6 +167,7 @@ export class Dispatcher {
     if (changed) return {kind: 'nilArray'}
     const replies: Reply[] = []
     this.server.beginTransactionPropagation()
+    this.inExec = true
     try {
       for (const queued of multi.queue) {
         const resolved = this.resolve(queued.args)
@@ -153,6 +182,7 @@ export class Dispatcher {
         replies.push(gate ?? this.call(client, resolved, queued.args))
       }
     } finally {
+      this.inExec = false
       this.server.endTransactionPropagation()
     }
     return {kind: 'array', items: replies}

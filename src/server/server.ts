@@ -9,7 +9,8 @@ import {randomRunId} from '../common/run-id.js'
 import type {ServerConfig} from '../config/directives.js'
 import {Connection} from '../net/connection.js'
 import {listen} from '../net/listener.js'
-import type {Reply} from '../resp/reply.js'
+import {NONE, type Reply} from '../resp/reply.js'
+import {BlockedClients, type BlockedOperation, type BlockingHost} from './blocking.js'
 import {Client} from './client.js'
 import type {CommandSpec} from './command-spec.js'
 import {CommandTable} from './command-table.js'
@@ -28,7 +29,7 @@ export const REDIS_VERSION = '7.0.15'
 /** Listeners for writes that leave the master: the replication stream (and tests). */
 export type PropagationListener = (dbIndex: number, commands: readonly (readonly Buffer[])[]) => void
 
-export class Server implements ServerContext {
+export class Server implements ServerContext, BlockingHost {
   readonly runId = randomRunId()
   readonly startedAtMs: number
   readonly keyspace: Keyspace
@@ -38,6 +39,7 @@ export class Server implements ServerContext {
   readonly pubsub = new PubSub()
   readonly slowlog = new SlowLog()
   readonly monitors = new Monitors()
+  readonly blocking = new BlockedClients(this)
   readonly persistence: Persistence
   /** Live clients by id, in connection order (CLIENT LIST). */
   readonly clients = new Map<number, {client: Client; connection: Connection | undefined}>()
@@ -61,6 +63,7 @@ export class Server implements ServerContext {
         this.stats.expiredKeys++
         this.propagate(dbIndex, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]])
       },
+      keyModified: (dbIndex, key) => this.blocking.keyModified(dbIndex, key),
       isReplica: () => this.isReplica(),
     })
     this.commands = new CommandTable(commandGroups(this))
@@ -149,7 +152,11 @@ export class Server implements ServerContext {
     )
     client.authenticated = !this.requiresAuth()
     client.sink = {
-      push: (reply) => connection.push(reply),
+      push: (reply) => {
+        if (!client.repliesOff) connection.push(reply)
+      },
+      // Later, not inside the command that served this client: its queued requests run on their own turn.
+      resume: () => setImmediate(() => connection.resume()),
       close: (now) => connection.close(now),
       outputBytes: () => connection.pendingOutputBytes,
       queryBufferBytes: () => connection.queryBufferBytes,
@@ -158,10 +165,13 @@ export class Server implements ServerContext {
     connection.attach({
       handle: (args) => {
         client.lastCommandAtMs = this.clock.nowMs()
-        return this.dispatcher.execute(client, args)
+        const reply = this.dispatcher.execute(client, args)
+        this.blocking.serveReadyKeys()
+        return this.filterReply(client, reply)
       },
       protocol: () => client.resp,
       isClosing: () => client.closing,
+      isBlocked: () => client.blocked !== undefined,
       onProtocolError: (reason, sample) =>
         this.logger.verbose(`Protocol error (${reason}) from client: id=${client.id} addr=${client.remoteAddress}. Query buffer during protocol error: '${sample}'`),
       onQueryBufferLimit: (sample) =>
@@ -170,8 +180,17 @@ export class Server implements ServerContext {
     })
   }
 
+  /** CLIENT REPLY OFF/SKIP: the reply is dropped; a SKIP takes effect from the next command on. */
+  private filterReply(client: Client, reply: Reply): Reply {
+    const dropped = client.repliesOff || client.skipThisReply
+    client.skipThisReply = client.skipNextReply
+    client.skipNextReply = false
+    return dropped ? NONE : reply
+  }
+
   private forgetClient(client: Client): void {
     if (!this.clients.delete(client.id)) return
+    this.blocking.forget(client)
     this.unwatchAll(client)
     this.pubsub.unsubscribeAll(client)
     this.monitors.remove(client)
@@ -195,6 +214,17 @@ export class Server implements ServerContext {
   afterCommand(client: Client, spec: CommandSpec, argv: readonly Buffer[], usec: number, dbIndex: number): void {
     this.slowlog.record(client, spec, argv, usec, this.config)
     this.monitors.feed(client, spec, argv, dbIndex, this.clock.nowMs())
+  }
+
+  // ---- blocking commands (BlockingHost) -------------------------------------------------------------
+
+  runServe(client: Client, dbIndex: number, serve: BlockedOperation['serve'], readyKey: string): Reply | undefined {
+    return this.dispatcher.runServe(client, dbIndex, serve, readyKey)
+  }
+
+  resume(client: Client, reply: Reply): void {
+    client.sink.push(reply)
+    client.sink.resume()
   }
 
   // ---- WATCH ------------------------------------------------------------------------------------

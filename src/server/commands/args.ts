@@ -1,7 +1,7 @@
 // Argument parsers shared by the command groups. Each returns the parsed value or an error Reply,
 // so handlers validate everything before they mutate (miniredis style).
 
-import {NOT_FLOAT, NOT_INTEGER, NOT_POSITIVE} from '../../resp/errors.js'
+import {NOT_FLOAT, NOT_INTEGER, NOT_POSITIVE, TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT} from '../../resp/errors.js'
 import type {Reply} from '../../resp/reply.js'
 
 export type Parsed<T> = {ok: true; value: T} | {ok: false; error: Reply}
@@ -69,5 +69,27 @@ export function parseOptionalCount(arg: Buffer | undefined): Parsed<number | und
   if (arg === undefined) return {ok: true, value: undefined}
   const parsed = parseInteger(arg)
   if (!parsed.ok || parsed.value < 0) return {ok: false, error: NOT_POSITIVE}
+  return parsed
+}
+
+const INT64_LIMIT = 2 ** 63
+
+/**
+ * The timeout of a blocking command in seconds (Redis getTimeoutFromObjectOrReply): a float, rounded up to
+ * whole milliseconds; 0 waits for ever. Returns milliseconds. Redis converts to a 64-bit integer, so a value
+ * beyond its range (inf, 1e20) wraps to a negative one and is refused as negative.
+ */
+export function parseBlockingTimeout(arg: Buffer): Parsed<number> {
+  const seconds = parseDouble(arg, TIMEOUT_NOT_FLOAT)
+  if (!seconds.ok) return seconds
+  const ms = Math.ceil(seconds.value * 1000) + 0 // + 0: -0.0001 s rounds to -0, which means no timeout
+  if (!(ms < INT64_LIMIT) || ms < 0) return {ok: false, error: TIMEOUT_NEGATIVE}
+  return {ok: true, value: ms}
+}
+
+/** The numkeys argument of LMPOP, ZMPOP, SINTERCARD …: an integer from 1 up, else `message`. */
+export function parseNumKeys(arg: Buffer, message = 'ERR numkeys should be greater than 0'): Parsed<number> {
+  const parsed = parseInteger(arg)
+  if (!parsed.ok || parsed.value < 1) return {ok: false, error: {kind: 'error', message}}
   return parsed
 }

@@ -2,7 +2,7 @@
 // additions current clients send (SETINFO, NO-TOUCH), accepted so handshakes see +OK.
 
 import {keyOf} from '../../common/key.js'
-import {INVALID_CLIENT_NAME, NO_SUCH_CLIENT, SYNTAX, unknownClientType, unknownSubcommand} from '../../resp/errors.js'
+import {INVALID_CLIENT_NAME, NO_SUCH_CLIENT, SYNTAX, UNBLOCKED, unknownClientType, unknownSubcommand} from '../../resp/errors.js'
 import {bulk, bulkOrNil, error, int, map, NONE, OK, array, verbatim, type Reply} from '../../resp/reply.js'
 import type {Client, ClientKind} from '../client.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
@@ -138,9 +138,22 @@ export function clientCommands(server: Server): readonly CommandSpec[] {
 
   const replyCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
     const mode = (args[0] as Buffer).toString('latin1').toLowerCase()
-    if (mode !== 'on' && mode !== 'off' && mode !== 'skip') return SYNTAX
-    ctx.client.replyMode = mode
-    return mode === 'on' ? OK : NONE
+    const client = ctx.client
+    switch (mode) {
+      case 'on':
+        client.repliesOff = false
+        client.skipThisReply = false
+        return OK
+      case 'off':
+        client.repliesOff = true
+        return NONE
+      case 'skip':
+        // SKIP while OFF changes nothing: every reply is dropped already.
+        if (!client.repliesOff) client.skipNextReply = true
+        return NONE
+      default:
+        return SYNTAX
+    }
   }
 
   const pauseCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
@@ -169,14 +182,16 @@ export function clientCommands(server: Server): readonly CommandSpec[] {
     return OK
   }
 
-  const unblockCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const unblockCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
     const id = parseInt64(args[0] as Buffer)
     if (!id.ok) return error('ERR value is not an integer or out of range')
     if (args.length > 2 || (args.length === 2 && !isOption(args[1], 'TIMEOUT') && !isOption(args[1], 'ERROR'))) {
       return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR')
     }
-    // No command of the bundled server blocks, so there is never a client to unblock.
-    return int(0)
+    const target = server.clients.get(Number(id.value))?.client
+    if (target?.blocked === undefined) return int(0)
+    const reply = isOption(args[1], 'ERROR') ? UNBLOCKED : target.blocked.operation.timeoutReply
+    return int(server.blocking.unblock(target, reply) ? 1 : 0)
   }
 
   const trackinginfoCommand = (): Reply => map([

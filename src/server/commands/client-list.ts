@@ -29,6 +29,7 @@ export function clientFlags(client: Client): string {
   else if (client.kind === 'replica') flags += 'S'
   if (client.kind === 'master') flags += 'M'
   if (client.subscriptionCount > 0) flags += 'P'
+  if (client.blocked !== undefined) flags += 'b'
   if (client.multi !== undefined) flags += 'x'
   if (client.multi?.aborted === true) flags += 'd'
   if (client.closing) flags += 'c'

@@ -138,7 +138,9 @@ export function resetClient(server: Server, client: Client): void {
   client.resp = 2
   client.dbIndex = 0
   client.name = ''
-  client.replyMode = 'on'
+  client.repliesOff = false
+  client.skipThisReply = false
+  client.skipNextReply = false
   client.noEvict = false
   client.noTouch = false
   client.authenticated = !server.requiresAuth()

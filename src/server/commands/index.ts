@@ -15,6 +15,7 @@ import {keyCommands} from './keys.js'
 import {lcsCommands} from './lcs.js'
 import {listPositionCommands} from './list-position.js'
 import {listCommands} from './lists.js'
+import {blockingListCommands} from './blocking-lists.js'
 import {pubsubCommands} from './pubsub.js'
 import {serverAdminCommands} from './server-admin.js'
 import {setAlgebraCommands} from './set-algebra.js'
@@ -46,6 +47,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     keyCommands,
     listCommands,
     listPositionCommands,
+    blockingListCommands,
     hashCommands,
     setCommands,
     setAlgebraCommands,

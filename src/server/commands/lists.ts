@@ -28,7 +28,11 @@ export const listCommands: readonly CommandSpec[] = [
   {name: 'lmove', arity: 5, flags: ['write', 'denyoom'], keys: {first: 1, last: 2, step: 1}, categories: ['write', 'list', 'slow'], handler: lmoveCommand},
 ]
 
-type Side = 'left' | 'right'
+export type Side = 'left' | 'right'
+
+/** LEFT or RIGHT (any case), as LMOVE, LMPOP and BLMOVE take them. */
+export const parseSide = (arg: Buffer | undefined): Side | undefined =>
+  isOption(arg, 'LEFT') ? 'left' : isOption(arg, 'RIGHT') ? 'right' : undefined
 
 function pushGeneric(ctx: CommandContext, args: readonly Buffer[], side: Side, onlyIfExists: boolean): Reply {
   const key = keyOf(args[0] as Buffer)
@@ -162,14 +166,14 @@ function linsertCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
 }
 
 function lmoveCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  const side = (arg: Buffer | undefined): Side | undefined => (isOption(arg, 'LEFT') ? 'left' : isOption(arg, 'RIGHT') ? 'right' : undefined)
-  const from = side(args[2])
-  const to = side(args[3])
+  const from = parseSide(args[2])
+  const to = parseSide(args[3])
   if (from === undefined || to === undefined) return SYNTAX
   return moveGeneric(ctx, args[0] as Buffer, args[1] as Buffer, from, to)
 }
 
-function moveGeneric(ctx: CommandContext, sourceArg: Buffer, destArg: Buffer, from: Side, to: Side): Reply {
+/** Moves one element between lists (LMOVE, RPOPLPUSH and the blocking forms); nil when the source is empty. */
+export function moveGeneric(ctx: CommandContext, sourceArg: Buffer, destArg: Buffer, from: Side, to: Side): Reply {
   const source = keyOf(sourceArg)
   const dest = keyOf(destArg)
   const list = readCollection(ctx, source, 'list')

@@ -59,9 +59,9 @@ export function clientsSection(server: Server): string[] {
     `maxclients:${server.config.maxclients()}`,
     'client_recent_max_input_buffer:0',
     'client_recent_max_output_buffer:0',
-    'blocked_clients:0',
+    `blocked_clients:${server.blocking.count}`,
     'tracking_clients:0',
-    'clients_in_timeout_table:0',
+    `clients_in_timeout_table:${server.blocking.withTimeout}`,
   ]
 }
 

@@ -7,6 +7,8 @@ import {Database, type DatabaseHooks} from './database.js'
 export interface KeyspaceEvents {
   /** A master deleted an expired key: propagate `DEL key` in that db to replicas. */
   keyExpired(dbIndex: number, key: string): void
+  /** Any write to a key: blocked clients waiting on it may now be served. */
+  keyModified(dbIndex: number, key: string): void
   isReplica(): boolean
 }
 
@@ -27,6 +29,7 @@ export class Keyspace {
         this.dirty++
         const watch = this.watched[db.index]?.get(key)
         if (watch !== undefined) watch[1] = ++this.versionCounter
+        this.events.keyModified(db.index, key)
       },
       keyExpired: (db, key) => this.events.keyExpired(db.index, key),
       isReplica: () => this.events.isReplica(),
