@@ -117,6 +117,52 @@ describe.skipIf(!!skip)(`blocking commands match Redis 7.0${skip ? ` (skipped: $
     await s('LLEN', 'l2')
   })
 
+  it('BZPOPMIN, BZPOPMAX and BZMPOP answer at once like Redis, in RESP2 and RESP3', async () => {
+    const s = pair.expectSame
+    await s('ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4.5', 'd')
+    await s('SET', 'str', 'x')
+    await s('BZPOPMIN', 'none', 'z', '0')
+    await s('BZPOPMAX', 'none', 'z', '0')
+    await s('BZPOPMIN', 'str', 'z', '0')
+    await s('BZPOPMIN', 'z', '-1')
+    await s('BZPOPMIN', 'none', '0.01')
+    await s('BZMPOP', '0', '2', 'none', 'z', 'MIN', 'COUNT', '5')
+    await s('ZADD', 'z', '1', 'a', '2', 'b')
+    await s('BZMPOP', 'x', '1', 'z', 'MAX')
+    await s('BZMPOP', '0', '0', 'z', 'MAX')
+    await s('BZMPOP', '0', '1', 'z', 'SIDEWAYS')
+    await s('BZMPOP', '0', '2', 'z', 'MAX')
+    await s('BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '0')
+    await s('BZMPOP', '0.01', '1', 'none', 'MIN')
+    await Promise.all([pair.realClient.command('HELLO', '3'), pair.ourClient.command('HELLO', '3')])
+    await s('BZPOPMAX', 'z', '0')
+    await s('BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '3')
+    await s('BZPOPMIN', 'none', '0.01')
+    await s('MULTI')
+    await s('BZPOPMIN', 'none', '0')
+    await s('BZMPOP', '0', '1', 'none', 'MIN')
+    await s('EXEC')
+  })
+
+  it('a ZADD serves sorted-set waiters in order; a list write does not', async () => {
+    await sameScenario(async (open, node, log) => {
+      const first = await open()
+      const second = await open()
+      const writer = await open()
+      first.send('*3\r\n$8\r\nBZPOPMIN\r\n$1\r\nz\r\n$1\r\n0\r\n')
+      await untilBlocked(node, 1)
+      second.send('*7\r\n$6\r\nBZMPOP\r\n$1\r\n0\r\n$1\r\n1\r\n$1\r\nz\r\n$3\r\nMAX\r\n$5\r\nCOUNT\r\n$1\r\n5\r\n')
+      await untilBlocked(node, 2)
+      log('list write', await writer.command('RPUSH', 'z', 'not-a-zset'))
+      log('still blocked', Buffer.from(String(await blockedClients(node))))
+      log('del', await writer.command('DEL', 'z'))
+      log('zadd', await writer.command('ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'))
+      log('first', await first.reply())
+      log('second', await second.reply())
+      log('left', await writer.command('EXISTS', 'z'))
+    })
+  })
+
   it('inside MULTI a blocking command answers as on timeout instead of blocking', async () => {
     const s = pair.expectSame
     await s('MULTI')

@@ -16,6 +16,7 @@ import {lcsCommands} from './lcs.js'
 import {listPositionCommands} from './list-position.js'
 import {listCommands} from './lists.js'
 import {blockingListCommands} from './blocking-lists.js'
+import {blockingSortedSetCommands} from './blocking-sorted-sets.js'
 import {pubsubCommands} from './pubsub.js'
 import {serverAdminCommands} from './server-admin.js'
 import {setAlgebraCommands} from './set-algebra.js'
@@ -48,6 +49,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     listCommands,
     listPositionCommands,
     blockingListCommands,
+    blockingSortedSetCommands,
     hashCommands,
     setCommands,
     setAlgebraCommands,

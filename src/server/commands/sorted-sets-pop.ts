@@ -65,8 +65,14 @@ export function popOneFromSortedSets(ctx: CommandContext, keys: readonly Buffer[
   return array([bulk(found.key), bulk(keyBytes(popped.member)), double(popped.score)])
 }
 
-/** ZMPOP numkeys key [key …] MIN|MAX [COUNT count] (zmpopGenericCommand's checks, in its order). */
-function zmpopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
+export interface MultiPopArgs {
+  readonly keys: readonly Buffer[]
+  readonly end: PopEnd
+  readonly count: number
+}
+
+/** numkeys key [key …] MIN|MAX [COUNT count] of ZMPOP and BZMPOP (zmpopGenericCommand's checks, in its order). */
+export function parseMultiPopArgs(args: readonly Buffer[]): MultiPopArgs | Reply {
   const numkeys = parseInt64(args[0] as Buffer)
   if (!numkeys.ok || numkeys.value < 1n) return NUMKEYS_NOT_POSITIVE
   if (numkeys.value >= BigInt(args.length - 1)) return SYNTAX
@@ -83,5 +89,11 @@ function zmpopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
       count = Math.min(Number(parsed.value), Number.MAX_SAFE_INTEGER)
     } else return SYNTAX
   }
-  return popFromSortedSets(ctx, args.slice(1, whereIndex), end, count ?? 1) ?? NIL_ARRAY
+  return {keys: args.slice(1, whereIndex), end, count: count ?? 1}
+}
+
+function zmpopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
+  const parsed = parseMultiPopArgs(args)
+  if (isReply(parsed)) return parsed
+  return popFromSortedSets(ctx, parsed.keys, parsed.end, parsed.count) ?? NIL_ARRAY
 }
