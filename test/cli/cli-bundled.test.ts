@@ -34,6 +34,51 @@ describe.skipIf(!!bundledMissing)(`rtopo on the bundled engine${bundledMissing ?
     expect(down.stdout).toContain('master-1')
   }, 60_000)
 
+  it('runs several masters as groups; logs prints a node log and -f follows it', async () => {
+    const other = new CliSandbox()
+    try {
+      const port = await freePortRange(2)
+      const up = await other.run('up', '--masters', '2', '--replicas', '0', '--sentinels', '0', '--port', String(port), '--name', 'shop')
+      expect(up.exitCode, up.stderr + up.stdout).toBe(0)
+      const status = await other.json<TopologyStatus>('status')
+      expect(status.healthy).toBe(true)
+      expect(status.nodes.map((n) => [n.id, n.port])).toEqual([['master-1', port], ['master-2', port + 1]])
+      // The group selects among the masters: `master --group shop-2` is master-2.
+      const stopped = await other.run('stop', 'master', '--group', 'shop-2')
+      expect(stopped.exitCode, stopped.stderr).toBe(0)
+      expect(stopped.stdout).toContain('master-2')
+      expect(stopped.stdout).not.toContain('master-1')
+      const unknownGroup = await other.run('stop', 'master', '--group', 'nope')
+      expect(unknownGroup.exitCode).not.toBe(0)
+      expect(unknownGroup.stderr).toContain('nope')
+      expect((await other.run('start', 'master-2')).exitCode).toBe(0)
+
+      const logs = await other.run('logs', 'master-1', '-n', '20')
+      expect(logs.exitCode, logs.stderr).toBe(0)
+      expect(logs.stdout).toContain('Ready to accept connections')
+      const follow = other.spawn('logs', 'master-1', '-f', '-n', '1')
+      try {
+        let seen = ''
+        follow.stdout?.on('data', (chunk: Buffer) => (seen += chunk.toString()))
+        const client = new Redis({port, host: '127.0.0.1', lazyConnect: true})
+        await client.connect()
+        // Each SAVE logs "DB saved on disk"; repeat until the follower has printed one written after it started.
+        const deadline = Date.now() + 20_000
+        while (!seen.includes('DB saved on disk') && Date.now() < deadline) {
+          await client.save()
+          await new Promise((resolve) => setTimeout(resolve, 200))
+        }
+        client.disconnect()
+        expect(seen).toContain('DB saved on disk')
+      } finally {
+        follow.kill('SIGTERM')
+        await follow
+      }
+    } finally {
+      await other.cleanup()
+    }
+  }, 60_000)
+
   it('refuses replicas on the bundled engine before starting anything', async () => {
     const other = new CliSandbox()
     try {

@@ -23,6 +23,13 @@ export class CliSandbox {
     return {exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr)}
   }
 
+  /** Starts a long-running command (`logs -f`); the caller must kill it. */
+  spawn(...args: string[]) {
+    return execa(process.execPath, [join(projectRoot, 'bin', 'run.js'), ...args, '--dir', this.dir], {
+      reject: false, cwd: this.dir, env: {NO_COLOR: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}, timeout: 60_000,
+    })
+  }
+
   async json<T>(...args: string[]): Promise<T> {
     const result = await this.run(...args, '--json')
     if (result.exitCode !== 0) throw new Error(`rtopo ${args.join(' ')} failed (${result.exitCode}): ${result.stdout}${result.stderr}`)
