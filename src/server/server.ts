@@ -125,7 +125,8 @@ export class Server implements ServerContext, BlockingHost {
     const timeoutSec = this.config.timeout()
     if (timeoutSec <= 0) return
     for (const {client, connection} of this.clients.values()) {
-      if (client.kind !== 'normal' || client.subscriptionCount > 0 || client.isMonitor) continue
+      // Blocked clients wait for their own timeout, not the idle one (Redis clientsCronHandleTimeout).
+      if (client.kind !== 'normal' || client.subscriptionCount > 0 || client.isMonitor || client.blocked !== undefined) continue
       if (now - client.lastCommandAtMs > timeoutSec * 1000) connection?.close(true)
     }
   }
