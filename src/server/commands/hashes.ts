@@ -7,6 +7,7 @@ import {array, bulk, error, int, map, NIL, OK, ONE, ZERO, type Reply} from '../.
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {isOption, parseInt64} from './args.js'
 import {isReply, readCollection, writeCollection} from './collection-access.js'
+import {LONG_MAX, pickByCount, pickDistinct} from './random-pick.js'
 
 const WRITE_FAST = {flags: ['write', 'denyoom', 'fast'], categories: ['write', 'hash', 'fast']} as const
 const READ_FAST = {flags: ['readonly', 'fast'], categories: ['read', 'hash', 'fast']} as const
@@ -137,17 +138,6 @@ function hincrbyfloatCommand(ctx: CommandContext, args: readonly Buffer[]): Repl
   return bulk(text)
 }
 
-const LONG_MAX = 9223372036854775807n
-
-/** Picks `count` distinct items in random order (a partial Fisher-Yates shuffle of the caller's array). */
-function sampleDistinct<T>(items: T[], count: number): T[] {
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(Math.random() * (items.length - i))
-    ;[items[i], items[j]] = [items[j] as T, items[i] as T]
-  }
-  return items.slice(0, count)
-}
-
 /**
  * HRANDFIELD key [count [WITHVALUES]] (t_hash.c): one random field, or `count` distinct fields (the whole hash
  * in its order when count >= size), or |count| fields with repeats when count is negative. With WITHVALUES,
@@ -157,7 +147,7 @@ function hrandfieldCommand(ctx: CommandContext, args: readonly Buffer[]): Reply 
   if (args.length === 1) {
     return withHash(ctx, args, (h) => {
       if (h === undefined) return NIL
-      const [field] = sampleDistinct([...h.keys()], 1)
+      const [field] = pickDistinct(h.keys(), 1)
       return bulk(keyBytes(field as string))
     })
   }
@@ -171,16 +161,7 @@ function hrandfieldCommand(ctx: CommandContext, args: readonly Buffer[]): Reply 
   const hash = readCollection(ctx, keyOf(args[0] as Buffer), 'hash')
   if (isReply(hash)) return hash
   if (hash === undefined || count.value === 0n) return array([])
-  const entries = [...hash]
-  let picked: [string, Buffer][]
-  if (count.value < 0n || count.value === 1n) {
-    const n = count.value < 0n ? Number(-count.value) : 1
-    picked = Array.from({length: n}, () => entries[Math.floor(Math.random() * entries.length)] as [string, Buffer])
-  } else if (count.value >= BigInt(entries.length)) {
-    picked = entries
-  } else {
-    picked = sampleDistinct(entries, Number(count.value))
-  }
+  const picked = pickByCount([...hash], count.value)
   if (!withValues) return array(picked.map(([f]) => bulk(keyBytes(f))))
   if (ctx.client.resp === 3) return array(picked.map(([f, v]) => array([bulk(keyBytes(f)), bulk(v)])))
   return array(picked.flatMap(([f, v]) => [bulk(keyBytes(f)), bulk(v)]))

@@ -6,6 +6,7 @@ import {LONG_OUT_OF_RANGE, SYNTAX} from '../../resp/errors.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {parseInt64, parseOptionalCount} from './args.js'
 import {isReply, readCollection, writeCollection} from './collection-access.js'
+import {LONG_MAX, pickByCount, pickDistinct} from './random-pick.js'
 
 export const setCommands: readonly CommandSpec[] = [
   {name: 'sadd', arity: -3, flags: ['write', 'denyoom', 'fast'], keys: FIRST_KEY, categories: ['write', 'set', 'fast'], handler: saddCommand},
@@ -53,17 +54,6 @@ function sremCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   return int(removed)
 }
 
-/** `count` distinct members in random order (a partial Fisher-Yates shuffle). */
-const randomMembers = (members: Set<string>, count: number): string[] => {
-  const all = [...members]
-  const n = Math.min(count, all.length)
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(Math.random() * (all.length - i))
-    ;[all[i], all[j]] = [all[j] as string, all[i] as string]
-  }
-  return all.slice(0, n)
-}
-
 function spopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (args.length > 2) return SYNTAX
   const parsedCount = parseOptionalCount(args[1])
@@ -74,7 +64,7 @@ function spopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const members = readCollection(ctx, key, 'set')
   if (isReply(members)) return members
   if (members === undefined) return count === undefined ? NIL : array([])
-  const popped = randomMembers(members, count ?? 1)
+  const popped = pickDistinct(members, count ?? 1)
   for (const m of popped) members.delete(m)
   if (popped.length > 0) {
     ctx.db.modified(key)
@@ -85,8 +75,6 @@ function spopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (count === undefined) return popped[0] === undefined ? NIL : bulk(keyBytes(popped[0]))
   return array(popped.map((m) => bulk(keyBytes(m))))
 }
-
-const LONG_MAX = 9223372036854775807n
 
 /**
  * SRANDMEMBER key [count] (t_set.c): one random member; `count` distinct members (the whole set, in SMEMBERS
@@ -104,16 +92,10 @@ function srandmemberCommand(ctx: CommandContext, args: readonly Buffer[]): Reply
   }
   return withSet(ctx, args, (members) => {
     if (count === undefined) {
-      const [one] = members ? randomMembers(members, 1) : []
+      const [one] = members ? pickDistinct(members, 1) : []
       return one === undefined ? NIL : bulk(keyBytes(one))
     }
     if (members === undefined || count === 0n) return array([])
-    if (count < 0n || count === 1n) {
-      // A negative count may repeat members (t_set.c CASE 1), and so may the single pick of count 1.
-      const all = [...members]
-      return array(Array.from({length: Number(count < 0n ? -count : count)}, () => bulk(keyBytes(all[Math.floor(Math.random() * all.length)] as string))))
-    }
-    if (count >= BigInt(members.size)) return array([...members].map((m) => bulk(keyBytes(m))))
-    return array(randomMembers(members, Number(count)).map((m) => bulk(keyBytes(m))))
+    return array(pickByCount([...members], count).map((m) => bulk(keyBytes(m))))
   })
 }
