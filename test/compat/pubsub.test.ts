@@ -58,7 +58,7 @@ describe.skipIf(!!skipReason)(`pub/sub matches Redis 7.0${skipReason ? ` (skippe
 
   it('RESP3: push frames, and ordinary commands while subscribed', async () => {
     // HELLO replies differ in the client id only; switch both connections and go on.
-    await Promise.all([pair.realClient.command('HELLO', '3'), pair.ourClient.command('HELLO', '3')])
+    await pair.resp3()
     await pair.expectSame('SUBSCRIBE', 'news')
     await pair.expectSame('PING')
     await pair.expectSame('GET', 'k')

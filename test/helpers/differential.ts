@@ -16,6 +16,8 @@ export interface DifferentialPair {
   expectSameError(prefix: string | undefined, ...args: (string | Buffer)[]): Promise<string>
   /** Sends raw bytes to both and compares everything they answer before `replies` complete or they close. */
   expectSameRaw(bytes: string | Buffer, replies: number): Promise<string>
+  /** Switches both connections to RESP3 (HELLO's reply carries the connection id, so it is not compared). */
+  resp3(): Promise<void>
   /** Both servers: FLUSHALL and back to db 0 / RESP2 on fresh connections. */
   reset(): Promise<void>
   stop(): Promise<void>
@@ -62,6 +64,9 @@ export async function startDifferentialPair(args: string[] = ['--save', '']): Pr
       const [a, b] = await Promise.all([collect(pair.realClient), collect(pair.ourClient)])
       expect(show(b), `replies to raw ${JSON.stringify(String(bytes))}`).toBe(show(a))
       return b.toString('latin1')
+    },
+    async resp3() {
+      await Promise.all([pair.realClient.command('HELLO', '3'), pair.ourClient.command('HELLO', '3')])
     },
     async reset() {
       pair.realClient.close()
