@@ -44,6 +44,47 @@ export interface KeySpec {
 }
 
 export const NO_KEYS: KeySpec = {first: 0, last: 0, step: 0}
+
+/** How a command uses a key (Redis 7.0 key-spec flags), as COMMAND GETKEYSANDFLAGS and COMMAND INFO report them. */
+export type KeyFlag =
+  | 'RO'
+  | 'RW'
+  | 'OW'
+  | 'RM'
+  | 'access'
+  | 'update'
+  | 'insert'
+  | 'delete'
+  | 'not_key'
+  | 'incomplete'
+  | 'variable_flags'
+
+/**
+ * One Redis 7.0 key spec: where the search for keys begins (a fixed index, or the argument after a keyword) and
+ * how the keys are found from there (a range, or a count read from a numkeys argument). 'unknown' marks keys no
+ * spec can locate (SORT's BY/GET/STORE): the command's extractor finds them.
+ */
+export interface KeySearch {
+  readonly flags: readonly KeyFlag[]
+  readonly notes?: string
+  readonly begin: {readonly index: number} | {readonly keyword: string; readonly startFrom: number} | {readonly unknown: true}
+  readonly find:
+    | {readonly range: {readonly lastKey: number; readonly keyStep: number; readonly limit: number}}
+    | {readonly keynum: {readonly keyNumIdx: number; readonly firstKey: number; readonly keyStep: number}}
+    | {readonly unknown: true}
+}
+
+/** One key of a call: its argument position (0 = the command name) and how the command uses it. */
+export interface KeyRef {
+  readonly pos: number
+  readonly flags: readonly KeyFlag[]
+}
+
+/**
+ * Finds the keys of a whole call (`argv[0]` is the command name), as Redis's per-command getkeys procedures do;
+ * no keys means the arguments are invalid (e.g. a bad numkeys).
+ */
+export type KeyExtractor = (argv: readonly Buffer[]) => readonly KeyRef[]
 export const FIRST_KEY: KeySpec = {first: 1, last: 1, step: 1}
 export const ALL_KEYS: KeySpec = {first: 1, last: -1, step: 1}
 
@@ -56,6 +97,11 @@ export interface CommandSpec {
   readonly arity: number
   readonly flags: readonly CommandFlag[]
   readonly keys: KeySpec
+  /**
+   * For commands whose key positions depend on the arguments (movablekeys): finds them in a call. COMMAND GETKEYS
+   * uses it when the key specs cannot (a numkeys that is not a plain count), as Redis uses its getkeys procs.
+   */
+  readonly getKeys?: KeyExtractor
   /** ACL categories without the '@' (e.g. 'string', 'fast'), as COMMAND INFO lists them. */
   readonly categories?: readonly string[]
   /** Receives the arguments after the command name (and after the subcommand name for subcommands). */

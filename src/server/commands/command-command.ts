@@ -4,11 +4,12 @@
 import {keyOf} from '../../common/key.js'
 import {SYNTAX} from '../../resp/errors.js'
 import {array, bulk, error, int, map, NIL, set, simple, type Reply} from '../../resp/reply.js'
-import type {CommandContext, CommandSpec} from '../command-spec.js'
+import type {CommandContext, CommandSpec, KeyFlag} from '../command-spec.js'
 import {NO_KEYS} from '../command-spec.js'
 import {globMatch} from '../keyspace/glob.js'
 import type {Server} from '../server.js'
 import {helpReply} from './help.js'
+import {hasKeyArguments, keysOf, keySpecsOf} from './keys-of.js'
 
 const COMMAND_HELP = [
   '(no subcommand)',
@@ -85,23 +86,25 @@ export function commandCommands(server: Server): readonly CommandSpec[] {
     return array(names.filter(keep).map((n) => bulk(n.name)))
   }
 
+  // COMMAND GETKEYS checks in Redis's order: a known command (a container needs a known subcommand), one that
+  // takes keys, the arity, then whether these arguments name any key.
   const getkeysCommand = (withFlags: boolean) => (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
     const spec = table.lookup(args[0] as Buffer)
-    if (spec === undefined) return error('ERR Invalid command specified')
-    let target = spec
-    if (spec.subcommands !== undefined && spec.subcommands.length > 0 && args.length > 1) {
-      target = table.lookupSubcommand(spec, args[1] as Buffer) ?? spec
-    }
+    const target = spec !== undefined && (spec.subcommands ?? []).length > 0 && args.length > 1
+      ? table.lookupSubcommand(spec, args[1] as Buffer)
+      : spec
+    if (target === undefined) return error('ERR Invalid command specified')
+    if (!hasKeyArguments(target)) return error('ERR The command has no key arguments')
     const arity = target.arity
     if ((arity >= 0 && args.length !== arity) || args.length < -arity) {
       return error('ERR Invalid number of arguments specified for command')
     }
-    const positions = keyPositions(target, args.length)
-    if (positions.length === 0) return error('ERR The command has no key arguments')
-    const keys = positions.map((i) => args[i] as Buffer)
-    if (!withFlags) return array(keys.map((k) => bulk(k)))
-    const flags = keySpecFlags(target)
-    return array(keys.map((k) => array([bulk(k), set(flags.map((f) => simple(f)))])))
+    const keys = keysOf(target, args)
+    if (keys.length === 0) {
+      return target.flags.includes('no_mandatory_keys') ? array([]) : error('ERR Invalid arguments specified for command')
+    }
+    if (!withFlags) return array(keys.map((k) => bulk(args[k.pos] as Buffer)))
+    return array(keys.map((k) => array([bulk(args[k.pos] as Buffer), keyFlagsReply(k.flags)])))
   }
 
   const sub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
@@ -153,32 +156,37 @@ export function commandEntry(spec: CommandSpec): Reply {
   ])
 }
 
-/** One key spec per key range, derived from first/last/step (begin_search index, find_keys range). */
+/** Redis lists key-spec flags in this order, whatever order a spec names them in. */
+const KEY_FLAG_ORDER: readonly KeyFlag[] = ['RO', 'RW', 'OW', 'RM', 'access', 'update', 'insert', 'delete', 'not_key', 'incomplete', 'variable_flags']
+
+function keyFlagsReply(flags: readonly KeyFlag[]): Reply {
+  return set(KEY_FLAG_ORDER.filter((f) => flags.includes(f)).map((f) => simple(f)))
+}
+
+/** {type, spec: {…}} of a begin_search or find_keys: numbers as integers, words as bulk strings. */
+function searchReply([type, fields]: [string, [string, number | string][]]): Reply {
+  const spec = map(fields.map(([name, value]) => [bulk(name), typeof value === 'number' ? int(value) : bulk(value)] as const))
+  return map([[bulk('type'), bulk(type)], [bulk('spec'), spec]])
+}
+
+/** COMMAND INFO's key specs (server.c addReplyCommandKeySpecs). */
 function keySpecs(spec: CommandSpec): Reply[] {
-  const {first, last, step} = spec.keys
-  if (first === 0) return []
-  return [map([
-    [bulk('flags'), set(keySpecFlags(spec).map((f) => simple(f)))],
-    [bulk('begin_search'), map([[bulk('type'), bulk('index')], [bulk('spec'), map([[bulk('index'), int(first)]])]])],
-    [bulk('find_keys'), map([
-      [bulk('type'), bulk('range')],
-      [bulk('spec'), map([[bulk('lastkey'), int(last < 0 ? last : last - first)], [bulk('keystep'), int(step)], [bulk('limit'), int(0)]])],
-    ])],
-  ])]
-}
-
-function keySpecFlags(spec: CommandSpec): string[] {
-  return spec.flags.includes('write') ? ['RW', 'access', 'update'] : ['RO', 'access']
-}
-
-/** Argument positions of the keys (argv indexes, 0 = command name) for a call with `argc` arguments. */
-export function keyPositions(spec: CommandSpec, argc: number): number[] {
-  const {first, last, step} = spec.keys
-  if (first === 0) return []
-  const end = last < 0 ? argc + last : Math.min(last, argc - 1)
-  const positions: number[] = []
-  for (let i = first; i <= end; i += Math.max(1, step)) positions.push(i)
-  return positions
+  return keySpecsOf(spec).map((ks) => {
+    const entries: [Reply, Reply][] = []
+    if (ks.notes !== undefined) entries.push([bulk('notes'), bulk(ks.notes)])
+    entries.push([bulk('flags'), keyFlagsReply(ks.flags)])
+    entries.push([bulk('begin_search'), searchReply(
+      'index' in ks.begin ? ['index', [['index', ks.begin.index]]]
+        : 'keyword' in ks.begin ? ['keyword', [['keyword', ks.begin.keyword], ['startfrom', ks.begin.startFrom]]]
+          : ['unknown', []],
+    )])
+    entries.push([bulk('find_keys'), searchReply(
+      'range' in ks.find ? ['range', [['lastkey', ks.find.range.lastKey], ['keystep', ks.find.range.keyStep], ['limit', ks.find.range.limit]]]
+        : 'keynum' in ks.find ? ['keynum', [['keynumidx', ks.find.keynum.keyNumIdx], ['firstkey', ks.find.keynum.firstKey], ['keystep', ks.find.keynum.keyStep]]]
+          : ['unknown', []],
+    )])
+    return map(entries)
+  })
 }
 
 function commandDocs(spec: CommandSpec): Reply {
