@@ -10,6 +10,7 @@ import type {BlockedOperation} from '../blocking.js'
 import type {CommandContext, CommandSpec} from '../command-spec.js'
 import {parseBlockingTimeout, parseInteger, parseNumKeys, isOption, type Parsed} from './args.js'
 import {isReply, readCollection} from './collection-access.js'
+import {numkeysAt} from './keys-of.js'
 import {moveGeneric, parseSide, type Side} from './lists.js'
 
 const BLOCKING = {flags: ['write', 'noscript', 'blocking'], categories: ['write', 'list', 'slow', 'blocking']} as const
@@ -22,8 +23,8 @@ export const blockingListCommands: readonly CommandSpec[] = [
   {name: 'brpop', arity: -3, keys: ALL_BUT_TIMEOUT, ...BLOCKING, handler: (ctx, a) => blockingPop(ctx, a, 'right')},
   {name: 'blmove', arity: 6, flags: ['write', 'denyoom', 'noscript', 'blocking'], categories: BLOCKING.categories, keys: TWO_KEYS, handler: blmoveCommand},
   {name: 'brpoplpush', arity: 4, flags: ['write', 'denyoom', 'noscript', 'blocking'], categories: BLOCKING.categories, keys: TWO_KEYS, handler: (ctx, a) => blockingMove(ctx, a[0] as Buffer, a[1] as Buffer, 'right', 'left', a[2] as Buffer)},
-  {name: 'blmpop', arity: -5, flags: ['write', 'blocking', 'movablekeys'], categories: BLOCKING.categories, keys: MOVABLE, handler: (ctx, a) => multiPop(ctx, a.slice(1), a[0])},
-  {name: 'lmpop', arity: -4, flags: ['write', 'movablekeys'], categories: ['write', 'list', 'slow'], keys: MOVABLE, handler: (ctx, a) => multiPop(ctx, a, undefined)},
+  {name: 'blmpop', arity: -5, flags: ['write', 'blocking', 'movablekeys'], categories: BLOCKING.categories, keys: MOVABLE, getKeys: numkeysAt(2), handler: (ctx, a) => multiPop(ctx, a.slice(1), a[0])},
+  {name: 'lmpop', arity: -4, flags: ['write', 'movablekeys'], categories: ['write', 'list', 'slow'], keys: MOVABLE, getKeys: numkeysAt(1), handler: (ctx, a) => multiPop(ctx, a, undefined)},
 ]
 
 /**

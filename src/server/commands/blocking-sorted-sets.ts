@@ -7,6 +7,7 @@ import type {CommandContext, CommandSpec} from '../command-spec.js'
 import {parseBlockingTimeout} from './args.js'
 import {serveOrBlock} from './blocking-lists.js'
 import {isReply} from './collection-access.js'
+import {numkeysAt} from './keys-of.js'
 import {parseMultiPopArgs, popFromSortedSets, popOneFromSortedSets, type PopEnd} from './sorted-sets-pop.js'
 
 const POP_ONE = {arity: -3, flags: ['write', 'noscript', 'blocking', 'fast'], keys: {first: 1, last: -2, step: 1}, categories: ['write', 'sortedset', 'fast', 'blocking']} as const
@@ -14,7 +15,7 @@ const POP_ONE = {arity: -3, flags: ['write', 'noscript', 'blocking', 'fast'], ke
 export const blockingSortedSetCommands: readonly CommandSpec[] = [
   {name: 'bzpopmin', ...POP_ONE, handler: (ctx, a) => blockingPopOne(ctx, a, 'min')},
   {name: 'bzpopmax', ...POP_ONE, handler: (ctx, a) => blockingPopOne(ctx, a, 'max')},
-  {name: 'bzmpop', arity: -5, flags: ['write', 'blocking', 'movablekeys'], keys: {first: 0, last: 0, step: 0}, categories: ['write', 'sortedset', 'slow', 'blocking'], handler: bzmpopCommand},
+  {name: 'bzmpop', arity: -5, flags: ['write', 'blocking', 'movablekeys'], keys: {first: 0, last: 0, step: 0}, getKeys: numkeysAt(2), categories: ['write', 'sortedset', 'slow', 'blocking'], handler: bzmpopCommand},
 ]
 
 /**

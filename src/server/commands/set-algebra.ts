@@ -7,6 +7,7 @@ import {bulk, int, ONE, set, ZERO, type Reply} from '../../resp/reply.js'
 import {ALL_KEYS, NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {isOption, parseInt64} from './args.js'
 import {isReply, readCollection, writeCollection} from './collection-access.js'
+import {numkeysAt} from './keys-of.js'
 
 type Operation = 'inter' | 'union' | 'diff'
 
@@ -21,7 +22,7 @@ export const setAlgebraCommands: readonly CommandSpec[] = [
   {name: 'sunionstore', arity: -3, keys: ALL_KEYS, ...STORE, handler: (ctx, a) => store(ctx, a, 'union')},
   {name: 'sdiffstore', arity: -3, keys: ALL_KEYS, ...STORE, handler: (ctx, a) => store(ctx, a, 'diff')},
   // numkeys form: Redis 7.0 reports no legacy key range (0 0 0) and the movablekeys flag.
-  {name: 'sintercard', arity: -3, flags: ['readonly', 'movablekeys'], keys: NO_KEYS, categories: ['read', 'set', 'slow'], handler: sintercardCommand},
+  {name: 'sintercard', arity: -3, flags: ['readonly', 'movablekeys'], keys: NO_KEYS, getKeys: numkeysAt(1), categories: ['read', 'set', 'slow'], handler: sintercardCommand},
   {name: 'smove', arity: 4, flags: ['write', 'fast'], keys: {first: 1, last: 2, step: 1}, categories: ['write', 'set', 'fast'], handler: smoveCommand},
 ]
 

@@ -8,6 +8,7 @@ import {NO_KEYS, type CommandContext, type CommandSpec, type KeySpec} from '../c
 import {compareScored, type ScoredMember} from '../keyspace/sorted-set.js'
 import {isOption} from './args.js'
 import {isReply} from './collection-access.js'
+import {destinationAndNumkeys, numkeysAt} from './keys-of.js'
 import {parseLong, parseStrictDouble, scoredReply, storeSortedSet} from './sorted-sets.js'
 
 type Operation = 'union' | 'inter' | 'diff'
@@ -16,9 +17,9 @@ type Aggregate = 'sum' | 'min' | 'max'
 type Mode = 'reply' | 'store' | 'card'
 
 // The key positions depend on numkeys: COMMAND reports the destination (or nothing) and the movablekeys flag.
-const READ = {flags: ['readonly', 'movablekeys'], keys: NO_KEYS, categories: ['read', 'sortedset', 'slow']} as const
+const READ = {flags: ['readonly', 'movablekeys'], keys: NO_KEYS, getKeys: numkeysAt(1), categories: ['read', 'sortedset', 'slow']} as const
 const DESTINATION: KeySpec = {first: 1, last: 1, step: 1}
-const STORE = {flags: ['write', 'denyoom', 'movablekeys'], keys: DESTINATION, categories: ['write', 'sortedset', 'slow']} as const
+const STORE = {flags: ['write', 'denyoom', 'movablekeys'], keys: DESTINATION, getKeys: destinationAndNumkeys, categories: ['write', 'sortedset', 'slow']} as const
 
 export const sortedSetAlgebraCommands: readonly CommandSpec[] = [
   {name: 'zunion', arity: -3, ...READ, handler: (ctx, a) => zsetAlgebra(ctx, 'zunion', a, 'union', 'reply')},

@@ -8,11 +8,12 @@ import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js
 import type {ScoredMember, SortedSet} from '../keyspace/sorted-set.js'
 import {isOption, parseInt64} from './args.js'
 import {isReply, readCollection} from './collection-access.js'
+import {numkeysAt} from './keys-of.js'
 
 export type PopEnd = 'min' | 'max'
 
 export const sortedSetPopCommands: readonly CommandSpec[] = [
-  {name: 'zmpop', arity: -4, flags: ['write', 'movablekeys'], keys: NO_KEYS, categories: ['write', 'sortedset', 'slow'], handler: zmpopCommand},
+  {name: 'zmpop', arity: -4, flags: ['write', 'movablekeys'], keys: NO_KEYS, getKeys: numkeysAt(1), categories: ['write', 'sortedset', 'slow'], handler: zmpopCommand},
 ]
 
 /** Removes up to count members from the min or max end (in popping order), deleting the key when it empties. */
