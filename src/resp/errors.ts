@@ -94,3 +94,11 @@ export const LCS_NOT_STRINGS = error('ERR The specified keys must contain string
 export const LCS_LEN_AND_IDX = error('ERR If you want both the length and indexes, please just use IDX.')
 export const LCS_TOO_LONG = error('ERR String too long for LCS')
 export const LCS_TABLE_TOO_BIG = error('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len')
+// DUMP / RESTORE (cluster.c restoreCommand).
+export const DUMP_PAYLOAD_INVALID = error('ERR DUMP payload version or checksum are wrong')
+export const BAD_DATA_FORMAT = error('ERR Bad data format')
+export const INVALID_TTL = error('ERR Invalid TTL value, must be >= 0')
+export const INVALID_IDLETIME = error('ERR Invalid IDLETIME value, must be >= 0')
+export const INVALID_FREQ = error('ERR Invalid FREQ value, must be >= 0 and <= 255')
+// SORT (sort.c).
+export const SORT_SCORE_NOT_DOUBLE = error("ERR One or more scores can't be converted into double")

@@ -30,6 +30,7 @@ import {sortedSetRandomCommands} from './sorted-sets-random.js'
 import {collectionScanCommands} from './collection-scan.js'
 import {stringCommands} from './strings.js'
 import {transactionCommands} from './transactions.js'
+import {dumpRestoreCommands} from './dump-restore.js'
 
 export function commandGroups(server: Server): (readonly CommandSpec[])[] {
   return [
@@ -60,5 +61,6 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     sortedSetPopCommands,
     sortedSetRandomCommands,
     collectionScanCommands,
+    dumpRestoreCommands,
   ]
 }

@@ -33,6 +33,14 @@ export function readRdb(data: Buffer, nowMs: number, options: {checkCrc?: boolea
   return new RdbReader(data, nowMs, options).read()
 }
 
+/**
+ * One value in RDB encoding at the start of `data`: a type byte and the serialised value (the body of a DUMP
+ * payload). Undefined for an empty collection; throws RdbError for anything it cannot decode.
+ */
+export function readRdbValue(data: Buffer): RedisValue | undefined {
+  return new RdbReader(data, 0, {}).typedValue()
+}
+
 class RdbReader {
   private pos = 0
   private readonly dbs = new Map<number, Database>()
@@ -105,6 +113,11 @@ class RdbReader {
     }
     if (version >= 5) this.checkTrailer()
     return {databases: [...this.dbs.values()], aux, expiredKeys, version}
+  }
+
+  typedValue(): RedisValue | undefined {
+    const at = this.pos
+    return this.value(this.byte(), at)
   }
 
   private checkTrailer(): void {

@@ -82,39 +82,48 @@ export function writeRdb(databases: readonly Database[], aux: RdbAux, nowMs: num
   return Buffer.concat([body, trailer])
 }
 
-function encodeValue(value: RedisValue, opts: Required<RdbWriteOptions>): [number, Buffer[]] {
+/**
+ * One value in RDB encoding: its type byte followed by the serialised value (the body of a DUMP payload).
+ * `encodeStr` writes every string inside the value (DUMP passes one that LZF-compresses, as rdbcompression asks).
+ */
+export function encodeRdbValue(value: RedisValue, options: RdbWriteOptions = {}, encodeStr: (s: Buffer) => Buffer = encodeString): Buffer {
+  const [type, parts] = encodeValue(value, {...DEFAULTS, ...options}, encodeStr)
+  return Buffer.concat([Buffer.from([type]), ...parts])
+}
+
+function encodeValue(value: RedisValue, opts: Required<RdbWriteOptions>, encodeStr: (s: Buffer) => Buffer = encodeString): [number, Buffer[]] {
   switch (value.type) {
     case 'string':
-      return [TYPE.STRING, [encodeString(value.value)]]
+      return [TYPE.STRING, [encodeStr(value.value)]]
     case 'list':
-      return [TYPE.LIST_QUICKLIST_2, encodeQuicklist([...value.value], opts.listNodeBytes)]
+      return [TYPE.LIST_QUICKLIST_2, encodeQuicklist([...value.value], opts.listNodeBytes, encodeStr)]
     case 'set': {
       const members = [...value.value].map(keyBytes)
       const ints = members.length <= opts.setMaxIntsetEntries ? members.map(canonicalInt) : []
       if (members.length <= opts.setMaxIntsetEntries && ints.every((n) => n !== undefined)) {
-        return [TYPE.SET_INTSET, [encodeString(encodeIntset(ints as bigint[]))]]
+        return [TYPE.SET_INTSET, [encodeStr(encodeIntset(ints as bigint[]))]]
       }
-      return [TYPE.SET, [encodeLength(members.length), ...members.map(encodeString)]]
+      return [TYPE.SET, [encodeLength(members.length), ...members.map(encodeStr)]]
     }
     case 'hash': {
       const pairs = [...value.value].map(([f, v]) => [keyBytes(f), v] as const)
       const small = pairs.length <= opts.hashMaxListpackEntries &&
         pairs.every(([f, v]) => f.length <= opts.hashMaxListpackValue && v.length <= opts.hashMaxListpackValue)
-      if (small) return [TYPE.HASH_LISTPACK, [encodeString(encodeListpack(pairs.flat()))]]
-      return [TYPE.HASH, [encodeLength(pairs.length), ...pairs.flatMap(([f, v]) => [encodeString(f), encodeString(v)])]]
+      if (small) return [TYPE.HASH_LISTPACK, [encodeStr(encodeListpack(pairs.flat()))]]
+      return [TYPE.HASH, [encodeLength(pairs.length), ...pairs.flatMap(([f, v]) => [encodeStr(f), encodeStr(v)])]]
     }
     case 'zset': {
       const items = [...value.value]
       const small = items.length <= opts.zsetMaxListpackEntries && items.every((i) => i.member.length <= opts.zsetMaxListpackValue)
       if (small) {
         const flat = items.flatMap((i) => [keyBytes(i.member), Buffer.from(formatReplyDouble(i.score))])
-        return [TYPE.ZSET_LISTPACK, [encodeString(encodeListpack(flat))]]
+        return [TYPE.ZSET_LISTPACK, [encodeStr(encodeListpack(flat))]]
       }
       const out: Buffer[] = [encodeLength(items.length)]
       for (const item of items.reverse()) {
         const score = Buffer.alloc(8)
         score.writeDoubleLE(item.score, 0)
-        out.push(encodeString(keyBytes(item.member)), score)
+        out.push(encodeStr(keyBytes(item.member)), score)
       }
       return [TYPE.ZSET_2, out]
     }
@@ -122,7 +131,7 @@ function encodeValue(value: RedisValue, opts: Required<RdbWriteOptions>): [numbe
 }
 
 /** Lists as quicklist-2: listpack nodes of about `nodeBytes` each. */
-function encodeQuicklist(elements: Buffer[], nodeBytes: number): Buffer[] {
+function encodeQuicklist(elements: Buffer[], nodeBytes: number, encodeStr: (s: Buffer) => Buffer): Buffer[] {
   const nodes: Buffer[][] = []
   let current: Buffer[] = []
   let size = 0
@@ -137,6 +146,6 @@ function encodeQuicklist(elements: Buffer[], nodeBytes: number): Buffer[] {
   }
   if (current.length > 0) nodes.push(current)
   const out: Buffer[] = [encodeLength(nodes.length)]
-  for (const node of nodes) out.push(encodeLength(QUICKLIST_NODE.PACKED), encodeString(encodeListpack(node)))
+  for (const node of nodes) out.push(encodeLength(QUICKLIST_NODE.PACKED), encodeStr(encodeListpack(node)))
   return out
 }
