@@ -31,6 +31,7 @@ import {collectionScanCommands} from './collection-scan.js'
 import {stringCommands} from './strings.js'
 import {transactionCommands} from './transactions.js'
 import {dumpRestoreCommands} from './dump-restore.js'
+import {sortCommands} from './sort.js'
 
 export function commandGroups(server: Server): (readonly CommandSpec[])[] {
   return [
@@ -62,5 +63,6 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     sortedSetRandomCommands,
     collectionScanCommands,
     dumpRestoreCommands,
+    sortCommands,
   ]
 }
