@@ -142,7 +142,10 @@ const HASH_LOG = 16
 const MAX_LITERAL = 32
 const MAX_OFFSET = 1 << 13
 const MAX_REF = (1 << 8) + (1 << 3)
+// Slots are valid only when stamped with the current call's generation, so no call has to clear the table.
 const hashTable = new Int32Array(1 << HASH_LOG)
+const hashStamp = new Uint32Array(1 << HASH_LOG)
+let generation = 0
 
 const hashSlot = (h: number): number => ((h >>> (24 - HASH_LOG)) - Math.imul(h, 5)) & ((1 << HASH_LOG) - 1)
 
@@ -153,7 +156,17 @@ const hashSlot = (h: number): number => ((h >>> (24 - HASH_LOG)) - Math.imul(h, 
 export function lzfCompress(input: Buffer, limit: number): Buffer | undefined {
   const end = input.length
   if (end === 0 || limit === 0) return undefined
-  hashTable.fill(-1)
+  generation = (generation + 1) >>> 0
+  if (generation === 0) {
+    hashStamp.fill(0)
+    generation = 1
+  }
+  const remember = (slot: number, position: number): number => {
+    const previous = hashStamp[slot] === generation ? (hashTable[slot] as number) : -1
+    hashStamp[slot] = generation
+    hashTable[slot] = position
+    return previous
+  }
   const out = Buffer.alloc(limit + 1)
   let ip = 0
   let op = 1 // byte 0 is reserved for the first literal run's header
@@ -162,9 +175,7 @@ export function lzfCompress(input: Buffer, limit: number): Buffer | undefined {
   const at = (i: number): number => input[i] as number
   while (ip < end - 2) {
     h = ((h << 8) | at(ip + 2)) >>> 0
-    const slot = hashSlot(h)
-    const ref = hashTable[slot] as number
-    hashTable[slot] = ip
+    const ref = remember(hashSlot(h), ip)
     const off = ip - ref - 1
     if (ref > 0 && off >= 0 && off < MAX_OFFSET && at(ref) === at(ip) && at(ref + 1) === at(ip + 1) && at(ref + 2) === at(ip + 2)) {
       let len = 2
@@ -201,7 +212,7 @@ export function lzfCompress(input: Buffer, limit: number): Buffer | undefined {
       h = (at(ip) << 8) | at(ip + 1)
       for (let k = 0; k < 2; k++) {
         h = ((h << 8) | at(ip + 2)) >>> 0
-        hashTable[hashSlot(h)] = ip
+        remember(hashSlot(h), ip)
         ip++
       }
     } else {
