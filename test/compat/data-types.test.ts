@@ -94,6 +94,8 @@ describe.skipIf(!!skip)(`data commands match Redis 7.0${skip ? ` (skipped: ${ski
     await s('OBJECT', 'ENCODING', 'i')
     await s('SET', 'str', 'hello')
     await s('OBJECT', 'ENCODING', 'str')
+    await s('RPUSH', 'small-list', 'a')
+    await s('OBJECT', 'ENCODING', 'small-list')
     await s('OBJECT', 'FOO', 'str')
     await s('SCAN', '0', 'COUNT', '100', 'MATCH', 's*')
     await s('SCAN', 'x')

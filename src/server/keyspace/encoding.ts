@@ -1,5 +1,5 @@
 // OBJECT ENCODING: the encoding Redis 7.0 would use for a value, from its content and the size thresholds
-// (object.c / t_*.c conversion rules): int/embstr/raw, listpack/quicklist, intset/listpack/hashtable, listpack/skiplist.
+// (object.c / t_*.c conversion rules): int/embstr/raw, quicklist, intset/listpack/hashtable, listpack/skiplist.
 
 import type {ServerContext} from '../server-context.js'
 import type {RedisValue} from './values.js'
@@ -18,12 +18,9 @@ export function objectEncoding(value: RedisValue, server: ServerContext): string
       if (INT_RE.test(text) && BigInt(text) <= 9223372036854775807n && BigInt(text) >= -9223372036854775808n) return 'int'
       return value.value.length <= 44 ? 'embstr' : 'raw'
     }
-    case 'list': {
-      const size = setting(server, 'list-max-listpack-size', -2)
-      const bytes = [...value.value].reduce((n, e) => n + e.length + 2, 0)
-      const fits = size > 0 ? value.value.length <= size : bytes <= 4096 * 2 ** (-size - 1)
-      return fits ? 'listpack' : 'quicklist'
-    }
+    // Redis 7.0 keeps every list in a quicklist (small lists became plain listpacks only in 7.2).
+    case 'list':
+      return 'quicklist'
     case 'set': {
       const members = [...value.value]
       if (members.length <= setting(server, 'set-max-intset-entries', 512) && members.every((m) => INT_RE.test(m) && m.length <= 20)) return 'intset'
