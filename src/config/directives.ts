@@ -127,6 +127,11 @@ export class ServerConfig {
     return undefined
   }
 
+  /** REPLICAOF changes which master CONFIG REWRITE records ("host port", or "" for none). */
+  setReplicaOf(value: string): void {
+    this.set1('replicaof', value)
+  }
+
   onChange(listener: ConfigListener): void {
     this.listeners.push(listener)
   }

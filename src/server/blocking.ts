@@ -17,8 +17,8 @@ export interface BlockedOperation {
    * there keeps the client waiting); undefined on the first try, which walks all keys in order.
    */
   readonly serve: (ctx: CommandContext, readyKey: string | undefined) => Reply | undefined
-  /** The reply when the timeout expires (or on CLIENT UNBLOCK … TIMEOUT). */
-  readonly timeoutReply: Reply
+  /** The reply when the timeout expires (or on CLIENT UNBLOCK … TIMEOUT); WAIT computes it then. */
+  readonly timeoutReply: Reply | (() => Reply)
   /** Milliseconds to wait; 0 waits for ever. */
   readonly timeoutMs: number
 }
@@ -33,10 +33,14 @@ export interface BlockedState {
 /** How the registry runs a served operation and reaches the client: implemented by the server. */
 export interface BlockingHost {
   /** Runs `serve` as a command of `client` (context, dirty tracking, propagation). */
-  runServe(client: Client, dbIndex: number, serve: BlockedOperation['serve'], readyKey: string): Reply | undefined
+  runServe(client: Client, dbIndex: number, serve: BlockedOperation['serve'], readyKey: string | undefined): Reply | undefined
   /** Delivers the final reply of a blocked command and lets the client's connection read again. */
   resume(client: Client, reply: Reply): void
 }
+
+/** The reply for a wait that ends without being served. */
+export const timeoutReplyOf = (operation: BlockedOperation): Reply =>
+  typeof operation.timeoutReply === 'function' ? operation.timeoutReply() : operation.timeoutReply
 
 const keyId = (dbIndex: number, key: string): string => `${dbIndex}\u0000${key}`
 
@@ -45,6 +49,8 @@ export class BlockedClients {
   private readonly waiters = new Map<string, Client[]>()
   /** Key ids written since the last serve pass, in the order they became ready. */
   private readonly ready = new Set<string>()
+  /** Clients blocked on something other than keys (WAIT), retried by retryAll. */
+  private readonly keyless = new Set<Client>()
   private serving = false
   private blockedCount = 0
   private timedCount = 0
@@ -74,9 +80,10 @@ export class BlockedClients {
       else list.push(client)
     }
     const timer = operation.timeoutMs > 0
-      ? setTimeout(() => this.unblock(client, operation.timeoutReply), operation.timeoutMs)
+      ? setTimeout(() => this.unblock(client, timeoutReplyOf(operation)), operation.timeoutMs)
       : undefined
     client.blocked = {operation, dbIndex, keyIds, timer}
+    if (keyIds.length === 0) this.keyless.add(client)
     this.blockedCount++
     if (timer !== undefined) this.timedCount++
   }
@@ -109,6 +116,16 @@ export class BlockedClients {
     }
   }
 
+  /** Tries every blocked client that waits on no key (WAIT) again: something they wait for changed. */
+  retryAll(): void {
+    for (const client of [...this.keyless]) {
+      const state = client.blocked
+      if (state === undefined) continue
+      const reply = this.host.runServe(client, state.dbIndex, state.operation.serve, undefined)
+      if (reply !== undefined) this.unblock(client, reply)
+    }
+  }
+
   /** Ends a client's wait with `reply` (served, timed out or CLIENT UNBLOCK); false when it was not blocked. */
   unblock(client: Client, reply: Reply): boolean {
     if (!this.forget(client)) return false
@@ -121,6 +138,7 @@ export class BlockedClients {
     const state = client.blocked
     if (state === undefined) return false
     client.blocked = undefined
+    this.keyless.delete(client)
     this.blockedCount--
     if (state.timer !== undefined) {
       clearTimeout(state.timer)

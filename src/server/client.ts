@@ -63,6 +63,10 @@ export class Client {
   noTouch = false
   /** Replica clients: the listening port announced with REPLCONF listening-port, and similar. */
   replicaListeningPort = 0
+  /** REPLCONF ip-address: the address a replica wants to be listed with. */
+  replicaAnnouncedIp = ''
+  /** REPLCONF capa: eof, psync2. */
+  readonly replicaCapabilities = new Set<string>()
   closing = false
   sink: ClientSink = detachedSink
 

@@ -126,7 +126,7 @@ export class Dispatcher {
    * Serves a blocked client (BLPOP woken by a push): like a command, but its writes are propagated only as
    * the operation describes them (LPOP, LMOVE …), since the original command must not be replayed.
    */
-  runServe(client: Client, dbIndex: number, serve: BlockedOperation['serve'], readyKey: string): Reply | undefined {
+  runServe(client: Client, dbIndex: number, serve: BlockedOperation['serve'], readyKey: string | undefined): Reply | undefined {
     let propagated: (readonly Buffer[])[] = []
     const ctx = this.context(client, dbIndex, false, (commands) => {
       propagated = commands

@@ -23,6 +23,8 @@ import type {ServerContext} from './server-context.js'
 import {SlowLog} from './slowlog.js'
 import {Stats} from './stats.js'
 import {Monitors} from './monitors.js'
+import {useReplicationInfo} from './info/replication-section.js'
+import {Replication} from './replication/replication.js'
 
 export const REDIS_VERSION = '7.0.15'
 
@@ -41,6 +43,7 @@ export class Server implements ServerContext, BlockingHost {
   readonly monitors = new Monitors()
   readonly blocking = new BlockedClients(this)
   readonly persistence: Persistence
+  readonly replication: Replication
   /** Live clients by id, in connection order (CLIENT LIST). */
   readonly clients = new Map<number, {client: Client; connection: Connection | undefined}>()
   private nextClientId = 1
@@ -69,6 +72,8 @@ export class Server implements ServerContext, BlockingHost {
     this.commands = new CommandTable(commandGroups(this))
     this.dispatcher = new Dispatcher(this)
     this.persistence = new Persistence(this)
+    this.replication = new Replication(this)
+    useReplicationInfo(this, this.replication)
   }
 
   // ---- ServerContext ----------------------------------------------------------------------------
@@ -78,7 +83,12 @@ export class Server implements ServerContext, BlockingHost {
   }
 
   isReplica(): boolean {
-    return false
+    return this.replication.isReplica()
+  }
+
+  /** Ids for clients the server creates itself (the master link), from the same sequence as connections. */
+  newClientId(): number {
+    return this.nextClientId++
   }
 
   // ---- life cycle -------------------------------------------------------------------------------
@@ -87,6 +97,7 @@ export class Server implements ServerContext, BlockingHost {
   async start(): Promise<void> {
     this.persistence.loadAtStartup()
     this.listeners = await listen(this.config.bind(), this.config.port(), (socket) => this.accept(socket))
+    this.replication.start()
     const hz = Math.max(1, Math.min(500, Number(this.config.get('hz') ?? 10)))
     this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz))
   }
@@ -106,6 +117,7 @@ export class Server implements ServerContext, BlockingHost {
     }
     this.shuttingDown = true
     if (this.cron !== undefined) clearInterval(this.cron)
+    this.replication.stop()
     for (const listener of this.listeners) listener.close()
     for (const {connection} of this.clients.values()) connection?.close(true)
     this.logger.warning('Redis is now ready to exit, bye bye...')
@@ -192,6 +204,7 @@ export class Server implements ServerContext, BlockingHost {
   private forgetClient(client: Client): void {
     if (!this.clients.delete(client.id)) return
     this.blocking.forget(client)
+    this.replication.replicaGone(client)
     this.unwatchAll(client)
     this.pubsub.unsubscribeAll(client)
     this.monitors.remove(client)
@@ -208,8 +221,10 @@ export class Server implements ServerContext, BlockingHost {
   }
 
   /** replica-serve-stale-data no with the master link down refuses most commands (MASTERDOWN). */
-  staleReplicaReply(_spec: CommandSpec): Reply | undefined {
-    return undefined
+  staleReplicaReply(spec: CommandSpec): Reply | undefined {
+    if (!this.isReplica() || this.replication.linkUp() || spec.flags.includes('stale')) return undefined
+    if (this.config.get('replica-serve-stale-data') !== 'no') return undefined
+    return {kind: 'error', message: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."}
   }
 
   afterCommand(client: Client, spec: CommandSpec, argv: readonly Buffer[], usec: number, dbIndex: number): void {
@@ -219,7 +234,7 @@ export class Server implements ServerContext, BlockingHost {
 
   // ---- blocking commands (BlockingHost) -------------------------------------------------------------
 
-  runServe(client: Client, dbIndex: number, serve: BlockedOperation['serve'], readyKey: string): Reply | undefined {
+  runServe(client: Client, dbIndex: number, serve: BlockedOperation['serve'], readyKey: string | undefined): Reply | undefined {
     return this.dispatcher.runServe(client, dbIndex, serve, readyKey)
   }
 

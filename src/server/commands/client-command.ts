@@ -4,6 +4,7 @@
 import {keyOf} from '../../common/key.js'
 import {INVALID_CLIENT_NAME, NO_SUCH_CLIENT, SYNTAX, UNBLOCKED, unknownClientType, unknownSubcommand} from '../../resp/errors.js'
 import {bulk, bulkOrNil, error, int, map, NONE, OK, array, verbatim, type Reply} from '../../resp/reply.js'
+import {timeoutReplyOf} from '../blocking.js'
 import type {Client, ClientKind} from '../client.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {Server} from '../server.js'
@@ -190,7 +191,7 @@ export function clientCommands(server: Server): readonly CommandSpec[] {
     }
     const target = server.clients.get(Number(id.value))?.client
     if (target?.blocked === undefined) return int(0)
-    const reply = isOption(args[1], 'ERROR') ? UNBLOCKED : target.blocked.operation.timeoutReply
+    const reply = isOption(args[1], 'ERROR') ? UNBLOCKED : timeoutReplyOf(target.blocked.operation)
     return int(server.blocking.unblock(target, reply) ? 1 : 0)
   }
 

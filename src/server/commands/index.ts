@@ -18,6 +18,7 @@ import {listCommands} from './lists.js'
 import {blockingListCommands} from './blocking-lists.js'
 import {blockingSortedSetCommands} from './blocking-sorted-sets.js'
 import {pubsubCommands} from './pubsub.js'
+import {replicationCommands} from './replication.js'
 import {serverAdminCommands} from './server-admin.js'
 import {setAlgebraCommands} from './set-algebra.js'
 import {setCommands} from './sets.js'
@@ -39,6 +40,7 @@ export function commandGroups(server: Server): (readonly CommandSpec[])[] {
     clientCommands(server),
     transactionCommands(server),
     pubsubCommands(server),
+    replicationCommands(server),
     serverAdminCommands(server),
     configCommands(server),
     commandCommands(server),

@@ -19,6 +19,8 @@ export class Persistence {
   private dirtyAtLastSave = 0
   private dirtyAtBgsaveStart = 0
   private lastBgsaveTryMs = 0
+  /** repl-id / repl-offset from the RDB loaded at start-up, so replication can resume that history. */
+  loadedReplication: {replid: string; offset: number} | undefined
 
   constructor(private readonly server: Server) {
     this.lastSaveMs = server.clock.nowMs()
@@ -43,13 +45,18 @@ export class Persistence {
     if (version !== undefined) logger.notice(`Loading RDB produced by version ${version.toString()}`)
     keyspace.replaceAll(loaded.databases)
     this.dirtyAtLastSave = keyspace.dirty
+    const replid = loaded.aux.get('repl-id')?.toString('latin1')
+    const replOffset = Number(loaded.aux.get('repl-offset')?.toString('latin1'))
+    if (replid !== undefined && /^[0-9a-f]{40}$/.test(replid) && Number.isSafeInteger(replOffset)) {
+      this.loadedReplication = {replid, offset: replOffset}
+    }
     const keys = loaded.databases.reduce((n, db) => n + db.size, 0)
     logger.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${loaded.expiredKeys ?? 0}.`)
     logger.notice(`DB loaded from disk: ${((clock.nowMs() - started) / 1000).toFixed(3)} seconds`)
   }
 
   /** Serialises the whole keyspace as an RDB image (also what a full resync ships). */
-  snapshot(extraAux: {replId?: string; replOffset?: number} = {}): Buffer {
+  snapshot(extraAux: {replId?: string; replOffset?: number; replStreamDb?: number} = this.server.replication.snapshotAux()): Buffer {
     const {keyspace, clock, config} = this.server
     return writeRdb(keyspace.databases, {
       redisVer: '7.0.15',

@@ -1,0 +1,440 @@
+// Replication state of one server (replication.md): its role, replication ids and offset, the backlog, the
+// replicas attached to it, and — when it is a replica — the link to its master. Writes reach the stream
+// from Server.propagate (on a master) or as the exact bytes applied from the master (on a replica, so a
+// chain of replicas shares one offset space). It is also INFO replication's and ROLE's source.
+
+import {randomBytes} from 'node:crypto'
+import {encodeCommand} from '../../resp/encoder.js'
+import {array, bulk, int, NONE, raw, simple, type Reply} from '../../resp/reply.js'
+import type {Client} from '../client.js'
+import {NULL_REPLID, replicationTail, type ReplicationInfoSource} from '../info/replication-section.js'
+import type {Server} from '../server.js'
+import {ReplicationBacklog} from './backlog.js'
+import {MasterLink, type LinkState} from './master-link.js'
+
+/** A replica connection as its master tracks it (INFO slave<N>, ROLE, WAIT). */
+interface AttachedReplica {
+  readonly client: Client
+  readonly ip: string
+  listeningPort: number
+  state: 'wait_bgsave' | 'online'
+  ackOffset: number
+  ackTimeMs: number
+  psync2: boolean
+}
+
+const PING_BYTES = encodeCommand(['ping'])
+const GETACK_BYTES = encodeCommand(['REPLCONF', 'GETACK', '*'])
+
+const newReplid = (): string => randomBytes(20).toString('hex')
+
+export class Replication implements ReplicationInfoSource {
+  replid = newReplid()
+  replid2 = NULL_REPLID
+  secondReplOffset = -1
+  masterReplOffset = 0
+  backlog: ReplicationBacklog | undefined
+  readonly replicas: AttachedReplica[] = []
+  /** The master we replicate from; undefined on a master. */
+  masterAddress: {host: string; port: number} | undefined
+  link: MasterLink | undefined
+  /** Replication id and offset to ask PSYNC for after a disconnect (Redis's cached master). */
+  cachedMaster: {replid: string; offset: number} | undefined
+  /** Seconds-resolution time the link went down, -1 when it never was up. */
+  linkDownSinceMs = -1
+  private lastStreamDb = -1
+  private lastPingMs = 0
+  private cron: NodeJS.Timeout | undefined
+
+  constructor(private readonly server: Server) {
+    server.onPropagate((dbIndex, commands) => this.feedCommands(dbIndex, commands))
+  }
+
+  /** Applies `replicaof` from the config file and starts the once-a-second replication cron. */
+  start(): void {
+    this.resumeHistory(this.server.persistence.loadedReplication)
+    const configured = this.server.config.replicaof()
+    if (configured !== undefined) this.becomeReplicaOf(configured.host, configured.port)
+    this.cron = setInterval(() => this.replicationCron(), 1000)
+    this.cron.unref()
+  }
+
+  /**
+   * An RDB saved with a replication history (repl-id, repl-offset): a replica PSYNCs from there; a master
+   * keeps it as its secondary id so its former replicas can resynchronise partially (replication.md §9).
+   */
+  private resumeHistory(saved: {replid: string; offset: number} | undefined): void {
+    if (saved === undefined) return
+    this.masterReplOffset = saved.offset
+    if (this.server.config.replicaof() !== undefined) {
+      this.replid = saved.replid
+      this.cachedMaster = {replid: saved.replid, offset: saved.offset}
+      return
+    }
+    this.replid2 = saved.replid
+    this.secondReplOffset = saved.offset + 1
+    this.createBacklog(false)
+  }
+
+  /** The aux fields an RDB written now carries: our history, when there is one to resume. */
+  snapshotAux(): {replId?: string; replOffset?: number; replStreamDb?: number} {
+    if (this.backlog === undefined && !this.isReplica()) return {}
+    return {replId: this.replid, replOffset: this.masterReplOffset, replStreamDb: 0}
+  }
+
+  stop(): void {
+    if (this.cron !== undefined) clearInterval(this.cron)
+    this.link?.close()
+  }
+
+  isReplica(): boolean {
+    return this.masterAddress !== undefined
+  }
+
+  /** True when the link to the master is up (a master counts as up). */
+  linkUp(): boolean {
+    return this.link === undefined ? !this.isReplica() : this.link.state === 'connected'
+  }
+
+  // ---- the stream -------------------------------------------------------------------------------
+
+  /** A master's own writes: SELECT when the db changes, then the commands. Nothing without a backlog. */
+  private feedCommands(dbIndex: number, commands: readonly (readonly Buffer[])[]): void {
+    if (this.isReplica() || this.backlog === undefined) return
+    const parts: Buffer[] = []
+    if (dbIndex !== this.lastStreamDb) {
+      parts.push(encodeCommand(['SELECT', String(dbIndex)]))
+      this.lastStreamDb = dbIndex
+    }
+    for (const command of commands) parts.push(encodeCommand(command))
+    this.feedBytes(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts))
+  }
+
+  /** Appends stream bytes: into the backlog, the offset, and every online replica's connection. */
+  feedBytes(bytes: Buffer): void {
+    if (this.backlog === undefined || bytes.length === 0) return
+    this.backlog.append(bytes)
+    this.masterReplOffset += bytes.length
+    for (const replica of this.replicas) if (replica.state === 'online') replica.client.sink.push(raw(bytes))
+  }
+
+  // ---- master side: PSYNC, REPLCONF, replicas ----------------------------------------------------
+
+  private replicaName(client: Client, port = client.replicaListeningPort): string {
+    const ip = client.remoteAddress.slice(0, client.remoteAddress.lastIndexOf(':'))
+    return `${ip}:${port === 0 ? '<unknown-replica-port>' : port}`
+  }
+
+  /** PSYNC replid offset / SYNC: a partial resync from the backlog when possible, else a full snapshot. */
+  psync(client: Client, requestedId: string, requestedOffset: string | undefined, legacySync: boolean): Reply {
+    const logger = this.server.logger
+    if (client.kind === 'replica') return NONE
+    if (this.isReplica() && !this.linkUp()) return {kind: 'error', message: "NOMASTERLINK Can't SYNC while not connected with my master"}
+    if (client.sink.outputBytes() > 0) return {kind: 'error', message: 'ERR SYNC and PSYNC are invalid with pending output'}
+    const name = this.replicaName(client)
+    logger.notice(`Replica ${name} asks for synchronization`)
+    let offset = Number.NaN
+    if (!legacySync) {
+      if (!/^-?\d+$/.test(requestedOffset ?? '')) return {kind: 'error', message: 'ERR value is not an integer or out of range'}
+      offset = Number(requestedOffset)
+      const partial = this.partialResyncAllowed(name, requestedId, offset)
+      if (partial) return this.continueReplica(client, offset)
+    }
+    return this.fullResync(client, name, legacySync)
+  }
+
+  private partialResyncAllowed(name: string, requestedId: string, offset: number): boolean {
+    const logger = this.server.logger
+    if (requestedId === '?') {
+      logger.notice(`Full resync requested by replica ${name}`)
+      return false
+    }
+    if (requestedId !== this.replid && requestedId !== this.replid2) {
+      logger.notice(`Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${requestedId}', my replication IDs are '${this.replid}' and '${this.replid2}')`)
+      return false
+    }
+    if (requestedId !== this.replid && offset > this.secondReplOffset) {
+      logger.notice(`Partial resynchronization not accepted: Requested offset for second ID was ${offset}, but I can reply up to ${this.secondReplOffset}`)
+      return false
+    }
+    if (this.backlog === undefined || !this.backlog.covers(offset)) {
+      logger.notice(`Unable to partial resync with replica ${name} for lack of backlog (Replica request was: ${offset}).`)
+      return false
+    }
+    return true
+  }
+
+  private attach(client: Client, state: AttachedReplica['state']): AttachedReplica {
+    client.kind = 'replica'
+    const replica: AttachedReplica = {
+      client,
+      ip: client.replicaAnnouncedIp || client.remoteAddress.slice(0, client.remoteAddress.lastIndexOf(':')),
+      listeningPort: client.replicaListeningPort,
+      state,
+      ackOffset: 0,
+      ackTimeMs: this.server.clock.nowMs(),
+      psync2: client.replicaCapabilities.has('psync2'),
+    }
+    this.replicas.push(replica)
+    return replica
+  }
+
+  private continueReplica(client: Client, offset: number): Reply {
+    const replica = this.attach(client, 'online')
+    const missing = (this.backlog as ReplicationBacklog).readFrom(offset)
+    this.server.logger.notice(`Partial resynchronization request from ${this.replicaName(client)} accepted. Sending ${missing.length} bytes of backlog starting from offset ${offset}.`)
+    const line = replica.psync2 ? `+CONTINUE ${this.replid}\r\n` : '+CONTINUE\r\n'
+    return raw(Buffer.concat([Buffer.from(line), missing]))
+  }
+
+  /** +FULLRESYNC, then the snapshot as `$<len>` + RDB (no CRLF after it), then the live stream. */
+  private fullResync(client: Client, name: string, legacySync: boolean): Reply {
+    const logger = this.server.logger
+    if (this.backlog === undefined) this.createBacklog(true)
+    const replica = this.attach(client, 'wait_bgsave')
+    logger.notice('Starting BGSAVE for SYNC with target: disk')
+    const image = this.server.persistence.snapshot({replId: this.replid, replOffset: this.masterReplOffset, replStreamDb: 0})
+    // The stream after the snapshot must open with SELECT, whichever db it was in before.
+    this.lastStreamDb = -1
+    replica.state = 'online'
+    logger.notice(`Synchronization with replica ${name} succeeded`)
+    // Legacy SYNC gets the payload alone, without the +FULLRESYNC line.
+    const header = legacySync ? '' : `+FULLRESYNC ${this.replid} ${this.masterReplOffset}\r\n`
+    return raw(Buffer.concat([Buffer.from(`${header}$${image.length}\r\n`), image]))
+  }
+
+  private createBacklog(newHistory: boolean): void {
+    if (newHistory) {
+      this.replid = newReplid()
+      this.replid2 = NULL_REPLID
+      this.secondReplOffset = -1
+      this.server.logger.notice(`Replication backlog created, my new replication IDs are '${this.replid}' and '${this.replid2}'`)
+    }
+    this.backlog = new ReplicationBacklog(this.backlogSize(), this.masterReplOffset + 1)
+  }
+
+  backlogSize(): number {
+    return Number(this.server.config.get('repl-backlog-size') ?? 1048576)
+  }
+
+  /** REPLCONF ACK from an attached replica: its applied offset (kept monotonic) and liveness. */
+  acknowledge(client: Client, offset: number): void {
+    const replica = this.replicas.find((r) => r.client === client)
+    if (replica === undefined) return
+    if (offset > replica.ackOffset) replica.ackOffset = offset
+    replica.ackTimeMs = this.server.clock.nowMs()
+    this.server.blocking.retryAll()
+  }
+
+  /** The connection of an attached replica closed (or was killed). */
+  replicaGone(client: Client): void {
+    const at = this.replicas.findIndex((r) => r.client === client)
+    if (at < 0) return
+    const [replica] = this.replicas.splice(at, 1) as [AttachedReplica]
+    this.server.logger.warning(`Connection with replica ${this.replicaName(client, replica.listeningPort)} lost.`)
+    if (this.replicas.length === 0) this.lastPingMs = this.server.clock.nowMs()
+  }
+
+  /** Online replicas that acknowledged at least `offset` (WAIT). */
+  replicasAcknowledging(offset: number): number {
+    return this.replicas.filter((r) => r.state === 'online' && r.ackOffset >= offset).length
+  }
+
+  /** WAIT blocks: ask every replica for its offset right away. */
+  requestAcks(): void {
+    this.feedBytes(GETACK_BYTES)
+  }
+
+  private disconnectReplicas(): void {
+    for (const replica of [...this.replicas]) replica.client.sink.close(true)
+  }
+
+  // ---- role changes ------------------------------------------------------------------------------
+
+  /** REPLICAOF host port (or `replicaof` in the config): follow a master, keeping our history to PSYNC with. */
+  becomeReplicaOf(host: string, port: number): void {
+    const logger = this.server.logger
+    if (!this.isReplica() && this.cachedMaster === undefined) {
+      logger.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.')
+      this.cachedMaster = {replid: this.replid, offset: this.masterReplOffset}
+    } else {
+      this.dropLink()
+    }
+    this.masterAddress = {host, port}
+    this.server.logger.setRole('S')
+    this.server.config.setReplicaOf(`${host} ${port}`)
+    this.connect()
+  }
+
+  /** REPLICAOF NO ONE: a master again, with a new history that remembers the old one for PSYNC. */
+  becomeMaster(): void {
+    if (!this.isReplica()) return
+    this.dropLink()
+    this.masterAddress = undefined
+    this.server.logger.setRole('M')
+    this.cachedMaster = undefined
+    this.server.config.setReplicaOf('')
+    this.server.logger.notice('Discarding previously cached master state.')
+    this.shiftReplicationId()
+    this.disconnectReplicas()
+    this.lastStreamDb = -1
+  }
+
+  private shiftReplicationId(): void {
+    this.replid2 = this.replid
+    this.secondReplOffset = this.masterReplOffset + 1
+    this.replid = newReplid()
+    this.server.logger.warning(`Setting secondary replication ID to ${this.replid2}, valid up to offset: ${this.secondReplOffset}. New replication ID is ${this.replid}`)
+  }
+
+  private connect(): void {
+    const address = this.masterAddress
+    if (address === undefined) return
+    this.link = new MasterLink(this.server, this, address.host, address.port)
+    this.link.start()
+  }
+
+  private dropLink(): void {
+    this.link?.close()
+    this.link = undefined
+  }
+
+  // ---- called by the master link -----------------------------------------------------------------
+
+  /** The link is gone: remember where we were, so the next handshake can PSYNC. */
+  linkLost(link: MasterLink, wasUp: boolean): void {
+    if (this.link !== link) return
+    if (wasUp) {
+      this.server.logger.warning('Connection with master lost.')
+      this.server.logger.notice('Caching the disconnected master state.')
+      this.cachedMaster = {replid: this.replid, offset: this.masterReplOffset}
+      this.linkDownSinceMs = this.server.clock.nowMs()
+    }
+    this.link = undefined
+  }
+
+  /** A full resync with the master's history: its id and offset are now ours; sub-replicas start over. */
+  fullSyncCompleted(replid: string, offset: number): void {
+    this.replid = replid
+    this.replid2 = NULL_REPLID
+    this.secondReplOffset = -1
+    this.masterReplOffset = offset
+    this.backlog = new ReplicationBacklog(this.backlogSize(), offset + 1)
+    this.cachedMaster = undefined
+    this.linkDownSinceMs = -1
+    this.disconnectReplicas()
+  }
+
+  /** +CONTINUE with a new id: the master's history was renamed (failover); keep the old one as id2. */
+  partialSyncAccepted(newReplid: string | undefined): void {
+    this.cachedMaster = undefined
+    if (this.backlog === undefined) this.createBacklog(false)
+    if (newReplid !== undefined && newReplid !== this.replid) {
+      this.replid2 = this.replid
+      this.secondReplOffset = this.masterReplOffset + 1
+      this.replid = newReplid
+      this.server.logger.warning(`Master replication ID changed to ${newReplid}`)
+      this.disconnectReplicas()
+    }
+  }
+
+  /** The PSYNC arguments: our cached history, or `? -1` for a full sync. */
+  psyncRequest(): [string, string] {
+    const cached = this.cachedMaster
+    return cached === undefined ? ['?', '-1'] : [cached.replid, String(cached.offset + 1)]
+  }
+
+  // ---- cron ---------------------------------------------------------------------------------------
+
+  private replicationCron(): void {
+    const now = this.server.clock.nowMs()
+    if (this.isReplica() && this.link === undefined) this.connect()
+    this.link?.cron(now)
+    if (this.isReplica()) return
+    const timeoutMs = Number(this.server.config.get('repl-timeout') ?? 60) * 1000
+    for (const replica of [...this.replicas]) {
+      if (replica.state === 'online' && now - replica.ackTimeMs > timeoutMs) {
+        this.server.logger.warning(`Disconnecting timedout replica (streaming sync): ${this.replicaName(replica.client, replica.listeningPort)}`)
+        replica.client.sink.close(true)
+      }
+    }
+    const periodMs = Number(this.server.config.get('repl-ping-replica-period') ?? 10) * 1000
+    if (this.replicas.length > 0 && now - this.lastPingMs >= periodMs) {
+      this.lastPingMs = now
+      this.feedBytes(PING_BYTES)
+    }
+  }
+
+  // ---- INFO replication and ROLE ------------------------------------------------------------------
+
+  role(): 'master' | 'slave' {
+    return this.isReplica() ? 'slave' : 'master'
+  }
+
+  private replicaLines(): string[] {
+    const now = this.server.clock.nowMs()
+    return [
+      `connected_slaves:${this.replicas.length}`,
+      ...this.replicas.map((r, i) => {
+        const lag = r.state === 'online' ? Math.floor((now - r.ackTimeMs) / 1000) : 0
+        return `slave${i}:ip=${r.ip},port=${r.listeningPort},state=${r.state},offset=${r.ackOffset},lag=${lag}`
+      }),
+    ]
+  }
+
+  infoLines(): string[] {
+    const tail = replicationTail({
+      replid: this.replid,
+      replid2: this.replid2,
+      masterReplOffset: this.masterReplOffset,
+      secondReplOffset: this.secondReplOffset,
+      backlogActive: this.backlog !== undefined,
+      backlogSizeBytes: this.backlogSize(),
+      backlogFirstByteOffset: this.backlog?.firstByteOffset ?? 0,
+      backlogHistlen: this.backlog?.histlen ?? 0,
+    })
+    const master = this.masterAddress
+    if (master === undefined) return ['role:master', ...this.replicaLines(), ...tail]
+    const config = this.server.config
+    const now = this.server.clock.nowMs()
+    const link = this.link
+    const up = link?.state === 'connected'
+    const reploff = up || this.cachedMaster !== undefined ? this.masterReplOffset : 1
+    const lines = [
+      'role:slave',
+      `master_host:${master.host}`,
+      `master_port:${master.port}`,
+      `master_link_status:${up ? 'up' : 'down'}`,
+      `master_last_io_seconds_ago:${up && link !== undefined ? Math.floor((now - link.lastIoMs) / 1000) : -1}`,
+      `master_sync_in_progress:${link?.state === 'sync' ? 1 : 0}`,
+      `slave_read_repl_offset:${link?.readOffset ?? reploff}`,
+      `slave_repl_offset:${reploff}`,
+    ]
+    if (link?.state === 'sync') lines.push(...link.syncProgressLines(now))
+    if (!up) lines.push(`master_link_down_since_seconds:${this.linkDownSinceMs < 0 ? -1 : Math.floor((now - this.linkDownSinceMs) / 1000)}`)
+    lines.push(
+      `slave_priority:${config.get('replica-priority') ?? 100}`,
+      `slave_read_only:${config.get('replica-read-only') === 'no' ? 0 : 1}`,
+      `replica_announced:${config.get('replica-announced') === 'no' ? 0 : 1}`,
+    )
+    return [...lines, ...this.replicaLines(), ...tail]
+  }
+
+  roleReply(): Reply {
+    const master = this.masterAddress
+    if (master === undefined) {
+      const online = this.replicas.filter((r) => r.state === 'online')
+      return array([
+        bulk('master'),
+        int(this.masterReplOffset),
+        array(online.map((r) => array([bulk(r.ip), bulk(String(r.listeningPort)), bulk(String(r.ackOffset))]))),
+      ])
+    }
+    const state: LinkState | 'connect' = this.link?.state ?? 'connect'
+    const offset = state === 'connected' ? this.masterReplOffset : -1
+    return array([bulk('slave'), bulk(master.host), int(master.port), bulk(state), int(offset)])
+  }
+
+  /** `+OK Already connected to specified master` or +OK, as REPLICAOF answers. */
+  static readonly ALREADY_CONNECTED = simple('OK Already connected to specified master')
+}
