@@ -5,7 +5,7 @@ import {execFileSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import type {EngineName, NodeKind} from '../topology/plan.js'
+import {engineOf, type EngineName, type NodeKind, type PlannedNode, type TopologyPlan} from '../topology/plan.js'
 
 export interface Engine {
   readonly name: EngineName
@@ -13,8 +13,6 @@ export interface Engine {
   command(kind: NodeKind, conf: string): {file: string; args: string[]}
   /** Why this engine cannot run a node of this kind here, or undefined. */
   unavailable(kind: NodeKind): string | undefined
-  /** Why this engine cannot run replicas, or undefined. */
-  replicationUnavailable(): string | undefined
 }
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -28,11 +26,10 @@ const bundled: Engine = {
   unavailable: (kind) => {
     if (!existsSync(join(packageRoot, 'dist', 'server', 'main.js'))) return 'the bundled server is not built (run npm run build)'
     if (kind === 'sentinel' && !existsSync(join(packageRoot, 'dist', 'sentinel', 'main.js'))) {
-      return 'the bundled engine has no sentinel yet; run the sentinels on real Redis with --engine redis'
+      return 'the bundled engine has no sentinel yet; run the sentinels on real Redis with --sentinel-engine redis'
     }
     return undefined
   },
-  replicationUnavailable: () => 'the bundled server does not replicate yet; run replicas on real Redis with --engine redis',
 }
 
 const findBinary = (name: string, binDir: string | undefined): string | undefined => {
@@ -56,10 +53,13 @@ function redisEngine(binDir: string | undefined): Engine {
       findBinary(binary(kind), binDir) === undefined
         ? `${binary(kind)} not found ${binDir ? `in ${binDir}` : 'on PATH'} (apt-get install redis-server redis-sentinel, or --redis-bin DIR)`
         : undefined,
-    replicationUnavailable: () => undefined,
   }
 }
 
 export function engineFor(name: EngineName, redisBinDir?: string): Engine {
   return name === 'bundled' ? bundled : redisEngine(redisBinDir)
 }
+
+/** The engine that runs `node` in `plan` (sentinels may run on their own engine). */
+export const engineForNode = (plan: TopologyPlan, node: PlannedNode, redisBinDir?: string): Engine =>
+  engineFor(engineOf(plan, node.kind), redisBinDir)

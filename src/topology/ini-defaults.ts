@@ -18,6 +18,7 @@ export interface UpDefaults {
   'parallel-syncs'?: number
   password?: string
   engine?: 'bundled' | 'redis'
+  'sentinel-engine'?: 'bundled' | 'redis'
   name?: string
   chain?: boolean
 }
@@ -41,8 +42,8 @@ export function readIniDefaults(dir = process.cwd()): UpDefaults {
       const n = Number(raw)
       if (!Number.isInteger(n)) throw new IniError(`${path}: ${key} = ${String(raw)} is not an integer`)
       out[key] = n
-    } else if (key === 'engine') {
-      if (raw !== 'bundled' && raw !== 'redis') throw new IniError(`${path}: engine must be bundled or redis, not ${String(raw)}`)
+    } else if (key === 'engine' || key === 'sentinel-engine') {
+      if (raw !== 'bundled' && raw !== 'redis') throw new IniError(`${path}: ${key} must be bundled or redis, not ${String(raw)}`)
       out[key] = raw
     } else if (key === 'chain') out[key] = raw === true || raw === 'true' || raw === 'yes'
     else if (key === 'password' || key === 'name') out[key] = String(raw)
@@ -66,6 +67,8 @@ failover-timeout = 60000
 parallel-syncs = 1
 ; bundled (the TypeScript engine) or redis (redis-server / redis-sentinel from PATH)
 engine = bundled
+; the sentinels' engine when it differs, e.g. real redis-sentinel watching bundled servers
+; sentinel-engine = redis
 ; sentinel master name; several masters are named <name>-1, <name>-2 …
 name = mymaster
 ; one password for requirepass, masterauth and sentinel auth-pass

@@ -25,6 +25,8 @@ export interface PlannedNode {
 export interface TopologyPlan {
   readonly version: 1
   readonly engine: EngineName
+  /** Engine of the sentinels when it differs from the servers' (bundled servers watched by real sentinels). */
+  readonly sentinelEngine?: EngineName
   readonly stateDir: string
   readonly password?: string
   readonly quorum: number
@@ -47,10 +49,15 @@ export interface PlanOptions {
   parallelSyncs: number
   password?: string
   engine: EngineName
+  sentinelEngine?: EngineName
   chain: boolean
   name: string
   stateDir: string
 }
+
+/** The engine that runs a node: the sentinels may run on another engine than the servers. */
+export const engineOf = (plan: Pick<TopologyPlan, 'engine' | 'sentinelEngine'>, kind: NodeKind): EngineName =>
+  kind === 'sentinel' ? plan.sentinelEngine ?? plan.engine : plan.engine
 
 export class PlanError extends Error {
   override readonly name = 'PlanError'
@@ -86,7 +93,7 @@ export function planTopology(o: PlanOptions): TopologyPlan {
   if (clash !== undefined) throw new PlanError(`port ${clash} would be used twice: move --sentinel-port away from the server ports`)
   if (ports.some((p) => p < 1 || p > 65535)) throw new PlanError('ports must be between 1 and 65535')
   return {
-    version: 1, engine: o.engine, stateDir, password: o.password, quorum, downAfterMs: o.downAfterMs,
+    version: 1, engine: o.engine, ...(o.sentinelEngine !== undefined && o.sentinelEngine !== o.engine ? {sentinelEngine: o.sentinelEngine} : {}), stateDir, password: o.password, quorum, downAfterMs: o.downAfterMs,
     failoverTimeoutMs: o.failoverTimeoutMs, parallelSyncs: o.parallelSyncs, groups, nodes,
   }
 }

@@ -23,7 +23,8 @@ export function readState(stateDir: string): TopologyPlan | undefined {
     throw new StateFileError(`${path} is not valid JSON (${(cause as Error).message})`)
   }
   const plan = parsed as Partial<TopologyPlan>
-  if (plan.version !== 1 || !Array.isArray(plan.nodes) || !Array.isArray(plan.groups) || (plan.engine !== 'bundled' && plan.engine !== 'redis')) {
+  if (plan.version !== 1 || !Array.isArray(plan.nodes) || !Array.isArray(plan.groups) || (plan.engine !== 'bundled' && plan.engine !== 'redis') ||
+    (plan.sentinelEngine !== undefined && plan.sentinelEngine !== 'bundled' && plan.sentinelEngine !== 'redis')) {
     throw new StateFileError(`${path} is not an rtopo state file of version 1`)
   }
   return plan as TopologyPlan

@@ -1,5 +1,5 @@
-// The bundled engine end to end: `rtopo up --masters 1 --replicas 0 --sentinels 0` runs rtopo-server,
-// ioredis talks to it, and sentinels on the bundled engine are refused with a pointer to --engine redis.
+// The bundled engine end to end: rtopo-server masters and replicas that ioredis talks to, several groups,
+// logs, and sentinels on the bundled engine refused with a pointer to --sentinel-engine redis.
 
 import {afterAll, describe, expect, it} from 'vitest'
 import {Redis} from 'ioredis'
@@ -79,18 +79,34 @@ describe.skipIf(!!bundledMissing)(`rtopo on the bundled engine${bundledMissing ?
     }
   }, 60_000)
 
-  it('refuses replicas on the bundled engine before starting anything', async () => {
+  it('runs replicas on the bundled engine, linked and replicating', async () => {
     const other = new CliSandbox()
     try {
-      const port = await freePortRange(2)
-      const up = await other.run('up', '--replicas', '1', '--sentinels', '0', '--port', String(port))
-      expect(up.exitCode).not.toBe(0)
-      expect(up.stderr).toContain('does not replicate yet')
-      expect(up.stderr).toContain('--engine redis')
+      const port = await freePortRange(3)
+      const up = await other.run('up', '--replicas', '2', '--sentinels', '0', '--port', String(port))
+      expect(up.exitCode, up.stderr + up.stdout).toBe(0)
+      const status = await other.json<TopologyStatus>('status')
+      expect(status.healthy, status.verdict).toBe(true)
+      for (const id of ['replica-1', 'replica-2']) {
+        expect(status.nodes.find((n) => n.id === id)).toMatchObject({role: 'replica', link: 'up', master: `127.0.0.1:${port}`})
+      }
+      const master = new Redis({port, host: '127.0.0.1', lazyConnect: true})
+      const replica = new Redis({port: port + 2, host: '127.0.0.1', lazyConnect: true})
+      try {
+        await master.connect()
+        await replica.connect()
+        await master.set('written-on-master', 'seen-on-replica')
+        expect(await master.wait(2, 5000)).toBe(2)
+        expect(await replica.get('written-on-master')).toBe('seen-on-replica')
+        await expect(replica.set('x', '1')).rejects.toThrow(/READONLY/)
+      } finally {
+        master.disconnect()
+        replica.disconnect()
+      }
     } finally {
       await other.cleanup()
     }
-  })
+  }, 60_000)
 
   it('refuses sentinels on the bundled engine before starting anything', async () => {
     const other = new CliSandbox()
@@ -98,7 +114,7 @@ describe.skipIf(!!bundledMissing)(`rtopo on the bundled engine${bundledMissing ?
       const port = await freePortRange(4)
       const up = await other.run('up', '--replicas', '0', '--sentinels', '1', '--port', String(port), '--sentinel-port', String(port + 2))
       expect(up.exitCode).not.toBe(0)
-      expect(up.stderr).toContain('--engine redis')
+      expect(up.stderr).toContain('--sentinel-engine redis')
     } finally {
       await other.cleanup()
     }

@@ -1,5 +1,6 @@
-// End to end on real Redis: up, status --json, kill master with a live failover, start of the old master,
-// replicaof, the error paths, and down.
+// End to end with real sentinels: up, status --json, kill master with a live failover, start of the old
+// master, replicaof, the error paths, and down. Runs twice: all on real Redis, and bundled servers watched
+// by real redis-sentinel (a mixed topology).
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Redis} from 'ioredis'
@@ -11,7 +12,12 @@ import type {KillResult} from '../../src/cli/commands/kill.js'
 
 const roleOf = (status: TopologyStatus, id: string) => status.nodes.find((n) => n.id === id)
 
-describe.skipIf(!!realRedisMissing)(`rtopo on real Redis${realRedisMissing ? ` (skipped: ${realRedisMissing})` : ''}`, () => {
+const setups: [string, string[]][] = [
+  ['real Redis', ['--engine', 'redis']],
+  ['bundled servers with real sentinels', ['--engine', 'bundled', '--sentinel-engine', 'redis']],
+]
+
+describe.skipIf(!!realRedisMissing).each(setups)(`rtopo on %s${realRedisMissing ? ` (skipped: ${realRedisMissing})` : ''}`, (_label, engineArgs) => {
   const sandbox = new CliSandbox()
   let port = 0
   let sentinelPort = 0
@@ -23,7 +29,7 @@ describe.skipIf(!!realRedisMissing)(`rtopo on real Redis${realRedisMissing ? ` (
   afterAll(() => sandbox.cleanup(), 60_000)
 
   it('brings up 1 master, 2 replicas and 3 sentinels and reports them healthy', async () => {
-    const up = await sandbox.run('up', '--engine', 'redis', '--port', String(port), '--sentinel-port', String(sentinelPort), '--down-after', '1000', '--failover-timeout', '10000')
+    const up = await sandbox.run('up', ...engineArgs, '--port', String(port), '--sentinel-port', String(sentinelPort), '--down-after', '1000', '--failover-timeout', '10000')
     expect(up.exitCode, up.stderr).toBe(0)
     expect(up.stdout).toContain('Topology up')
     const status = await sandbox.json<TopologyStatus>('status')
@@ -34,7 +40,7 @@ describe.skipIf(!!realRedisMissing)(`rtopo on real Redis${realRedisMissing ? ` (
   }, 120_000)
 
   it('refuses a second up on a running topology and changes nothing', async () => {
-    const again = await sandbox.run('up', '--engine', 'redis', '--port', String(port), '--sentinel-port', String(sentinelPort))
+    const again = await sandbox.run('up', ...engineArgs, '--port', String(port), '--sentinel-port', String(sentinelPort))
     expect(again.exitCode).toBe(0)
     expect(again.stdout).toContain('already running')
   })

@@ -3,7 +3,7 @@ import {Listr} from 'listr2'
 import {RtopoCommand} from '../base-command.js'
 import {RtopoError} from '../errors.js'
 import {dirFlag, groupFlag} from '../flags.js'
-import {engineFor} from '../../supervisor/engine.js'
+import {engineForNode} from '../../supervisor/engine.js'
 import {isPortFree, portOwner} from '../../supervisor/ports.js'
 import {clearStalePidfiles, launchNode, NodeStartError, readPid} from '../../supervisor/process.js'
 import {currentMaster, serverStatus} from '../../topology/inspect.js'
@@ -37,7 +37,6 @@ export default class Start extends RtopoCommand {
         throw new RtopoError(`port ${node.port} of ${node.id} is in use${owner ? ` by ${owner}` : ''}`)
       }
     }
-    const engine = engineFor(plan.engine, flags['redis-bin'])
     const started: {id: string; port: number; pid: number; role?: string}[] = []
     const hasSentinels = plan.nodes.some((n) => n.kind === 'sentinel' && readPid(n).state === 'running')
     // Sentinels first, then servers, as a cluster is normally brought back.
@@ -46,7 +45,7 @@ export default class Start extends RtopoCommand {
       await new Listr(ordered.map((node) => ({
         title: `start ${node.id} on port ${node.port}`,
         task: async (_: unknown, task: {title: string}) => {
-          const pid = await launchNode(engine, node, node.kind === 'server' ? plan.password : undefined)
+          const pid = await launchNode(engineForNode(plan, node, flags['redis-bin']), node, node.kind === 'server' ? plan.password : undefined)
           started.push({id: node.id, port: node.port, pid})
           task.title = `${node.id} on port ${node.port} started (pid ${pid})`
         },

@@ -4,11 +4,11 @@ import {Listr} from 'listr2'
 import {RtopoCommand} from '../base-command.js'
 import {RtopoError} from '../errors.js'
 import {dirFlag} from '../flags.js'
-import {engineFor} from '../../supervisor/engine.js'
+import {engineFor, engineForNode} from '../../supervisor/engine.js'
 import {isPortFree, portOwner} from '../../supervisor/ports.js'
 import {clearStalePidfiles, launchNode, NodeStartError, readPid, stopNode} from '../../supervisor/process.js'
 import {IniError, readIniDefaults} from '../../topology/ini-defaults.js'
-import {planTopology, PlanError, type EngineName, type PlannedNode, type TopologyPlan} from '../../topology/plan.js'
+import {engineOf, planTopology, PlanError, type EngineName, type PlannedNode, type TopologyPlan} from '../../topology/plan.js'
 import {renderNodeConfig} from '../../topology/render.js'
 import {BUILTIN_TEMPLATES, TemplateError} from '../../topology/templates.js'
 import {readState, writeState} from '../../topology/state-file.js'
@@ -44,6 +44,7 @@ export default class Up extends RtopoCommand {
     'parallel-syncs': Flags.integer({description: 'sentinel parallel-syncs [default: 1]', min: 1}),
     password: Flags.string({description: 'one password for requirepass, masterauth and sentinel auth-pass'}),
     engine: Flags.string({description: 'bundled (rtopo-server) or redis (redis-server from PATH) [default: bundled]', options: ['bundled', 'redis']}),
+    'sentinel-engine': Flags.string({description: 'engine of the sentinels when it differs from --engine, e.g. redis sentinels watching bundled servers', options: ['bundled', 'redis']}),
     'redis-bin': Flags.string({description: 'folder holding redis-server and redis-sentinel (engine redis)'}),
     chain: Flags.boolean({description: 'wire replicas as a chain: master <- replica-1 <- replica-2'}),
     name: Flags.string({description: 'sentinel master name [default: mymaster]'}),
@@ -60,19 +61,18 @@ export default class Up extends RtopoCommand {
       return summary(existing, 'already-running', started)
     }
     const plan = this.makePlan(flags)
-    const engine = engineFor(plan.engine, flags['redis-bin'])
     for (const kind of new Set(plan.nodes.map((n) => n.kind))) {
-      const reason = engine.unavailable(kind)
-      if (reason) throw new RtopoError(`cannot start ${kind}s on the ${plan.engine} engine: ${reason}`, plan.engine === 'bundled' ? ['rtopo up --engine redis …'] : [])
+      const engineName = engineOf(plan, kind)
+      const reason = engineFor(engineName, flags['redis-bin']).unavailable(kind)
+      const hint = kind === 'sentinel' && engineName === 'bundled' ? 'rtopo up --sentinel-engine redis … (real redis-sentinel watching bundled servers)' : 'rtopo up --engine redis …'
+      if (reason) throw new RtopoError(`cannot start ${kind}s on the ${engineName} engine: ${reason}`, engineName === 'bundled' ? [hint] : [])
     }
-    const noReplication = plan.nodes.some((n) => n.replicaOf !== undefined) ? engine.replicationUnavailable() : undefined
-    if (noReplication) throw new RtopoError(`cannot start replicas on the ${plan.engine} engine: ${noReplication}`, ['rtopo up --engine redis …'])
     await this.checkPorts(plan)
     this.renderFiles(plan, flags.templates ?? BUILTIN_TEMPLATES)
     writeState(plan)
     const launched: PlannedNode[] = []
     try {
-      await new Listr(upTasks(plan, engine, launched), {...this.listrOptions(), exitOnError: true}).run()
+      await new Listr(upTasks(plan, flags['redis-bin'], launched), {...this.listrOptions(), exitOnError: true}).run()
     } catch (cause) {
       for (const node of launched.reverse()) await stopNode(node, 3000)
       const tail = cause instanceof NodeStartError ? `\n--- log tail ---\n${cause.logTail}` : ''
@@ -105,6 +105,7 @@ export default class Up extends RtopoCommand {
         parallelSyncs: pick(flags['parallel-syncs'], ini['parallel-syncs'], 1),
         password: flags.password ?? ini.password,
         engine: pick(flags.engine as EngineName | undefined, ini.engine, 'bundled'),
+        sentinelEngine: (flags['sentinel-engine'] as EngineName | undefined) ?? ini['sentinel-engine'],
         chain: flags.chain || (ini.chain ?? false),
         name: pick(flags.name, ini.name, 'mymaster'),
         stateDir: flags.dir,
@@ -165,7 +166,7 @@ function summary(plan: TopologyPlan, status: UpResult['status'], started: number
   }
 }
 
-function upTasks(plan: TopologyPlan, engine: ReturnType<typeof engineFor>, launched: PlannedNode[]) {
+function upTasks(plan: TopologyPlan, redisBin: string | undefined, launched: PlannedNode[]) {
   const servers = plan.nodes.filter((n) => n.kind === 'server')
   const masters = servers.filter((n) => n.replicaOf === undefined)
   const replicas = servers.filter((n) => n.replicaOf !== undefined)
@@ -173,7 +174,7 @@ function upTasks(plan: TopologyPlan, engine: ReturnType<typeof engineFor>, launc
   const start = (node: PlannedNode) => ({
     title: `start ${node.id} on port ${node.port}`,
     task: async (_: unknown, task: {output: string}) => {
-      const pid = await launchNode(engine, node, node.kind === 'server' ? plan.password : undefined)
+      const pid = await launchNode(engineForNode(plan, node, redisBin), node, node.kind === 'server' ? plan.password : undefined)
       launched.push(node)
       task.output = `pid ${pid}`
     },
