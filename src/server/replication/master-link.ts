@@ -101,6 +101,11 @@ export class MasterLink {
     }
   }
 
+  /** The db the master's stream is applied to, once it runs. */
+  get streamDb(): number | undefined {
+    return this.masterClient?.dbIndex
+  }
+
   /** INFO's master_sync_* fields while the snapshot arrives. */
   syncProgressLines(now: number): string[] {
     const payload = this.payload
@@ -252,9 +257,11 @@ export class MasterLink {
     const partial = /^\+CONTINUE(?: ([0-9a-f]{40}))?$/.exec(line)
     if (partial !== null) {
       logger.notice('Successful partial resynchronization with master.')
+      // The stream goes on in the db it was in when the link was lost (no SELECT is resent).
+      const streamDb = this.replication.cachedMaster?.dbIndex ?? 0
       this.replication.partialSyncAccepted(partial[1])
       logger.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.')
-      this.becomeConnected(undefined)
+      this.becomeConnected(streamDb)
       const rest = this.takeAll()
       if (rest.length > 0) this.applyStream(rest)
       return
@@ -342,7 +349,7 @@ export class MasterLink {
   }
 
   /** The stream runs: the master connection becomes a client whose commands we execute. */
-  private becomeConnected(streamDb: number | undefined): void {
+  private becomeConnected(streamDb: number): void {
     const server = this.server
     this.state = 'connected'
     this.wasUp = true
@@ -351,8 +358,7 @@ export class MasterLink {
     const client = new Client(server.newClientId(), `${this.host}:${this.port}`, `${socket?.localAddress ?? '?'}:${socket?.localPort ?? 0}`, server.clock.nowMs())
     client.kind = 'master'
     client.authenticated = true
-    if (streamDb !== undefined) client.dbIndex = streamDb
-    else if (this.masterClient !== undefined) client.dbIndex = this.masterClient.dbIndex
+    client.dbIndex = streamDb
     this.masterClient = client
     server.clients.set(client.id, {client, connection: undefined})
   }

@@ -38,8 +38,11 @@ export class Replication implements ReplicationInfoSource {
   /** The master we replicate from; undefined on a master. */
   masterAddress: {host: string; port: number} | undefined
   link: MasterLink | undefined
-  /** Replication id and offset to ask PSYNC for after a disconnect (Redis's cached master). */
-  cachedMaster: {replid: string; offset: number} | undefined
+  /**
+   * Replication id and offset to ask PSYNC for after a disconnect (Redis's cached master), and the db the
+   * master's stream was in: a partial resync continues the stream without a new SELECT.
+   */
+  cachedMaster: {replid: string; offset: number; dbIndex: number} | undefined
   /** Seconds-resolution time the link went down, -1 when it never was up. */
   linkDownSinceMs = -1
   private lastStreamDb = -1
@@ -63,12 +66,12 @@ export class Replication implements ReplicationInfoSource {
    * An RDB saved with a replication history (repl-id, repl-offset): a replica PSYNCs from there; a master
    * keeps it as its secondary id so its former replicas can resynchronise partially (replication.md §9).
    */
-  private resumeHistory(saved: {replid: string; offset: number} | undefined): void {
+  private resumeHistory(saved: {replid: string; offset: number; streamDb?: number} | undefined): void {
     if (saved === undefined) return
     this.masterReplOffset = saved.offset
     if (this.server.config.replicaof() !== undefined) {
       this.replid = saved.replid
-      this.cachedMaster = {replid: saved.replid, offset: saved.offset}
+      this.cachedMaster = {replid: saved.replid, offset: saved.offset, dbIndex: saved.streamDb ?? 0}
       return
     }
     this.replid2 = saved.replid
@@ -79,7 +82,16 @@ export class Replication implements ReplicationInfoSource {
   /** The aux fields an RDB written now carries: our history, when there is one to resume. */
   snapshotAux(): {replId?: string; replOffset?: number; replStreamDb?: number} {
     if (this.backlog === undefined && !this.isReplica()) return {}
-    return {replId: this.replid, replOffset: this.masterReplOffset, replStreamDb: 0}
+    return {replId: this.replid, replOffset: this.masterReplOffset, replStreamDb: this.streamDb()}
+  }
+
+  /**
+   * The db the stream is in (RDB aux repl-stream-db): on a replica the master link's db, because the
+   * relayed stream carries no SELECT of its own; on a master the db of the last SELECT emitted.
+   */
+  private streamDb(): number {
+    if (this.isReplica()) return this.link?.streamDb ?? this.cachedMaster?.dbIndex ?? 0
+    return Math.max(0, this.lastStreamDb)
   }
 
   stop(): void {
@@ -193,7 +205,7 @@ export class Replication implements ReplicationInfoSource {
     if (this.backlog === undefined) this.createBacklog(true)
     const replica = this.attach(client, 'wait_bgsave')
     logger.notice('Starting BGSAVE for SYNC with target: disk')
-    const image = this.server.persistence.snapshot({replId: this.replid, replOffset: this.masterReplOffset, replStreamDb: 0})
+    const image = this.server.persistence.snapshot({replId: this.replid, replOffset: this.masterReplOffset, replStreamDb: this.streamDb()})
     // The stream after the snapshot must open with SELECT, whichever db it was in before.
     this.lastStreamDb = -1
     replica.state = 'online'
@@ -256,7 +268,7 @@ export class Replication implements ReplicationInfoSource {
     const logger = this.server.logger
     if (!this.isReplica() && this.cachedMaster === undefined) {
       logger.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.')
-      this.cachedMaster = {replid: this.replid, offset: this.masterReplOffset}
+      this.cachedMaster = {replid: this.replid, offset: this.masterReplOffset, dbIndex: 0}
     } else {
       this.dropLink()
     }
@@ -307,7 +319,7 @@ export class Replication implements ReplicationInfoSource {
     if (wasUp) {
       this.server.logger.warning('Connection with master lost.')
       this.server.logger.notice('Caching the disconnected master state.')
-      this.cachedMaster = {replid: this.replid, offset: this.masterReplOffset}
+      this.cachedMaster = {replid: this.replid, offset: this.masterReplOffset, dbIndex: link.streamDb ?? 0}
       this.linkDownSinceMs = this.server.clock.nowMs()
     }
     this.link = undefined
