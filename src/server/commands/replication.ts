@@ -51,8 +51,17 @@ export function replicationCommands(server: Server): readonly CommandSpec[] {
           break
         }
         case 'ip-address':
+          // Longer than NET_HOST_STR_LEN - 1 is refused, as in replconfCommand.
+          if (value.length >= 256) return error(`ERR REPLCONF ip-address provided by replica instance is too long: ${value.length} bytes`)
           client.replicaAnnouncedIp = value.toString('latin1')
           break
+        case 'rdb-only': {
+          // redis-cli --rdb asks for the snapshot alone; the value is validated like Redis (0 or 1).
+          const flag = parseInteger(value)
+          if (!flag.ok) return flag.error
+          if (flag.value < 0 || flag.value > 1) return error('ERR value is out of range, value must between 0 and 1')
+          break
+        }
         case 'capa':
           client.replicaCapabilities.add(value.toString('latin1').toLowerCase())
           break
