@@ -1,0 +1,212 @@
+// Replication on the wire: a hand-driven replica against our master (handshake, +FULLRESYNC and the
+// `$<len>` payload, the stream opening with SELECT, +CONTINUE with exactly the missing bytes, legacy SYNC),
+// and REPLCONF / REPLICAOF / WAIT / PSYNC replies compared byte for byte with real Redis 7.0.
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {readRdb} from '../../src/server/persistence/rdb-reader.js'
+import {startDifferentialPair, type DifferentialPair} from '../helpers/differential.js'
+import {bundledMissing, stopAllNodes, type NodeHandle} from '../helpers/nodes.js'
+import {freePort} from '../helpers/ports.js'
+import {realRedisMissing} from '../helpers/real-redis.js'
+import {FakeReplica, nodeScope, replInfo} from '../helpers/replication.js'
+import {waitFor} from '../helpers/wait-for.js'
+
+const skip = realRedisMissing ?? bundledMissing
+const PING = '*1\r\n$4\r\nping\r\n'
+const cmd = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`
+
+/** Handshake of a Redis 7.0 replica up to the PSYNC reply line. */
+async function handshake(master: NodeHandle, psync: [string, string], capa = true): Promise<{replica: FakeReplica; reply: string}> {
+  const replica = await FakeReplica.connect(master.port)
+  replica.send('PING')
+  expect(await replica.line()).toBe('+PONG\r\n')
+  replica.send('REPLCONF', 'listening-port', '7777')
+  expect(await replica.line()).toBe('+OK\r\n')
+  if (capa) {
+    replica.send('REPLCONF', 'capa', 'eof', 'capa', 'psync2')
+    expect(await replica.line()).toBe('+OK\r\n')
+  }
+  replica.send('PSYNC', ...psync)
+  return {replica, reply: await replica.line()}
+}
+
+/** The stream bytes a replica received, until it has everything up to the master's offset. */
+async function streamUpTo(master: NodeHandle, replica: FakeReplica, from: number): Promise<Buffer> {
+  const offset = Number((await replInfo(master)).master_repl_offset)
+  return replica.take(offset - from)
+}
+
+describe.skipIf(!!skip)(`replication protocol bytes${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  afterAll(stopAllNodes)
+
+  it.concurrent('our master: +FULLRESYNC, $<len> RDB, a SELECT before the first write; +CONTINUE with exactly the missing bytes', async ({onTestFinished}) => {
+    const start = nodeScope(onTestFinished)
+    const master = await start({engine: 'bundled', args: ['--save', '']})
+    const writer = await master.raw()
+    onTestFinished(() => writer.close())
+    expect((await writer.command('SET', 'before', 'sync')).toString()).toBe('+OK\r\n')
+    // No backlog yet: writes do not advance the offset.
+    expect((await replInfo(master)).master_repl_offset).toBe('0')
+
+    const {replica: first, reply} = await handshake(master, ['?', '-1'])
+    onTestFinished(() => first.close())
+    const full = /^\+FULLRESYNC ([0-9a-f]{40}) (\d+)\r\n$/.exec(reply)
+    expect(full, reply).not.toBeNull()
+    const [, replid, offsetText] = full as unknown as [string, string, string]
+    const syncOffset = Number(offsetText)
+    const header = await first.line()
+    expect(header).toMatch(/^\$\d+\r\n$/)
+    const rdb = await first.take(Number(header.slice(1, -2)))
+    expect(rdb.subarray(0, 9).toString('latin1')).toBe('REDIS0010')
+    const loaded = readRdb(rdb, Date.now(), {checkCrc: true})
+    expect(loaded.aux.get('repl-id')?.toString()).toBe(replid)
+    expect(loaded.aux.get('repl-offset')?.toString()).toBe(String(syncOffset))
+    expect(loaded.databases[0]?.entries.get('before')).toBeDefined()
+    const info = await replInfo(master)
+    expect(info).toMatchObject({master_replid: replid, repl_backlog_active: '1', repl_backlog_first_byte_offset: String(syncOffset + 1), connected_slaves: '1'})
+
+    // The first write after the sync is preceded by a SELECT; PINGs (lower case) may come at any time.
+    await writer.command('SET', 'k', 'v')
+    await writer.command('SELECT', '3')
+    await writer.command('RPUSH', 'l', 'a', 'b')
+    await writer.command('SET', 'e', 'x', 'EX', '100')
+    const stream = await streamUpTo(master, first, syncOffset)
+    const withoutPings = stream.toString('latin1').split(PING).join('')
+    const expiry = /\*5\r\n\$3\r\nSET\r\n\$1\r\ne\r\n\$1\r\nx\r\n\$4\r\nPXAT\r\n\$13\r\n(\d{13})\r\n$/.exec(withoutPings)
+    expect(expiry, withoutPings).not.toBeNull()
+    expect(withoutPings).toBe(
+      cmd('SELECT', '0') + cmd('SET', 'k', 'v') + cmd('SELECT', '3') + cmd('RPUSH', 'l', 'a', 'b') +
+      cmd('SET', 'e', 'x', 'PXAT', (expiry as RegExpExecArray)[1] as string),
+    )
+
+    // REPLCONF ACK gets no reply and shows up as the replica's offset.
+    const end = syncOffset + stream.length
+    first.send('REPLCONF', 'ACK', String(end))
+    await waitFor(() => replInfo(master), (i) => i.slave0 === `ip=127.0.0.1,port=7777,state=online,offset=${end},lag=0`, {what: 'slave0 at the ACKed offset'})
+
+    // A replica that asks for bytes the backlog holds gets exactly those, after +CONTINUE <replid>.
+    const cont = await handshake(master, [replid, String(syncOffset + 1)])
+    onTestFinished(() => cont.replica.close())
+    expect(cont.reply).toBe(`+CONTINUE ${replid}\r\n`)
+    expect((await cont.replica.take(stream.length)).toString('latin1')).toBe(stream.toString('latin1'))
+    // Without capa psync2, from the middle of a command: +CONTINUE alone, then the tail.
+    const middle = await handshake(master, [replid, String(syncOffset + 6)], false)
+    onTestFinished(() => middle.replica.close())
+    expect(middle.reply).toBe('+CONTINUE\r\n')
+    expect((await middle.replica.take(stream.length - 5)).toString('latin1')).toBe(stream.subarray(5).toString('latin1'))
+    // Asking for the next byte: +CONTINUE and nothing else, then live writes to every replica.
+    const next = await handshake(master, [replid, String(end + 1)])
+    onTestFinished(() => next.replica.close())
+    expect(next.reply).toBe(`+CONTINUE ${replid}\r\n`)
+    await writer.command('INCR', 'n')
+    const live = cmd('INCR', 'n')
+    expect((await next.replica.take(Buffer.byteLength(live))).toString('latin1')).toBe(live)
+    for (const r of [first, cont.replica, middle.replica]) expect((await r.take(Buffer.byteLength(live))).toString('latin1')).toBe(live)
+    expect((await replInfo(master)).connected_slaves).toBe('4')
+
+    // Beyond the backlog, before it, or another history: a full resync at the current offset.
+    const now = Number((await replInfo(master)).master_repl_offset)
+    for (const psync of [[replid, String(now + 2)], [replid, String(syncOffset)], ['0123456789012345678901234567890123456789', String(syncOffset + 1)]] as [string, string][]) {
+      const other = await handshake(master, psync)
+      onTestFinished(() => other.replica.close())
+      expect(other.reply).toBe(`+FULLRESYNC ${replid} ${now}\r\n`)
+    }
+  })
+
+  it.concurrent('our master: legacy SYNC gets the payload without a +FULLRESYNC line, then the stream', async ({onTestFinished}) => {
+    const start = nodeScope(onTestFinished)
+    const master = await start({engine: 'bundled', args: ['--save', '']})
+    const replica = await FakeReplica.connect(master.port)
+    onTestFinished(() => replica.close())
+    replica.send('SYNC')
+    const header = await replica.line()
+    expect(header).toMatch(/^\$\d+\r\n$/)
+    expect((await replica.take(Number(header.slice(1, -2)))).subarray(0, 9).toString()).toBe('REDIS0010')
+    const writer = await master.raw()
+    onTestFinished(() => writer.close())
+    await writer.command('SET', 'a', '1')
+    const stream = await streamUpTo(master, replica, Number((await replInfo(master)).repl_backlog_first_byte_offset) - 1)
+    expect(stream.toString('latin1').split(PING).join('')).toBe(cmd('SELECT', '0') + cmd('SET', 'a', '1'))
+  })
+
+  describe('replies compared with Redis 7.0', () => {
+    let pair: DifferentialPair
+    beforeAll(async () => {
+      pair = await startDifferentialPair()
+    })
+    afterAll(() => pair?.stop())
+
+    it('INFO replication and ROLE of a master without replicas have Redis\'s fields and shape', async () => {
+      const mask = (text: string): string => text.replace(/master_replid:[0-9a-f]{40}/, 'master_replid:<id>')
+      const [real, ours] = await Promise.all([pair.realClient.command('INFO', 'replication'), pair.ourClient.command('INFO', 'replication')])
+      expect(mask(ours.toString('latin1')).replace(/^\$\d+/, '')).toBe(mask(real.toString('latin1')).replace(/^\$\d+/, ''))
+      await pair.expectSame('ROLE')
+    })
+
+    it('REPLCONF options, errors and the unanswered ACK / GETACK', async () => {
+      const s = pair.expectSame
+      await s('REPLCONF')
+      await s('REPLCONF', 'foo', 'bar')
+      await s('REPLCONF', 'listening-port')
+      await s('REPLCONF', 'listening-port', 'abc')
+      await s('REPLCONF', 'listening-port', '6380')
+      await s('REPLCONF', 'LISTENING-PORT', '6380', 'capa', 'eof', 'capa', 'psync2')
+      await s('REPLCONF', 'capa', 'whatever')
+      await s('REPLCONF', 'ip-address', '10.0.0.1')
+      await s('REPLCONF', 'ip-address', 'x'.repeat(300))
+      await s('REPLCONF', 'capa', 'eof', 'foo', 'bar')
+      await s('REPLCONF', 'rdb-only', '1')
+      await s('REPLCONF', 'rdb-only', '2')
+      await s('REPLCONF', 'rdb-only', 'x')
+      // ACK and GETACK from an ordinary client get no reply at all.
+      await pair.expectSameRaw(cmd('REPLCONF', 'ACK', '10') + cmd('REPLCONF', 'GETACK', '*') + cmd('REPLCONF', 'ack', 'x') + cmd('PING'), 1)
+    })
+
+    it('WAIT replies and errors on a master', async () => {
+      const s = pair.expectSame
+      await s('WAIT', '0', '0')
+      await s('WAIT', '-1', '0')
+      await s('WAIT', '1', '10')
+      await s('WAIT', 'abc', '0')
+      await s('WAIT', '0', 'abc')
+      await s('WAIT', '0', '-1')
+      await s('WAIT', '0', '1.5')
+      await s('WAIT', '0', '9223372036854775807')
+      await s('WAIT', '0')
+      await s('MULTI')
+      await s('WAIT', '5', '0')
+      await s('EXEC')
+    })
+
+    it('PSYNC argument errors, REPLICAOF errors, Already connected, and a replica\'s refusals', async () => {
+      const s = pair.expectSame
+      await s('PSYNC', '?', 'abc')
+      await s('PSYNC', '?')
+      await s('SYNC', 'extra')
+      await s('REPLICAOF', '127.0.0.1', 'abc')
+      await s('REPLICAOF', '127.0.0.1', '70000')
+      await s('REPLICAOF', '127.0.0.1', '-1')
+      await s('REPLICAOF', '127.0.0.1')
+      await s('SLAVEOF', 'localhost', '99999')
+      await s('REPLICAOF', 'NO', 'ONE')
+      await s('replicaof', 'no', 'one')
+      // Nothing listens on this port: both stay replicas with the link down.
+      const port = String(await freePort())
+      await s('REPLICAOF', '127.0.0.1', port)
+      await s('REPLICAOF', '127.0.0.1', port)
+      await s('SLAVEOF', '127.0.0.1', port)
+      await s('SET', 'k', 'v')
+      await s('WAIT', '0', '0')
+      await s('PSYNC', '?', '-1')
+      await s('SYNC')
+      await s('GET', 'k')
+      await s('PUBLISH', 'c', 'm')
+      await s('MULTI')
+      await s('SET', 'k', 'v')
+      await s('EXEC')
+      await s('REPLICAOF', 'NO', 'ONE')
+      await s('SET', 'k', 'v')
+    })
+
+  })
+})
