@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Replays the master/replica/sentinel tutorial (docs: mission.md, steps 1–13) with rtopo commands and
-# redis-cli checks. ENGINE=redis (default here) or bundled; BASE_PORT picks the ports (never 6379/26379).
+# redis-cli checks. ENGINE=redis (default here) or bundled; SENTINEL_ENGINE (default: ENGINE) runs the sentinels
+# on another engine, e.g. ENGINE=bundled SENTINEL_ENGINE=redis; BASE_PORT picks the ports (never 6379/26379).
 # Every check that fails stops the script with a message; the trap always tears the topology down.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 RTOPO="node $HERE/../bin/run.js"
 ENGINE="${ENGINE:-redis}"
+SENTINEL_ENGINE="${SENTINEL_ENGINE:-$ENGINE}"
 BASE_PORT="${BASE_PORT:-17300}"
 SENTINEL_PORT=$((BASE_PORT + 100))
 STATE="$(mktemp -d "${TMPDIR:-/tmp}/rtopo-tutorial-XXXXXX")"
@@ -98,7 +100,7 @@ expect_eq "$(field "$M" connected_slaves)" 0 "the old master does not get its re
 $RTOPO down --purge >/dev/null
 
 step "10-13. sentinels: discovery, failover, conversion of the old master, config rewrite"
-$RTOPO up --engine "$ENGINE" --replicas 2 --sentinels 3 --port "$M" --sentinel-port "$SENTINEL_PORT" --down-after 1000 --failover-timeout 10000 --password tutorial-pw >/dev/null
+$RTOPO up --engine "$ENGINE" --sentinel-engine "$SENTINEL_ENGINE" --replicas 2 --sentinels 3 --port "$M" --sentinel-port "$SENTINEL_PORT" --down-after 1000 --failover-timeout 10000 --password tutorial-pw >/dev/null
 grep -q "+monitor master mymaster" "$STATE/sentinel-1/sentinel-1.log" && echo "ok: +monitor logged"
 grep -q "+slave slave" "$STATE/sentinel-1/sentinel-1.log" && echo "ok: +slave logged"
 $RTOPO kill master
@@ -113,4 +115,4 @@ expect_eq "$(redis-cli -a tutorial-pw --no-auth-warning -p "$M" info replication
 grep -q "^sentinel myid" "$STATE/sentinel-1/sentinel.conf" && grep -q "sentinel known-sentinel" "$STATE/sentinel-1/sentinel.conf" && echo "ok: sentinel rewrote its config (myid, known-sentinel)"
 grep -q "sentinel monitor mymaster 127.0.0.1 $NEW" "$STATE/sentinel-1/sentinel.conf" && echo "ok: config names the new master"
 
-printf '\ntutorial replayed on the %s engine\n' "$ENGINE"
+printf '\ntutorial replayed on the %s engine (sentinels: %s)\n' "$ENGINE" "$SENTINEL_ENGINE"

@@ -1,4 +1,5 @@
-// Runs examples/tutorial.sh (the tutorial, steps 1–13) on real Redis; each of its checks exits non-zero on failure.
+// Runs examples/tutorial.sh (the tutorial, steps 1–13) all on real Redis, and on bundled servers with real
+// sentinels; each of its checks exits non-zero on failure.
 
 import {join} from 'node:path'
 import {execa} from 'execa'
@@ -8,13 +9,13 @@ import {freePortRange} from '../helpers/ports.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 
 describe.skipIf(!!realRedisMissing)(`examples/tutorial.sh${realRedisMissing ? ` (skipped: ${realRedisMissing})` : ''}`, () => {
-  it('replays every tutorial step on real Redis', async () => {
+  it.concurrent.each([['redis', 'redis'], ['bundled', 'redis']])('replays every tutorial step with %s servers and %s sentinels', async (engine, sentinelEngine) => {
     const base = await freePortRange(103)
     const run = await execa('bash', [join(projectRoot, 'examples', 'tutorial.sh')], {
-      reject: false, env: {ENGINE: 'redis', BASE_PORT: String(base), NO_COLOR: '1'}, timeout: 240_000,
+      reject: false, env: {ENGINE: engine, SENTINEL_ENGINE: sentinelEngine, BASE_PORT: String(base), NO_COLOR: '1'}, timeout: 240_000,
     })
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0)
-    expect(run.stdout).toContain('tutorial replayed on the redis engine')
+    expect(run.stdout).toContain(`tutorial replayed on the ${engine} engine (sentinels: ${sentinelEngine})`)
     expect(run.stdout).toContain('ok: old master is now a replica = slave')
   }, 300_000)
 })
