@@ -129,6 +129,31 @@ describe.skipIf(!!skip)(`replication protocol bytes${skip ? ` (skipped: ${skip})
     expect(stream.toString('latin1').split(PING).join('')).toBe(cmd('SELECT', '0') + cmd('SET', 'a', '1'))
   })
 
+  it.concurrent('our master: CONFIG SET repl-backlog-size bounds what a partial resync can be served', async ({onTestFinished}) => {
+    const start = nodeScope(onTestFinished)
+    const master = await start({engine: 'bundled', args: ['--save', '']})
+    const {replica, reply} = await handshake(master, ['?', '-1'])
+    onTestFinished(() => replica.close())
+    const [, replid, offsetText] = /^\+FULLRESYNC ([0-9a-f]{40}) (\d+)\r\n$/.exec(reply) as unknown as [string, string, string]
+    const header = await replica.line()
+    await replica.take(Number(header.slice(1, -2)))
+    const writer = await master.raw()
+    onTestFinished(() => writer.close())
+    expect((await writer.command('CONFIG', 'SET', 'repl-backlog-size', '16384')).toString()).toBe('+OK\r\n')
+    expect((await writer.command('SET', 'big', 'x'.repeat(40_000))).toString()).toBe('+OK\r\n')
+    const stream = await streamUpTo(master, replica, Number(offsetText))
+    const info = await replInfo(master)
+    const offset = Number(info.master_repl_offset)
+    expect(info).toMatchObject({repl_backlog_size: '16384', repl_backlog_histlen: '16384', repl_backlog_first_byte_offset: String(offset - 16383)})
+    const tooOld = await handshake(master, [replid, String(offset - 16384)])
+    onTestFinished(() => tooOld.replica.close())
+    expect(tooOld.reply).toBe(`+FULLRESYNC ${replid} ${offset}\r\n`)
+    const oldest = await handshake(master, [replid, String(offset - 16383)])
+    onTestFinished(() => oldest.replica.close())
+    expect(oldest.reply).toBe(`+CONTINUE ${replid}\r\n`)
+    expect((await oldest.replica.take(16384)).equals(stream.subarray(stream.length - 16384))).toBe(true)
+  })
+
   describe('replies compared with Redis 7.0', () => {
     let pair: DifferentialPair
     beforeAll(async () => {

@@ -26,6 +26,9 @@ interface AttachedReplica {
 const PING_BYTES = encodeCommand(['ping'])
 const GETACK_BYTES = encodeCommand(['REPLCONF', 'GETACK', '*'])
 
+/** Redis's CONFIG_REPL_BACKLOG_MIN_SIZE; ReplicationBacklog never allocates less. */
+const MIN_BACKLOG_SIZE = 16 * 1024
+
 const newReplid = (): string => randomBytes(20).toString('hex')
 
 export class Replication implements ReplicationInfoSource {
@@ -125,6 +128,8 @@ export class Replication implements ReplicationInfoSource {
   /** Appends stream bytes: into the backlog, the offset, and every online replica's connection. */
   feedBytes(bytes: Buffer): void {
     if (this.backlog === undefined || bytes.length === 0) return
+    // CONFIG SET repl-backlog-size applies to the live backlog (Redis resizeReplicationBacklog).
+    if (this.backlog.size !== Math.max(MIN_BACKLOG_SIZE, this.backlogSize())) this.backlog.resize(this.backlogSize(), this.masterReplOffset + 1)
     this.backlog.append(bytes)
     this.masterReplOffset += bytes.length
     for (const replica of this.replicas) if (replica.state === 'online') replica.client.sink.push(raw(bytes))
