@@ -313,11 +313,10 @@ export class MasterLink {
     }
     const mark = payload.eofMark
     if (payload.received < mark.length) return
+    // After the end mark the master sends nothing until our first ACK, so the mark ends the input. Only
+    // the last bytes are looked at: joining every chunk on each arrival would be quadratic in the size.
+    if (!lastBytes(payload.chunks, mark.length).equals(mark)) return
     const all = Buffer.concat(payload.chunks)
-    payload.chunks.length = 0
-    payload.chunks.push(all)
-    // After the end mark the master sends nothing until our first ACK, so the mark ends the input.
-    if (!all.subarray(all.length - mark.length).equals(mark)) return
     this.finishFullSync(all.subarray(0, all.length - mark.length), Buffer.alloc(0), true)
   }
 
@@ -409,6 +408,19 @@ export class MasterLink {
     if (!this.wasUp && this.state !== 'connecting') this.server.logger.notice(`Reconnecting to MASTER ${this.host}:${this.port} after failure`)
     this.replication.linkLost(this, this.wasUp)
   }
+}
+
+/** The last `count` bytes of a list of chunks (fewer if they hold fewer). */
+const lastBytes = (chunks: readonly Buffer[], count: number): Buffer => {
+  const tail: Buffer[] = []
+  let held = 0
+  for (let i = chunks.length - 1; i >= 0 && held < count; i--) {
+    const chunk = chunks[i] as Buffer
+    tail.unshift(chunk)
+    held += chunk.length
+  }
+  const joined = Buffer.concat(tail)
+  return joined.subarray(Math.max(0, joined.length - count))
 }
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
