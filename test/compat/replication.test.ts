@@ -44,6 +44,8 @@ describe.skipIf(!!skip)(`replication with real Redis 7.0${skip ? ` (skipped: ${s
     const message = new Promise<[string, string]>((resolve) => subscriber.on('message', (channel: string, text: string) => resolve([channel, text])))
     await writeWorkload(m, 'after')
     expect(await message).toEqual(['after:chan', 'published'])
+    // WAIT on the real master: it sends REPLCONF GETACK *, we answer with REPLCONF ACK <offset>.
+    expect(await m.wait(1, 10_000)).toBe(1)
 
     const offset = await waitForOffsetsEqual([master, replica])
     const digest = await waitForDigestsEqual([master, replica])
@@ -98,6 +100,17 @@ describe.skipIf(!!skip)(`replication with real Redis 7.0${skip ? ` (skipped: ${s
     expect((await replInfo(master)).slave0).toMatch(`port=${replica.port},state=online`)
   })
 
+  it.concurrent('our replica of a real master delaying its diskless sync: keepalive newlines before +FULLRESYNC', async ({expect, onTestFinished}) => {
+    const start = nodeScope(onTestFinished)
+    const master = await start({engine: 'redis', args: [...base, '--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '2']})
+    await writeWorkload(master.client(), 'before')
+    const replica = await start({engine: 'bundled', args: [...base, '--replicaof', '127.0.0.1', String(master.port)]})
+    await waitForLinkUp(replica)
+    expect(fullLog(master)).toContain('Delay next BGSAVE for diskless SYNC')
+    expect(fullLog(replica)).toContain('MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk')
+    await waitForDigestsEqual([master, replica])
+  })
+
   // KNOWN BUG (src/server/keyspace/database.ts, outside the replication module): Database.delete() looks the
   // key up with lookup(), which on a replica treats a logically expired key as absent, so the DEL that the
   // master propagates when it expires a key is a no-op and the key stays in the replica's dataset forever
@@ -120,17 +133,21 @@ describe.skipIf(!!skip)(`replication with real Redis 7.0${skip ? ` (skipped: ${s
     await waitForDigestsEqual([master, replica], 3000)
   })
 
-  it.concurrent('a real replica of our master: full sync, stream, INFO slave0, ROLE, WAIT', async ({expect, onTestFinished}) => {
+  it.concurrent('a real replica (masterauth) of our master (requirepass): full sync, stream, INFO slave0, ROLE, WAIT', async ({expect, onTestFinished}) => {
     const start = nodeScope(onTestFinished)
-    const master = await start({engine: 'bundled', args: base})
+    const master = await start({engine: 'bundled', args: [...base, '--requirepass', 'pw'], password: 'pw'})
     const m = master.client()
     await writeWorkload(m, 'before')
     const before = await replInfo(master)
     expect(before).toMatchObject({role: 'master', connected_slaves: '0', master_repl_offset: '0', repl_backlog_active: '0'})
-    const replica = await start({engine: 'redis', args: [...base, '--replicaof', '127.0.0.1', String(master.port)]})
+    const replica = await start({engine: 'redis', args: [...base, '--masterauth', 'pw', '--replicaof', '127.0.0.1', String(master.port)]})
     await waitForLinkUp(replica)
     await waitForDigestsEqual([master, replica])
+    const subscriber = replica.client()
+    await subscriber.subscribe('after:chan')
+    const message = new Promise<[string, string]>((resolve) => subscriber.on('message', (channel: string, text: string) => resolve([channel, text])))
     await writeWorkload(m, 'after')
+    expect(await message).toEqual(['after:chan', 'published'])
     expect(await m.wait(1, 0)).toBe(1)
     const offset = await waitForOffsetsEqual([master, replica])
     await waitForDigestsEqual([master, replica])
