@@ -18,6 +18,8 @@ export function rewriteConfigFile(path: string, wanted: Map<string, string[]>): 
     original = ''
   }
   const remaining = new Map(wanted)
+  // A sentinel's flush names its lines by two words ("sentinel monitor"); a server keeps sentinel lines as they are.
+  const sentinelLines = [...wanted.keys()].some((name) => name.startsWith('sentinel '))
   const out: string[] = []
   for (const line of original.split('\n')) {
     const trimmed = line.trim()
@@ -27,14 +29,19 @@ export function rewriteConfigFile(path: string, wanted: Map<string, string[]>): 
       continue
     }
     let name: string
+    let words: string[]
     try {
-      name = (tokenizeConfigLine(trimmed)[0] ?? '').toLowerCase()
+      words = tokenizeConfigLine(trimmed)
+      name = (words[0] ?? '').toLowerCase()
     } catch {
       out.push(line)
       continue
     }
     name = ALIASES[name] ?? name
-    if (name === 'include' || name === 'rename-command' || name === 'user' || name === 'loadmodule' || name === 'sentinel') {
+    if (name === 'sentinel' && sentinelLines) {
+      const option = (words[1] ?? '').toLowerCase()
+      name = `sentinel ${option === 'known-slave' ? 'known-replica' : option}`
+    } else if (name === 'include' || name === 'rename-command' || name === 'user' || name === 'loadmodule' || name === 'sentinel') {
       out.push(line)
       continue
     }

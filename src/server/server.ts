@@ -54,12 +54,17 @@ export class Server implements ServerContext, BlockingHost {
   private transactionBuffer: {dbIndex: number; commands: (readonly Buffer[])[]}[] = []
   private shuttingDown = false
 
+  /** 'sentinel' when this process runs as a sentinel: another command table, no dataset, no replication. */
+  readonly mode: 'standalone' | 'sentinel'
+
   constructor(
     readonly config: ServerConfig,
     readonly logger: Logger,
     readonly clock: Clock,
     private readonly exit: (code: number) => void,
+    options: {mode?: 'standalone' | 'sentinel'; commandGroups?: (server: Server) => (readonly CommandSpec[])[]} = {},
   ) {
+    this.mode = options.mode ?? 'standalone'
     this.startedAtMs = clock.nowMs()
     this.keyspace = new Keyspace(config.databases(), clock, {
       keyExpired: (dbIndex, key) => {
@@ -69,7 +74,7 @@ export class Server implements ServerContext, BlockingHost {
       keyModified: (dbIndex, key) => this.blocking.keyModified(dbIndex, key),
       isReplica: () => this.isReplica(),
     })
-    this.commands = new CommandTable(commandGroups(this))
+    this.commands = new CommandTable((options.commandGroups ?? commandGroups)(this))
     this.dispatcher = new Dispatcher(this)
     this.persistence = new Persistence(this)
     this.replication = new Replication(this)
@@ -95,9 +100,9 @@ export class Server implements ServerContext, BlockingHost {
 
   /** Loads the dataset, binds the listeners and starts the cron. Throws on a bind or load failure. */
   async start(): Promise<void> {
-    this.persistence.loadAtStartup()
+    if (this.mode === 'standalone') this.persistence.loadAtStartup()
     this.listeners = await listen(this.config.bind(), this.config.port(), (socket) => this.accept(socket))
-    this.replication.start()
+    if (this.mode === 'standalone') this.replication.start()
     const hz = Math.max(1, Math.min(500, Number(this.config.get('hz') ?? 10)))
     this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz))
   }
@@ -106,7 +111,7 @@ export class Server implements ServerContext, BlockingHost {
   async shutdown({save}: {save?: boolean} = {}): Promise<boolean> {
     if (this.shuttingDown) return true
     this.logger.warning('User requested shutdown...')
-    const shouldSave = save ?? this.config.savePoints().length > 0
+    const shouldSave = this.mode === 'standalone' && (save ?? this.config.savePoints().length > 0)
     if (shouldSave) {
       this.logger.notice('Saving the final RDB snapshot before exiting.')
       if (!this.persistence.saveNow()) {

@@ -70,8 +70,9 @@ export function connectionCommands(server: Server): readonly CommandSpec[] {
       [bulk('version'), bulk(REDIS_VERSION)],
       [bulk('proto'), int(client.resp)],
       [bulk('id'), int(client.id)],
-      [bulk('mode'), bulk('standalone')],
-      [bulk('role'), bulk(server.isReplica() ? 'replica' : 'master')],
+      [bulk('mode'), bulk(server.mode)],
+      // A sentinel's HELLO has no role field.
+      ...(server.mode === 'sentinel' ? [] : [[bulk('role'), bulk(server.isReplica() ? 'replica' : 'master')] as const]),
       [bulk('modules'), EMPTY_ARRAY],
     ])
   }

@@ -17,7 +17,7 @@ export function serverSection(server: Server, configFile: string): string[] {
     'redis_git_sha1:00000000',
     'redis_git_dirty:0',
     'redis_build_id:0000000000000000',
-    'redis_mode:standalone',
+    `redis_mode:${server.mode}`,
     `os:${osType()} ${release()} ${arch() === 'x64' ? 'x86_64' : arch()}`,
     'arch_bits:64',
     'monotonic_clock:POSIX clock_gettime',

@@ -1,0 +1,81 @@
+// Sentinel mode of rtopo-server (`rtopo-server sentinel.conf --sentinel`, or rtopo-sentinel): the config file
+// is mandatory and writable (the sentinel saves its state there); `sentinel …` lines configure the monitoring,
+// the other directives the listener, log and pidfile as for a server.
+
+import {accessSync, constants} from 'node:fs'
+import {systemClock} from '../common/clock.js'
+import {Logger} from '../common/logger.js'
+import {removePidFile, writePidFile} from '../common/pidfile.js'
+import {ServerConfig} from '../config/directives.js'
+import {ConfigError, formatFatalConfigError, parseCommandLine, type Directive} from '../config/parse.js'
+import {ListenError} from '../net/listener.js'
+import {REDIS_VERSION, Server} from '../server/server.js'
+import {sentinelCommandGroups} from './commands.js'
+import {Sentinel} from './sentinel.js'
+import {loadSentinelSettings, type SentinelSettings} from './settings.js'
+
+export async function main(argv: readonly string[]): Promise<void> {
+  let config: ServerConfig
+  let settings: SentinelSettings
+  try {
+    const parsed = parseCommandLine([...argv])
+    if (parsed.configFile === undefined) {
+      process.stderr.write('Sentinel needs config file on disk to save state. Exiting...\n')
+      process.exit(1)
+    }
+    try {
+      accessSync(parsed.configFile, constants.W_OK)
+    } catch (cause) {
+      process.stderr.write(`Sentinel config file ${parsed.configFile} is not writable: ${(cause as Error).message}. Exiting...\n`)
+      process.exit(1)
+    }
+    const serverDirectives: Directive[] = parsed.directives.filter((d) => d.name !== 'sentinel')
+    // A sentinel listens on 26379 unless told otherwise, and never runs in protected mode.
+    if (!serverDirectives.some((d) => d.name === 'port')) serverDirectives.unshift({name: 'port', args: ['26379'], source: undefined, text: '--port 26379'})
+    config = ServerConfig.load({...parsed, directives: serverDirectives})
+    settings = loadSentinelSettings(parsed.directives, Date.now())
+  } catch (cause) {
+    if (cause instanceof ConfigError) {
+      process.stderr.write(formatFatalConfigError(cause))
+      process.exit(1)
+    }
+    throw cause
+  }
+  const logger = new Logger({file: config.get('logfile') || undefined, level: config.loglevel(), role: 'C'})
+  logger.warning('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo')
+  logger.warning(`Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started (rtopo-server)`)
+  logger.warning('Configuration loaded')
+  logger.setRole('X')
+
+  let sentinel: Sentinel | undefined
+  const pidfile = config.get('pidfile') || undefined
+  const server = new Server(config, logger, systemClock, (code) => {
+    sentinel?.stop()
+    if (pidfile) removePidFile(pidfile)
+    logger.close?.()
+    process.exit(code)
+  }, {mode: 'sentinel', commandGroups: sentinelCommandGroups(() => sentinel as Sentinel)})
+  if (pidfile) writePidFile(pidfile)
+  logger.notice(`Running mode=sentinel, port=${config.port()}.`)
+  sentinel = new Sentinel(server, settings)
+  try {
+    await server.start()
+  } catch (cause) {
+    if (pidfile) removePidFile(pidfile)
+    if (cause instanceof ListenError) {
+      logger.warning(`Warning: ${cause.message}`)
+      logger.warning(`Failed listening on port ${config.port()} (TCP), aborting.`)
+    } else {
+      logger.warning(`Fatal error: ${(cause as Error).message}. Exiting.`)
+    }
+    process.exit(1)
+  }
+  sentinel.start()
+
+  const onSignal = (signal: string) => {
+    logger.warning(`Received ${signal} scheduling shutdown...`)
+    void server.shutdown()
+  }
+  process.on('SIGTERM', () => onSignal('SIGTERM'))
+  process.on('SIGINT', () => onSignal('SIGINT'))
+}
