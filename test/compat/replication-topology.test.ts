@@ -49,7 +49,6 @@ describe.skipIf(!!skip)(`replication topologies with real Redis 7.0${skip ? ` (s
       await waitForDigestsEqual([master, mid, end])
       const infos = await Promise.all([master, mid, end].map(replInfo))
       expect(new Set(infos.map((i) => i.master_replid)).size).toBe(1)
-      expect(infos.map((i) => Number(i.master_repl_offset))).toEqual([offset, offset, offset])
       expect(infos[1]).toMatchObject({role: 'slave', master_port: String(master.port), connected_slaves: '1'})
       expect(infos[1]?.slave0).toMatch(`ip=127.0.0.1,port=${end.port},state=online`)
       expect(infos[2]).toMatchObject({role: 'slave', master_port: String(mid.port)})

@@ -59,7 +59,8 @@ export async function waitForLinkDown(node: NodeHandle, timeoutMs = 10_000): Pro
 
 /**
  * Waits until every node reports the same master_repl_offset and every replica among them has the link
- * up with slave_repl_offset equal to it (an idle, caught-up chain). Returns the offset.
+ * up with slave_repl_offset and slave_read_repl_offset equal to it (an idle, caught-up chain). Returns
+ * the offset. Masters PING their replicas every 10 s, so a later read may already show a larger one.
  */
 export async function waitForOffsetsEqual(nodes: readonly NodeHandle[], timeoutMs = 20_000): Promise<number> {
   const infos = await waitFor(
@@ -68,7 +69,7 @@ export async function waitForOffsetsEqual(nodes: readonly NodeHandle[], timeoutM
       const offset = all[0]?.master_repl_offset
       return all.every((i) =>
         i.master_repl_offset === offset &&
-        (i.role === 'master' || (i.master_link_status === 'up' && i.slave_repl_offset === offset)))
+        (i.role === 'master' || (i.master_link_status === 'up' && i.slave_repl_offset === offset && i.slave_read_repl_offset === offset)))
     },
     {what: `equal replication offsets on ${nodes.map(name).join(', ')}`, timeoutMs},
   )
@@ -183,6 +184,22 @@ export class FakeReplica {
       if (end >= 0) return (await this.take(end + 1)).toString('latin1')
       await this.waitBytes(this.data.length + 1, Math.max(1, deadline - Date.now()))
     }
+  }
+
+  /** The next line that is not a keepalive newline (a master sends `\n` while it prepares a snapshot). */
+  async reply(timeoutMs = 10_000): Promise<string> {
+    for (;;) {
+      const line = await this.line(timeoutMs)
+      if (line !== '\n' && line !== '\r\n') return line
+    }
+  }
+
+  /** The snapshot after +FULLRESYNC in the `$<len>` form: the RDB bytes (nothing follows them but the stream). */
+  async payload(timeoutMs = 10_000): Promise<Buffer> {
+    const header = await this.reply(timeoutMs)
+    const length = /^\$(\d+)\r\n$/.exec(header)
+    if (length === null) throw new Error(`expected $<length>, got ${JSON.stringify(header)}`)
+    return this.take(Number(length[1]), timeoutMs)
   }
 
   /** Takes everything received so far. */
