@@ -20,7 +20,10 @@ import {
 } from '../helpers/replication.js'
 
 const skip = realRedisMissing ?? bundledMissing
-const base = ['--save', '', '--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0']
+// A master's PING (every repl-ping-replica-period) landing between the last offset check and a promotion
+// would move the old master past the promoted node's second_repl_offset and force a full resync; these
+// tests run well within a minute, so pings are spaced out of their way.
+const base = ['--save', '', '--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0', '--repl-ping-replica-period', '60']
 const replicaArgs = (master: NodeHandle): string[] => [...base, '--replicaof', '127.0.0.1', String(master.port)]
 
 describe.skipIf(!!skip)(`replication topologies with real Redis 7.0${skip ? ` (skipped: ${skip})` : ''}`, () => {
