@@ -25,9 +25,7 @@ const bundled: Engine = {
   }),
   unavailable: (kind) => {
     if (!existsSync(join(packageRoot, 'dist', 'server', 'main.js'))) return 'the bundled server is not built (run npm run build)'
-    if (kind === 'sentinel' && !existsSync(join(packageRoot, 'dist', 'sentinel', 'main.js'))) {
-      return 'the bundled engine has no sentinel yet; run the sentinels on real Redis with --sentinel-engine redis'
-    }
+    if (kind === 'sentinel' && !existsSync(join(packageRoot, 'dist', 'sentinel', 'main.js'))) return 'the bundled sentinel is not built (run npm run build)'
     return undefined
   },
 }

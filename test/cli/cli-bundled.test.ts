@@ -1,5 +1,5 @@
-// The bundled engine end to end: rtopo-server masters and replicas that ioredis talks to, several groups,
-// logs, and sentinels on the bundled engine refused with a pointer to --sentinel-engine redis.
+// The bundled engine end to end: rtopo-server masters and replicas that ioredis talks to, several groups
+// and logs. The sentinel topologies are in cli-topology.test.ts.
 
 import {afterAll, describe, expect, it} from 'vitest'
 import {Redis} from 'ioredis'
@@ -107,16 +107,4 @@ describe.skipIf(!!bundledMissing)(`rtopo on the bundled engine${bundledMissing ?
       await other.cleanup()
     }
   }, 60_000)
-
-  it('refuses sentinels on the bundled engine before starting anything', async () => {
-    const other = new CliSandbox()
-    try {
-      const port = await freePortRange(4)
-      const up = await other.run('up', '--replicas', '0', '--sentinels', '1', '--port', String(port), '--sentinel-port', String(port + 2))
-      expect(up.exitCode).not.toBe(0)
-      expect(up.stderr).toContain('--sentinel-engine redis')
-    } finally {
-      await other.cleanup()
-    }
-  })
 })

@@ -64,8 +64,7 @@ export default class Up extends RtopoCommand {
     for (const kind of new Set(plan.nodes.map((n) => n.kind))) {
       const engineName = engineOf(plan, kind)
       const reason = engineFor(engineName, flags['redis-bin']).unavailable(kind)
-      const hint = kind === 'sentinel' && engineName === 'bundled' ? 'rtopo up --sentinel-engine redis … (real redis-sentinel watching bundled servers)' : 'rtopo up --engine redis …'
-      if (reason) throw new RtopoError(`cannot start ${kind}s on the ${engineName} engine: ${reason}`, engineName === 'bundled' ? [hint] : [])
+      if (reason) throw new RtopoError(`cannot start ${kind}s on the ${engineName} engine: ${reason}`, engineName === 'bundled' ? ['npm run build', 'rtopo up --engine redis …'] : [])
     }
     await this.checkPorts(plan)
     this.renderFiles(plan, flags.templates ?? BUILTIN_TEMPLATES)
