@@ -60,7 +60,8 @@ export class Replication implements ReplicationInfoSource {
   start(): void {
     this.resumeHistory(this.server.persistence.loadedReplication)
     const configured = this.server.config.replicaof()
-    if (configured !== undefined) this.becomeReplicaOf(configured.host, configured.port)
+    // A replica by configuration has no history of its own to offer: PSYNC ? -1 (or the saved one).
+    if (configured !== undefined) this.becomeReplicaOf(configured.host, configured.port, false)
     this.cron = setInterval(() => this.replicationCron(), 1000)
     this.cron.unref()
   }
@@ -268,10 +269,15 @@ export class Replication implements ReplicationInfoSource {
 
   // ---- role changes ------------------------------------------------------------------------------
 
-  /** REPLICAOF host port (or `replicaof` in the config): follow a master, keeping our history to PSYNC with. */
-  becomeReplicaOf(host: string, port: number): void {
+  /**
+   * REPLICAOF host port (or `replicaof` in the config): follow a master. A master turned replica by the
+   * command offers its own history to PSYNC with (Redis replicationCacheMasterUsingMyself).
+   */
+  becomeReplicaOf(host: string, port: number, synthesizeFromOwnHistory = true): void {
     const logger = this.server.logger
-    if (!this.isReplica() && this.cachedMaster === undefined) {
+    if (!synthesizeFromOwnHistory) {
+      this.dropLink()
+    } else if (!this.isReplica() && this.cachedMaster === undefined) {
       logger.notice('Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.')
       this.cachedMaster = {replid: this.replid, offset: this.masterReplOffset, dbIndex: 0}
     } else {
