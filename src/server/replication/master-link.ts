@@ -44,6 +44,8 @@ export class MasterLink {
   private wasUp = false
   private readonly startedMs: number
   private lastAckMs = 0
+  /** Stream bytes of a transaction being received: counted and relayed only once EXEC (or DISCARD) ran. */
+  private transaction: Buffer[] = []
 
   constructor(
     private readonly server: Server,
@@ -395,7 +397,18 @@ export class MasterLink {
           this.server.logger.warning(`== CRITICAL == This replica is sending an error to its master: '${reply.message}' after processing the command '${(args[0] as Buffer).toString('latin1')}'`)
         }
       }
-      this.replication.feedBytes(encodeCommand(args))
+      // Like Redis, the offset moves past a transaction only when it completes: if the link drops inside
+      // MULTI, the queued commands are discarded and the PSYNC asks for the stream again from MULTI on.
+      const bytes = encodeCommand(args)
+      if (client.multi !== undefined) {
+        this.transaction.push(bytes)
+      } else if (this.transaction.length > 0) {
+        this.transaction.push(bytes)
+        this.replication.feedBytes(Buffer.concat(this.transaction))
+        this.transaction = []
+      } else {
+        this.replication.feedBytes(bytes)
+      }
       if (this.closed) return
     }
   }
