@@ -8,7 +8,7 @@ import {startDifferentialPair, type DifferentialPair} from '../helpers/different
 import {bundledMissing, stopAllNodes, type NodeHandle} from '../helpers/nodes.js'
 import {freePort} from '../helpers/ports.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
-import {FakeReplica, nodeScope, replInfo} from '../helpers/replication.js'
+import {admin, FakeMaster, nodeScope, replInfo, waitForLinkDown, waitForLog, WireConnection} from '../helpers/replication.js'
 import {waitFor} from '../helpers/wait-for.js'
 
 const skip = realRedisMissing ?? bundledMissing
@@ -34,9 +34,25 @@ const STREAM_MIX: string[][] = [
 
 const cmd = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`
 
+/** An RDB with no keys and no aux fields; checksum 0 means "not computed". */
+const EMPTY_RDB = Buffer.concat([Buffer.from('REDIS0010\xff', 'latin1'), Buffer.alloc(8)])
+
+/** Reads one `REPLCONF ACK <offset>` from a replica; returns the offset. */
+async function readAck(link: WireConnection): Promise<number> {
+  const lines: string[] = []
+  for (let i = 0; i < 7; i++) lines.push(await link.line())
+  const text = lines.join('')
+  const ack = /^\*3\r\n\$8\r\nREPLCONF\r\n\$3\r\nACK\r\n\$(\d+)\r\n(\d+)\r\n$/.exec(text)
+  if (ack === null || Number(ack[1]) !== (ack[2] as string).length) throw new Error(`not a REPLCONF ACK: ${JSON.stringify(text)}`)
+  return Number(ack[2])
+}
+
+const waitForReplicaOffset = (replica: NodeHandle, offset: number): Promise<unknown> =>
+  waitFor(() => replInfo(replica), (i) => i.master_link_status === 'up' && i.slave_repl_offset === String(offset), {what: `slave_repl_offset ${offset}`})
+
 /** Handshake of a Redis 7.0 replica up to the PSYNC reply line. */
-async function handshake(master: NodeHandle, psync: [string, string], capa = true): Promise<{replica: FakeReplica; reply: string}> {
-  const replica = await FakeReplica.connect(master.port)
+async function handshake(master: NodeHandle, psync: [string, string], capa = true): Promise<{replica: WireConnection; reply: string}> {
+  const replica = await WireConnection.connect(master.port)
   replica.send('PING')
   expect(await replica.line()).toBe('+PONG\r\n')
   replica.send('REPLCONF', 'listening-port', '7777')
@@ -50,7 +66,7 @@ async function handshake(master: NodeHandle, psync: [string, string], capa = tru
 }
 
 /** The stream bytes a replica received, until it has everything up to the master's offset. */
-async function streamUpTo(master: NodeHandle, replica: FakeReplica, from: number): Promise<Buffer> {
+async function streamUpTo(master: NodeHandle, replica: WireConnection, from: number): Promise<Buffer> {
   const offset = Number((await replInfo(master)).master_repl_offset)
   return replica.take(offset - from)
 }
@@ -133,7 +149,7 @@ describe.skipIf(!!skip)(`replication protocol bytes${skip ? ` (skipped: ${skip})
   it.concurrent('our master: legacy SYNC gets the payload without a +FULLRESYNC line, then the stream', async ({onTestFinished}) => {
     const start = nodeScope(onTestFinished)
     const master = await start({engine: 'bundled', args: ['--save', '']})
-    const replica = await FakeReplica.connect(master.port)
+    const replica = await WireConnection.connect(master.port)
     onTestFinished(() => replica.close())
     replica.send('SYNC')
     expect((await replica.payload()).subarray(0, 9).toString()).toBe('REDIS0010')
@@ -197,6 +213,87 @@ describe.skipIf(!!skip)(`replication protocol bytes${skip ? ` (skipped: ${skip})
     }))
     const frames = (stream: string): string[] => stream.split(/(?=\*\d+\r\n\$)/)
     expect(frames(streams[1] as string)).toEqual(frames(streams[0] as string))
+  })
+
+  it.concurrent('our replica against a hand-driven master: handshake bytes, keepalives, GETACK, a transaction cut by a reconnect', async ({onTestFinished}) => {
+    const start = nodeScope(onTestFinished)
+    const master = await FakeMaster.listen()
+    onTestFinished(() => master.close())
+    const replica = await start({engine: 'bundled', args: ['--save', '', '--replicaof', '127.0.0.1', String(master.port)]})
+    const id = 'a'.repeat(40)
+    let link = await master.accept()
+    // PING alone; then listening-port and capa written back to back; PSYNC once capa is answered.
+    expect((await link.take(14)).toString()).toBe(cmd('PING'))
+    link.write('+PONG\r\n')
+    const conf = cmd('REPLCONF', 'listening-port', String(replica.port)) + cmd('REPLCONF', 'capa', 'eof', 'capa', 'psync2')
+    expect((await link.take(Buffer.byteLength(conf))).toString()).toBe(conf)
+    link.write('+OK\r\n+OK\r\n')
+    expect((await link.take(Buffer.byteLength(cmd('PSYNC', '?', '-1')))).toString()).toBe(cmd('PSYNC', '?', '-1'))
+    // Keepalive newlines before +FULLRESYNC and before the payload line are skipped.
+    link.write(`\n\n+FULLRESYNC ${id} 1000\r\n\n$${EMPTY_RDB.length}\r\n`)
+    link.write(EMPTY_RDB)
+    const writes = cmd('SELECT', '0') + cmd('SET', 'a', '1')
+    link.write(writes)
+    let offset = 1000 + writes.length
+    await waitForReplicaOffset(replica, offset)
+    expect(await admin(replica).get('a')).toBe('1')
+    await waitForLog(replica, `Full resync from master: ${id}:1000`)
+
+    // GETACK: an immediate ACK of the offset before the GETACK, the next periodic one includes it.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    link.takeAll()
+    link.write(cmd('REPLCONF', 'GETACK', '*'))
+    expect(await readAck(link)).toBe(offset)
+    offset += cmd('REPLCONF', 'GETACK', '*').length
+    expect(await readAck(link)).toBe(offset)
+
+    // The link drops inside MULTI: the queued part is not counted, the master resends it from MULTI on.
+    const transaction = cmd('MULTI') + cmd('SET', 'b', '2')
+    link.write(transaction)
+    await waitFor(() => replInfo(replica), (i) => i.slave_read_repl_offset === String(offset + transaction.length), {what: 'the replica reading MULTI and SET'})
+    link.close()
+    await waitForLinkDown(replica)
+    link = await master.accept()
+    expect((await link.take(14)).toString()).toBe(cmd('PING'))
+    link.write('+PONG\r\n')
+    await link.take(Buffer.byteLength(conf))
+    link.write('+OK\r\n+OK\r\n')
+    const psync = cmd('PSYNC', id, String(offset + 1))
+    expect((await link.take(Buffer.byteLength(psync))).toString('latin1')).toBe(psync)
+    // +CONTINUE with a new id: the replica keeps the old one as replid2, valid up to where it was.
+    const newId = 'b'.repeat(40)
+    link.write(`+CONTINUE ${newId}\r\n${transaction}${cmd('EXEC')}`)
+    offset += transaction.length + cmd('EXEC').length
+    await waitForReplicaOffset(replica, offset)
+    expect(await admin(replica).get('b')).toBe('2')
+    expect(await replInfo(replica)).toMatchObject({master_replid: newId, master_replid2: id, second_repl_offset: String(offset - transaction.length - cmd('EXEC').length + 1)})
+    await waitForLog(replica, `Master replication ID changed to ${newId}`)
+  })
+
+  it.concurrent('our replica against a hand-driven master: the $EOF payload is acknowledged at once', async ({onTestFinished}) => {
+    const start = nodeScope(onTestFinished)
+    const master = await FakeMaster.listen()
+    onTestFinished(() => master.close())
+    const replica = await start({engine: 'bundled', args: ['--save', '', '--replicaof', '127.0.0.1', String(master.port)]})
+    const link = await master.accept()
+    await link.take(14)
+    link.write('+PONG\r\n')
+    await link.take(Buffer.byteLength(cmd('REPLCONF', 'listening-port', String(replica.port)) + cmd('REPLCONF', 'capa', 'eof', 'capa', 'psync2')))
+    link.write('+OK\r\n+OK\r\n')
+    await link.take(Buffer.byteLength(cmd('PSYNC', '?', '-1')))
+    const mark = '0123456789abcdef0123456789abcdef01234567'
+    link.write(`+FULLRESYNC ${'c'.repeat(40)} 77\r\n$EOF:${mark}\r\n`)
+    // The RDB in small pieces, the end mark split across writes.
+    for (let i = 0; i < EMPTY_RDB.length; i += 3) link.write(EMPTY_RDB.subarray(i, i + 3))
+    link.write(mark.slice(0, 25))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    link.write(mark.slice(25))
+    // Nothing may follow the mark until the replica's first ACK: it must come right away.
+    expect(await readAck(link)).toBe(77)
+    link.write(cmd('SET', 'x', 'y'))
+    await waitForReplicaOffset(replica, 77 + cmd('SET', 'x', 'y').length)
+    expect(await admin(replica).get('x')).toBe('y')
+    await waitForLog(replica, 'MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk')
   })
 
   describe('replies compared with Redis 7.0', () => {

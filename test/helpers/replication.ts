@@ -1,8 +1,9 @@
 // Replication test helpers: INFO replication as a record, waits for link / offsets / digests to settle,
-// log-line waits, and a byte-level fake replica (the payload `$<len>\r\n<RDB>` has no CRLF after it, so
-// RawClient's reply parser cannot read it).
+// log-line waits, and byte-level ends of a replication link: a hand-driven replica (WireConnection.connect;
+// the payload `$<len>\r\n<RDB>` has no CRLF after it, so RawClient's reply parser cannot read it) and a
+// hand-driven master (FakeMaster) that a server under test connects to.
 
-import {connect, type Socket} from 'node:net'
+import {connect, createServer, type Server, type Socket} from 'node:net'
 import type {Redis} from 'ioredis'
 import {encodeCommand} from '../../src/resp/encoder.js'
 import {removeDir, startServer, type NodeHandle, type StartOptions} from './nodes.js'
@@ -115,10 +116,10 @@ export function countLog(node: NodeHandle, pattern: RegExp): number {
 }
 
 /**
- * A hand-driven replica connection: sends commands, then reads the master's bytes exactly as they arrive
- * (lines for the handshake replies, byte counts for the payload and the stream).
+ * One end of a replication link driven by hand: sends commands or raw bytes, and reads the peer's bytes
+ * exactly as they arrive (lines for handshake replies, byte counts for the payload and the stream).
  */
-export class FakeReplica {
+export class WireConnection {
   private data = Buffer.alloc(0)
   private closed = false
   private waiters: (() => void)[] = []
@@ -135,15 +136,30 @@ export class FakeReplica {
     socket.on('error', () => {})
   }
 
-  static connect(port: number): Promise<FakeReplica> {
+  /** A replica's side: connects to a master. */
+  static connect(port: number): Promise<WireConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({port, host: '127.0.0.1'}, () => resolve(new FakeReplica(socket)))
+      const socket = connect({port, host: '127.0.0.1'}, () => resolve(new WireConnection(socket)))
       socket.once('error', reject)
     })
   }
 
+  static wrap(socket: Socket): WireConnection {
+    return new WireConnection(socket)
+  }
+
+  /** Sends a command as a multibulk. */
   send(...args: string[]): void {
     this.socket.write(encodeCommand(args))
+  }
+
+  /** Sends raw bytes. */
+  write(bytes: string | Buffer): void {
+    this.socket.write(bytes)
+  }
+
+  get isClosed(): boolean {
+    return this.closed
   }
 
   /** Bytes received and not yet taken. */
@@ -280,4 +296,56 @@ export async function waitForMasterRole(master: NodeHandle, replicaPorts: readon
     },
     {what: `${name(master)} ROLE listing ${replicaPorts.join(', ')} acknowledged at its offset`, timeoutMs},
   )
+}
+
+/** A master played by the test: a listener whose accepted connections are handed out in order. */
+export class FakeMaster {
+  private readonly accepted: WireConnection[] = []
+  private waiters: (() => void)[] = []
+  private readonly connections: WireConnection[] = []
+
+  private constructor(private readonly server: Server, readonly port: number) {
+    server.on('connection', (socket: Socket) => {
+      const connection = WireConnection.wrap(socket)
+      this.connections.push(connection)
+      this.accepted.push(connection)
+      const waiters = this.waiters
+      this.waiters = []
+      for (const w of waiters) w()
+    })
+  }
+
+  static listen(): Promise<FakeMaster> {
+    return new Promise((resolve, reject) => {
+      const server = createServer()
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address()
+        if (typeof address !== 'object' || address === null) reject(new Error('no address'))
+        else resolve(new FakeMaster(server, address.port))
+      })
+    })
+  }
+
+  /** The next connection a replica opened. */
+  async accept(timeoutMs = 10_000): Promise<WireConnection> {
+    const deadline = Date.now() + timeoutMs
+    while (this.accepted.length === 0) {
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`no replica connected to the fake master within ${timeoutMs} ms`)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left)
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+    return this.accepted.shift() as WireConnection
+  }
+
+  close(): void {
+    for (const c of this.connections) c.close()
+    this.server.close()
+  }
 }
