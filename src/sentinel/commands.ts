@@ -77,9 +77,10 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
     if (quorum <= 0) return error('ERR Quorum must be 1 or greater.')
     const s = sentinel()
     if (isIP(ipArg) === 0 && !s.resolveHostnames) return error('ERR Invalid IP address or hostname specified')
-    if (s.masters.has(nameArg)) return error('ERR Duplicate master name.')
+    // createSentinelRedisInstance checks the address (0..65535, as a config line) before the name.
     const port = Number(portArg)
-    if (port <= 0 || port > 65535) return error('ERR Invalid port number.')
+    if (port < 0 || port > 65535) return error('ERR Invalid port number.')
+    if (s.masters.has(nameArg)) return error('ERR Duplicate master name.')
     const master = new MasterInstance(nameArg, ipArg, port, quorum, now())
     s.masters.set(nameArg, master)
     s.flush()

@@ -75,10 +75,11 @@ function applyLine(s: SentinelSettings, d: Directive, now: number): void {
       const [mname, host, portText, quorumText] = a as [string, string, string, string]
       const quorum = Number(quorumText)
       if (!Number.isInteger(quorum) || quorum <= 0) fail('Quorum must be 1 or greater.')
-      if (s.masters.has(mname)) fail('Duplicate master name.')
+      // As createSentinelRedisInstance: the address (port, then host) is checked before the name.
       const port = Number(portText)
       if (!Number.isInteger(port) || port < 0 || port > 65535) fail('Invalid port number.')
       if (isIP(host) === 0 && !s.resolveHostnames) fail("Can't resolve instance hostname.")
+      if (s.masters.has(mname)) fail('Duplicate master name.')
       s.masters.set(mname, new MasterInstance(mname, host, port, quorum, now))
       return
     }
