@@ -274,10 +274,15 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
   const debugCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
     const timings = TIMINGS as Record<string, number>
     if (args.length === 0) return map(Object.entries(timings).map(([k, v]) => [bulk(k.toUpperCase()), bulk(String(v))] as const))
+    // As sentinelSetDebugConfigParameters: an unknown name or a missing value and a bad value have different
+    // errors; pairs before the failing one stay applied.
     for (let i = 0; i < args.length; i += 2) {
-      const name = (args[i] as Buffer).toString('latin1').toLowerCase()
-      const value = Number((args[i + 1] ?? Buffer.alloc(0)).toString('latin1'))
-      if (!(name in timings) || !Number.isInteger(value) || value <= 0) return error(`ERR Invalid argument '${(args[i + 1] ?? args[i] as Buffer).toString('latin1')}' for SENTINEL DEBUG '${(args[i] as Buffer).toString('latin1')}'`)
+      const option = (args[i] as Buffer).toString('latin1')
+      const name = option.toLowerCase()
+      const valueArg = args[i + 1]
+      if (!(name in timings) || valueArg === undefined) return error(`ERR Unknown option or number of arguments for SENTINEL DEBUG '${option}'`)
+      const value = Number(valueArg.toString('latin1'))
+      if (!Number.isInteger(value) || value <= 0) return error(`ERR Invalid argument '${valueArg.toString('latin1')}' for SENTINEL DEBUG '${option}'`)
       timings[name] = value
     }
     return OK
