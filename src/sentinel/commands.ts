@@ -10,6 +10,7 @@ import {NO_KEYS} from '../server/command-spec.js'
 import {clientCommands} from '../server/commands/client-command.js'
 import {commandCommands} from '../server/commands/command-command.js'
 import {connectionCommands} from '../server/commands/connection.js'
+import {helpReply} from '../server/commands/help.js'
 import {pubsubCommands} from '../server/commands/pubsub.js'
 import {serverAdminCommands} from '../server/commands/server-admin.js'
 import {clientsSection, cpuSection, serverSection} from '../server/info/server-section.js'
@@ -298,13 +299,52 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
   }
 
   const help = [
-    'SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-    'CKQUORUM <master-name>', 'CONFIG SET <param> <value>', 'CONFIG GET <param>', 'DEBUG [<param> <value> ...]',
-    'GET-MASTER-ADDR-BY-NAME <master-name>', 'FAILOVER <master-name>', 'FLUSHCONFIG', 'INFO-CACHE <master-name>',
-    'IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>', 'MASTER <master-name>', 'MASTERS',
-    'MONITOR <name> <ip> <port> <quorum>', 'MYID', 'PENDING-SCRIPTS', 'REMOVE <master-name>', 'REPLICAS <master-name>',
-    'RESET <pattern>', 'SENTINELS <master-name>', 'SET <master-name> <option> <value> [<option> <value> ...]',
-    'SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]', 'HELP',
+    'CKQUORUM <master-name>',
+    '    Check if the current Sentinel configuration is able to reach the quorum',
+    '    needed to failover a master and the majority needed to authorize the',
+    '    failover.',
+    'CONFIG SET <param> <value>',
+    '    Set a global Sentinel configuration parameter.',
+    'CONFIG GET <param>',
+    '    Get global Sentinel configuration parameter.',
+    'DEBUG [<param> <value> ...]',
+    '    Show a list of configurable time parameters and their values (milliseconds).',
+    '    Or update current configurable parameters values (one or more).',
+    'GET-MASTER-ADDR-BY-NAME <master-name>',
+    '    Return the ip and port number of the master with that name.',
+    'FAILOVER <master-name>',
+    '    Manually failover a master node without asking for agreement from other',
+    '    Sentinels',
+    'FLUSHCONFIG',
+    '    Force Sentinel to rewrite its configuration on disk, including the current',
+    '    Sentinel state.',
+    'INFO-CACHE <master-name>',
+    '    Return last cached INFO output from masters and all its replicas.',
+    'IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>',
+    "    Check if the master specified by ip:port is down from current Sentinel's",
+    '    point of view.',
+    'MASTER <master-name>',
+    '    Show the state and info of the specified master.',
+    'MASTERS',
+    '    Show a list of monitored masters and their state.',
+    'MONITOR <name> <ip> <port> <quorum>',
+    '    Start monitoring a new master with the specified name, ip, port and quorum.',
+    'MYID',
+    '    Return the ID of the Sentinel instance.',
+    'PENDING-SCRIPTS',
+    '    Get pending scripts information.',
+    'REMOVE <master-name>',
+    "    Remove master from Sentinel's monitor list.",
+    'REPLICAS <master-name>',
+    '    Show a list of replicas for this master and their state.',
+    'RESET <pattern>',
+    '    Reset masters for specific master name matching this pattern.',
+    'SENTINELS <master-name>',
+    '    Show a list of Sentinel instances for this master and their state.',
+    'SET <master-name> <option> <value> [<option> <value> ...]',
+    '    Set configuration parameters for certain masters.',
+    'SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]',
+    '    Simulate a Sentinel crash.',
   ]
 
   const subcommands: CommandSpec[] = [
@@ -333,7 +373,7 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
     sub('pending-scripts', 2, () => array([])),
     sub('simulate-failure', -3, simulateFailureCommand),
     sub('debug', -2, debugCommand),
-    {name: 'sentinel|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: ['slow'], handler: () => array(help.map((line) => simple(line)))},
+    {name: 'sentinel|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: ['slow'], handler: () => helpReply('SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', help)},
   ]
 
   const infoCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
