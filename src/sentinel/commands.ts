@@ -381,8 +381,9 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
     const sections: [string, string, () => string[]][] = [
       ['server', 'Server', () => serverSection(server, server.config.configFile)],
       ['clients', 'Clients', () => clientsSection(server)],
-      ['cpu', 'CPU', () => cpuSection()],
+      // genRedisInfoString's order: Stats comes before CPU.
       ['stats', 'Stats', () => statsSection(server)],
+      ['cpu', 'CPU', () => cpuSection()],
       ['sentinel', 'Sentinel', () => [
         `sentinel_masters:${s.masters.size}`,
         `sentinel_tilt:${s.inTilt ? 1 : 0}`,
