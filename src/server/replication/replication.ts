@@ -59,6 +59,9 @@ export class Replication implements ReplicationInfoSource {
   /** Applies `replicaof` from the config file and starts the once-a-second replication cron. */
   start(): void {
     this.resumeHistory(this.server.persistence.loadedReplication)
+    // PINGs follow the period from the start (Redis: every Nth replicationCron run), not from the moment
+    // the first replica attaches.
+    this.lastPingMs = this.server.clock.nowMs()
     const configured = this.server.config.replicaof()
     // A replica by configuration has no history of its own to offer: PSYNC ? -1 (or the saved one).
     if (configured !== undefined) this.becomeReplicaOf(configured.host, configured.port, false)
