@@ -218,6 +218,29 @@ export class WireConnection {
     return this.take(Number(length[1]), timeoutMs)
   }
 
+  /** Takes one multibulk command (as a master streams them) and returns its bytes as latin1 text. */
+  async command(timeoutMs = 10_000): Promise<string> {
+    const head = await this.line(timeoutMs)
+    const count = /^\*(\d+)\r\n$/.exec(head)
+    if (count === null) throw new Error(`expected a multibulk, got ${JSON.stringify(head)}`)
+    let text = head
+    for (let i = 0; i < Number(count[1]); i++) {
+      const bulk = await this.line(timeoutMs)
+      const length = /^\$(\d+)\r\n$/.exec(bulk)
+      if (length === null) throw new Error(`expected a bulk length, got ${JSON.stringify(bulk)}`)
+      text += bulk + (await this.take(Number(length[1]) + 2, timeoutMs)).toString('latin1')
+    }
+    return text
+  }
+
+  /** The next streamed command that is not the master's periodic `ping`. */
+  async commandSkippingPings(timeoutMs = 10_000): Promise<string> {
+    for (;;) {
+      const command = await this.command(timeoutMs)
+      if (command !== '*1\r\n$4\r\nping\r\n') return command
+    }
+  }
+
   /** Takes everything received so far. */
   takeAll(): Buffer {
     const out = this.data
