@@ -311,6 +311,12 @@ describe.skipIf(!!skip)(`replication protocol bytes${skip ? ` (skipped: ${skip})
       const [real, ours] = await Promise.all([pair.realClient.command('INFO', 'replication'), pair.ourClient.command('INFO', 'replication')])
       expect(mask(ours.toString('latin1')).replace(/^\$\d+/, '')).toBe(mask(real.toString('latin1')).replace(/^\$\d+/, ''))
       await pair.expectSame('ROLE')
+      // A backlog size below the 16 KiB minimum is shown as the minimum.
+      await pair.expectSame('CONFIG', 'SET', 'repl-backlog-size', '100')
+      const [realSmall, ourSmall] = await Promise.all([pair.realClient.command('INFO', 'replication'), pair.ourClient.command('INFO', 'replication')])
+      expect(ourSmall.toString('latin1')).toContain('repl_backlog_size:16384\r\n')
+      expect(realSmall.toString('latin1')).toContain('repl_backlog_size:16384\r\n')
+      await pair.expectSame('CONFIG', 'SET', 'repl-backlog-size', '1mb')
     })
 
     it('REPLCONF options, errors and the unanswered ACK / GETACK', async () => {

@@ -133,7 +133,7 @@ export class Replication implements ReplicationInfoSource {
   feedBytes(bytes: Buffer): void {
     if (this.backlog === undefined || bytes.length === 0) return
     // CONFIG SET repl-backlog-size applies to the live backlog (Redis resizeReplicationBacklog).
-    if (this.backlog.size !== Math.max(MIN_BACKLOG_SIZE, this.backlogSize())) this.backlog.resize(this.backlogSize(), this.masterReplOffset + 1)
+    if (this.backlog.size !== this.backlogSize()) this.backlog.resize(this.backlogSize(), this.masterReplOffset + 1)
     this.backlog.append(bytes)
     this.masterReplOffset += bytes.length
     for (const replica of this.replicas) if (replica.state === 'online') replica.client.sink.push(raw(bytes))
@@ -234,8 +234,9 @@ export class Replication implements ReplicationInfoSource {
     this.backlog = new ReplicationBacklog(this.backlogSize(), this.masterReplOffset + 1)
   }
 
+  /** repl-backlog-size, never below 16 KiB (INFO shows the clamped value, as Redis does). */
   backlogSize(): number {
-    return Number(this.server.config.get('repl-backlog-size') ?? 1048576)
+    return Math.max(MIN_BACKLOG_SIZE, Number(this.server.config.get('repl-backlog-size') ?? 1048576))
   }
 
   /** REPLCONF ACK from an attached replica: its applied offset (kept monotonic) and liveness. */
