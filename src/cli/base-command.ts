@@ -43,6 +43,15 @@ export abstract class RtopoCommand extends Command {
     return this.jsonEnabled() ? {renderer: 'silent', fallbackRendererCondition: false} : {fallbackRendererCondition: !process.stdout.isTTY}
   }
 
+  /**
+   * A finished command must not linger on a socket some client library keeps retrying (a node that was just
+   * killed): give pending output a moment, then exit. The timer is unref'd, so it never delays a clean exit.
+   */
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    setTimeout(() => process.exit(), 500).unref()
+    return super.finally(error)
+  }
+
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     if (error instanceof RtopoError) {
       if (this.jsonEnabled()) {

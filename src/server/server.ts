@@ -54,6 +54,8 @@ export class Server implements ServerContext, BlockingHost {
   private transactionBuffer: {dbIndex: number; commands: (readonly Buffer[])[]}[] = []
   private shuttingDown = false
 
+  /** Set by the master link while it applies a command of the master (see DatabaseHooks.isMasterCalling). */
+  masterCalling = false
   /** 'sentinel' when this process runs as a sentinel: another command table, no dataset, no replication. */
   readonly mode: 'standalone' | 'sentinel'
 
@@ -73,6 +75,7 @@ export class Server implements ServerContext, BlockingHost {
       },
       keyModified: (dbIndex, key) => this.blocking.keyModified(dbIndex, key),
       isReplica: () => this.isReplica(),
+      isMasterCalling: () => this.masterCalling,
     })
     this.commands = new CommandTable((options.commandGroups ?? commandGroups)(this))
     this.dispatcher = new Dispatcher(this)

@@ -62,11 +62,9 @@ describe.skipIf(!!skip)(`replication recovery with real Redis 7.0${skip ? ` (ski
     expect(await admin(restarted).get('while-down:str')).toBe('hello world')
   })
 
-  // KNOWN GAP (src/server/persistence/persistence.ts): the RDB aux field repl-stream-db is not passed on in
-  // Persistence.loadedReplication, so a replica restarted from its RDB resumes the master's stream in db 0.
-  // When the master's stream was in another db, the writes that follow without a SELECT land in the wrong
-  // db. Replication.resumeHistory already uses `streamDb` once loadedReplication carries it; then drop `fails`.
-  it.concurrent.fails('our replica restarted while the master stream is in db 7 resumes in db 7', async ({expect, onTestFinished}) => {
+  // The RDB's repl-stream-db tells a restarted replica which db the master's stream is in: writes that follow
+  // without a SELECT must land there, not in db 0.
+  it.concurrent('our replica restarted while the master stream is in db 7 resumes in db 7', async ({expect, onTestFinished}) => {
     const start = nodeScope(onTestFinished)
     const master = await start({engine: 'redis', args: base})
     const args = replicaArgs(saving, master)

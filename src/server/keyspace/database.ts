@@ -12,6 +12,8 @@ export interface DatabaseHooks {
   keyExpired(db: Database, key: string): void
   /** Replicas keep expired keys until their master deletes them, but hide them from reads. */
   isReplica(): boolean
+  /** True while a replica runs a command from its master, which sees every key as it is (Redis: no expiry then). */
+  isMasterCalling?(): boolean
 }
 
 export class Database {
@@ -34,7 +36,7 @@ export class Database {
     const entry = this.entries.get(key)
     if (entry === undefined) return undefined
     if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.nowMs()) {
-      if (this.hooks.isReplica()) return undefined
+      if (this.hooks.isReplica()) return this.hooks.isMasterCalling?.() === true ? entry : undefined
       this.expire(key)
       return undefined
     }

@@ -10,6 +10,8 @@ export interface KeyspaceEvents {
   /** Any write to a key: blocked clients waiting on it may now be served. */
   keyModified(dbIndex: number, key: string): void
   isReplica(): boolean
+  /** A replica runs a command of its master now: expired keys are still there for it (its DEL removes them). */
+  isMasterCalling(): boolean
 }
 
 export class Keyspace {
@@ -33,6 +35,7 @@ export class Keyspace {
       },
       keyExpired: (db, key) => this.events.keyExpired(db.index, key),
       isReplica: () => this.events.isReplica(),
+      isMasterCalling: () => this.events.isMasterCalling(),
     }
     this.databases = Array.from({length: count}, (_, i) => new Database(i, clock, hooks))
     this.watched = Array.from({length: count}, () => new Map<string, [number, number]>())

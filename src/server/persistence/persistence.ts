@@ -20,7 +20,7 @@ export class Persistence {
   private dirtyAtBgsaveStart = 0
   private lastBgsaveTryMs = 0
   /** repl-id / repl-offset from the RDB loaded at start-up, so replication can resume that history. */
-  loadedReplication: {replid: string; offset: number} | undefined
+  loadedReplication: {replid: string; offset: number; streamDb: number} | undefined
 
   constructor(private readonly server: Server) {
     this.lastSaveMs = server.clock.nowMs()
@@ -48,7 +48,8 @@ export class Persistence {
     const replid = loaded.aux.get('repl-id')?.toString('latin1')
     const replOffset = Number(loaded.aux.get('repl-offset')?.toString('latin1'))
     if (replid !== undefined && /^[0-9a-f]{40}$/.test(replid) && Number.isSafeInteger(replOffset)) {
-      this.loadedReplication = {replid, offset: replOffset}
+      const streamDb = Number(loaded.aux.get('repl-stream-db')?.toString('latin1') ?? 0)
+      this.loadedReplication = {replid, offset: replOffset, streamDb: Number.isInteger(streamDb) && streamDb >= 0 ? streamDb : 0}
     }
     const keys = loaded.databases.reduce((n, db) => n + db.size, 0)
     logger.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${loaded.expiredKeys ?? 0}.`)

@@ -392,7 +392,13 @@ export class MasterLink {
         this.sendAck()
       } else {
         client.lastCommandAtMs = this.server.clock.nowMs()
-        const reply = this.server.dispatcher.execute(client, args)
+        this.server.masterCalling = true
+        let reply
+        try {
+          reply = this.server.dispatcher.execute(client, args)
+        } finally {
+          this.server.masterCalling = false
+        }
         if (reply.kind === 'error') {
           this.server.logger.warning(`== CRITICAL == This replica is sending an error to its master: '${reply.message}' after processing the command '${(args[0] as Buffer).toString('latin1')}'`)
         }

@@ -48,6 +48,8 @@ export class Replication implements ReplicationInfoSource {
   cachedMaster: {replid: string; offset: number; dbIndex: number} | undefined
   /** Seconds-resolution time the link went down, -1 when it never was up. */
   linkDownSinceMs = -1
+  /** INFO stats sync_full, sync_partial_ok, sync_partial_err. */
+  readonly syncStats = {full: 0, partialOk: 0, partialErr: 0}
   private lastStreamDb = -1
   private lastPingMs = 0
   private cron: NodeJS.Timeout | undefined
@@ -159,8 +161,14 @@ export class Replication implements ReplicationInfoSource {
       if (!/^-?\d+$/.test(requestedOffset ?? '')) return {kind: 'error', message: 'ERR value is not an integer or out of range'}
       offset = Number(requestedOffset)
       const partial = this.partialResyncAllowed(name, requestedId, offset)
-      if (partial) return this.continueReplica(client, offset)
+      if (partial) {
+        this.syncStats.partialOk++
+        return this.continueReplica(client, offset)
+      }
+      // Asking for a history we cannot continue is a failed partial resync (a `?` is not).
+      if (requestedId !== '?') this.syncStats.partialErr++
     }
+    this.syncStats.full++
     return this.fullResync(client, name, legacySync)
   }
 
