@@ -64,7 +64,10 @@ export default class Kill extends RtopoCommand {
   }
 
   private async followLinksDown(plan: TopologyPlan, master: PlannedNode): Promise<void> {
-    const replicas = plan.nodes.filter((n) => n.kind === 'server' && n.group === master.group && n.id !== master.id && readPid(n).state === 'running')
+    const candidates = plan.nodes.filter((n) => n.kind === 'server' && n.group === master.group && n.id !== master.id && readPid(n).state === 'running')
+    // Only the killed node's own replicas lose their link; further down a chain they still follow theirs.
+    const statuses = await Promise.all(candidates.map((n) => serverStatus(n.port, plan.password)))
+    const replicas = candidates.filter((_, i) => statuses[i]?.masterPort === master.port)
     const started = Date.now()
     await new Listr(replicas.map((r) => ({
       title: `${r.id} (port ${r.port}) loses its link`,
