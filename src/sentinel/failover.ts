@@ -21,8 +21,8 @@ export class Failover {
     if (now - master.failoverStartMs < master.failoverTimeoutMs * 2) {
       if (master.failoverDelayLoggedMs !== master.failoverStartMs) {
         master.failoverDelayLoggedMs = master.failoverStartMs
-        const when = new Date(master.failoverStartMs + master.failoverTimeoutMs * 2)
-        this.sentinel.logger.warning(`Next failover delay: I will not start a failover before ${when.toString().slice(0, 24)}`)
+        const when = ctime(new Date(master.failoverStartMs + master.failoverTimeoutMs * 2))
+        this.sentinel.logger.warning(`Next failover delay: I will not start a failover before ${when}`)
       }
       return false
     }
@@ -337,4 +337,12 @@ export class Failover {
   static reached(master: MasterInstance, state: FailoverState): boolean {
     return FAILOVER_ORDER.indexOf(master.failoverState) >= FAILOVER_ORDER.indexOf(state)
   }
+}
+
+/** C's ctime() without the newline, in local time: "Mon Nov 23 23:31:48 2026" (day padded with a space). */
+function ctime(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${days[d.getDay()]} ${months[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`
 }
