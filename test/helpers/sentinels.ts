@@ -14,6 +14,7 @@ import {bundledMissing, bundledServerBin, projectRoot, removeDir, startServer, t
 import {freePort} from './ports.js'
 import {RawClient} from './raw-client.js'
 import {realRedis} from './real-redis.js'
+import {waitFor} from './wait-for.js'
 
 export const bundledSentinelBin = join(projectRoot, 'bin', 'rtopo-sentinel.js')
 
@@ -233,3 +234,179 @@ export function monitorLines(masterPort: number, {quorum = 2, downAfter = 1000, 
 }
 
 export const sentinelName = (s: SentinelHandle): string => `${s.engine} sentinel :${s.port}`
+
+// ---- topologies for failover tests ---------------------------------------------------------------------
+
+export interface SentinelEvent {
+  sentinel: SentinelHandle
+  channel: string
+  message: string
+}
+
+/** Records every event `s` publishes (PSUBSCRIBE *) into `events`. */
+export async function recordEvents(s: SentinelHandle, events: SentinelEvent[]): Promise<void> {
+  const subscriber = s.client({maxRetriesPerRequest: 1})
+  subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => events.push({sentinel: s, channel, message}))
+  await subscriber.psubscribe('*')
+}
+
+export interface SentinelSpec {
+  engine: Engine
+  quorum?: number
+  downAfter?: number
+}
+
+export interface Topology {
+  master: NodeHandle
+  replicas: NodeHandle[]
+  sentinels: SentinelHandle[]
+  events: SentinelEvent[]
+  /** The arguments every server was started with (for restarts). */
+  serverArgs: string[]
+  password: string | undefined
+}
+
+export interface TopologyOptions {
+  replicas?: number
+  /** requirepass and masterauth on the servers, auth-pass on the sentinels. */
+  password?: string
+  /** requirepass on the sentinels (they then AUTH to each other with it). */
+  sentinelPassword?: string
+  failoverTimeout?: number
+}
+
+/**
+ * A bundled master with bundled replicas (all online), then one sentinel per spec monitoring it as
+ * `mymaster` (default quorum 2, down-after 1000, failover-timeout 10000); resolves once every sentinel
+ * knows every replica and every other sentinel.
+ */
+export async function startTopology(scope: Scope, specs: SentinelSpec[], options: TopologyOptions = {}): Promise<Topology> {
+  const {replicas: count = 2, password, sentinelPassword, failoverTimeout = 10000} = options
+  const serverArgs = ['--save', '', ...(password !== undefined ? ['--requirepass', password, '--masterauth', password] : [])]
+  const master = await scope.server({engine: 'bundled', args: serverArgs, password})
+  const replicas = await Promise.all(Array.from({length: count}, () =>
+    scope.server({engine: 'bundled', args: [...serverArgs, '--replicaof', '127.0.0.1', String(master.port)], password})))
+  await waitFor(() => master.client().info('replication'), (info) => replicas.every((r) => info.includes(`port=${r.port},state=online`)), {
+    what: `${count} replicas online`,
+    timeoutMs: 20_000,
+  })
+  const sentinels = await Promise.all(specs.map((spec) => scope.sentinel({
+    engine: spec.engine,
+    password: sentinelPassword,
+    config: monitorLines(master.port, {quorum: spec.quorum ?? 2, downAfter: spec.downAfter ?? 1000, failoverTimeout, authPass: password}) +
+      (sentinelPassword !== undefined ? `requirepass ${sentinelPassword}\n` : ''),
+  })))
+  const events: SentinelEvent[] = []
+  await Promise.all(sentinels.map((s) => recordEvents(s, events)))
+  await Promise.all(sentinels.map((s) => waitFor(() => masterState(s), (m) =>
+    m['num-slaves'] === String(count) && m['num-other-sentinels'] === String(specs.length - 1) && m.flags === 'master', {
+    what: `${sentinelName(s)} knows ${count} replicas and ${specs.length - 1} sentinels`,
+    timeoutMs: 20_000,
+  })))
+  return {master, replicas, sentinels, events, serverArgs, password}
+}
+
+/** Waits until every sentinel gives the same master address, other than `from`; returns that node. */
+export async function waitForSwitch(t: Topology, from: NodeHandle, timeoutMs = 30_000): Promise<NodeHandle> {
+  const addresses = await waitFor(() => Promise.all(t.sentinels.map((s) => masterAddr(s))), (all) =>
+    all[0] !== `127.0.0.1:${from.port}` && all[0] !== null && all.every((a) => a === all[0]), {
+    what: `all sentinels agree on a new master instead of :${from.port}`,
+    timeoutMs,
+  })
+  const port = Number(addresses[0]?.split(':')[1])
+  const node = t.replicas.find((r) => r.port === port)
+  if (node === undefined) throw new Error(`sentinels switched to ${addresses[0]}, which is none of the replicas`)
+  return node
+}
+
+/** The events of one type with the sentinel that published each. */
+export function eventsOf(t: Topology, channel: string): {sentinel: SentinelHandle; message: string}[] {
+  return t.events.filter((e) => e.channel === channel).map(({sentinel, message}) => ({sentinel, message}))
+}
+
+// ---- failover scenarios (shared by the mixed-engine test files) ------------------------------------------
+
+const replication = async (node: NodeHandle, password: string | undefined): Promise<Record<string, string>> => {
+  const text = String(await node.client({password, maxRetriesPerRequest: 1}).info('replication'))
+  return Object.fromEntries(text.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]))
+}
+
+/** Waits until `node` replicates from `master` with the link up. */
+export async function waitForFollower(node: NodeHandle, master: NodeHandle, password: string | undefined, timeoutMs = 30_000): Promise<void> {
+  await waitFor(() => replication(node, password), (i) => i.role === 'slave' && i.master_port === String(master.port) && i.master_link_status === 'up', {
+    what: `:${node.port} replica of :${master.port} with the link up`,
+    timeoutMs,
+  })
+}
+
+export async function waitForRoleMaster(node: NodeHandle, password: string | undefined, timeoutMs = 20_000): Promise<void> {
+  await waitFor(() => replication(node, password), (i) => i.role === 'master', {what: `:${node.port} role:master`, timeoutMs})
+}
+
+export interface FailoverOutcome {
+  promoted: NodeHandle
+  leader: SentinelHandle
+  epoch: number
+}
+
+/**
+ * kill -9 the master and wait for the failover to complete: all sentinels agree on the promoted replica, it
+ * reports role:master, the other replicas follow it, each sentinel published +switch-master, exactly one
+ * sentinel (the leader) published +elected-leader and +promoted-slave for the final epoch and at least one
+ * other sentinel voted for it, and every sentinel ends at that config epoch.
+ */
+export async function killMasterAndFailover(t: Topology): Promise<FailoverOutcome> {
+  const old = t.master
+  await t.master.client({password: t.password}).set('before-failover', 'kept')
+  for (const r of t.replicas) {
+    await waitFor(() => r.client({password: t.password, maxRetriesPerRequest: 1}).get('before-failover'), (v) => v === 'kept', {what: `the write replicated to :${r.port}`})
+  }
+  await old.kill()
+  const promoted = await waitForSwitch(t, old)
+  await waitForRoleMaster(promoted, t.password)
+  for (const r of t.replicas) if (r !== promoted) await waitForFollower(r, promoted, t.password)
+  const switchText = `mymaster 127.0.0.1 ${old.port} 127.0.0.1 ${promoted.port}`
+  await waitFor(() => eventsOf(t, '+switch-master'), (list) => t.sentinels.every((s) => list.some((e) => e.sentinel === s && e.message === switchText)), {
+    what: `+switch-master ${switchText} from every sentinel`,
+  })
+  const promotedEvents = eventsOf(t, '+promoted-slave')
+  if (promotedEvents.length !== 1) throw new Error(`expected one +promoted-slave, got ${JSON.stringify(promotedEvents.map((e) => [sentinelName(e.sentinel), e.message]))}`)
+  const leader = (promotedEvents[0] as {sentinel: SentinelHandle}).sentinel
+  if (!eventsOf(t, '+elected-leader').some((e) => e.sentinel === leader)) throw new Error(`${sentinelName(leader)} promoted without +elected-leader`)
+  const epochs = await waitFor(() => Promise.all(t.sentinels.map(async (s) => Number((await masterState(s))['config-epoch']))), (all) => all.every((e) => e === all[0] && e > 0), {
+    what: 'every sentinel at the same config epoch > 0',
+  })
+  const epoch = epochs[0] as number
+  const leaderId = String(await leader.sentinel('MYID'))
+  const votes = eventsOf(t, '+vote-for-leader').filter((e) => e.sentinel !== leader && e.message === `${leaderId} ${epoch}`)
+  if (votes.length === 0) throw new Error(`no other sentinel voted for the leader ${sentinelName(leader)} in epoch ${epoch}`)
+  expectValue(await promoted.client({password: t.password}).get('before-failover'), 'kept', 'data on the promoted replica')
+  return {promoted, leader, epoch}
+}
+
+/** Restarts the killed master (same port, dir and arguments, so as a master) and waits for a sentinel to demote it. */
+export async function restartOldMasterAndWaitForDemotion(scope: Scope, t: Topology, old: NodeHandle, promoted: NodeHandle): Promise<NodeHandle> {
+  const back = await scope.server({engine: 'bundled', port: old.port, dir: old.dir, args: t.serverArgs, password: t.password})
+  await waitForFollower(back, promoted, t.password, 45_000)
+  const text = `slave 127.0.0.1:${old.port} 127.0.0.1 ${old.port} @ mymaster 127.0.0.1 ${promoted.port}`
+  await waitFor(() => eventsOf(t, '+convert-to-slave'), (list) => list.some((e) => e.message === text), {what: `+convert-to-slave ${text}`})
+  await Promise.all(t.sentinels.map((s) => waitFor(() => s.sentinel('REPLICAS', 'mymaster'), (list) => {
+    const entry = (list as unknown[][]).map(pairs).find((r) => r.port === String(old.port))
+    return entry?.flags === 'slave' && entry['master-port'] === String(promoted.port)
+  }, {what: `${sentinelName(s)} sees :${old.port} as a healthy replica of :${promoted.port}`, timeoutMs: 30_000})))
+  return back
+}
+
+const expectValue = (actual: unknown, wanted: unknown, what: string): void => {
+  if (actual !== wanted) throw new Error(`${what}: expected ${JSON.stringify(wanted)}, got ${JSON.stringify(actual)}`)
+}
+
+/**
+ * Sentinel specs that leave exactly one possible leader: `leader` (quorum 2) reaches ODOWN as soon as one
+ * other sentinel says the master is down; the second sentinel needs all three (quorum 3) and the third never
+ * sees the master down within the test (down-after 60 s), so neither of them ever starts a failover — but
+ * both vote for the leader.
+ */
+export function specsWithLeader(leader: Engine, others: [Engine, Engine]): SentinelSpec[] {
+  return [{engine: leader, quorum: 2}, {engine: others[0], quorum: 3}, {engine: others[1], downAfter: 60_000}]
+}

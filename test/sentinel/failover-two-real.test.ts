@@ -1,0 +1,49 @@
+// A failover decided by a mixed set of three sentinels — one bundled, two redis-sentinel 7.0 — watching
+// bundled servers (one master, two replicas; quorum 2, down-after 1000, failover-timeout 10000): discovery,
+// kill -9 of the master, agreement on the promoted replica, the other replica following it, and the old
+// master demoted when it comes back. Then the leader forced to each engine in turn.
+
+import {describe, expect, it} from 'vitest'
+import {bundledMissing} from '../helpers/nodes.js'
+import {realRedisMissing} from '../helpers/real-redis.js'
+import {
+  killMasterAndFailover,
+  restartOldMasterAndWaitForDemotion,
+  sentinelName,
+  sentinelScope,
+  specsWithLeader,
+  startTopology,
+} from '../helpers/sentinels.js'
+
+const skip = realRedisMissing ?? bundledMissing
+
+describe.skipIf(!!skip)(`failover with 1 bundled sentinel + 2 redis-sentinels${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it('all discover each other; kill -9 the master: one new master for all, the old one rejoins as a replica', async ({onTestFinished}) => {
+    const scope = sentinelScope(onTestFinished)
+    const t = await startTopology(scope, [{engine: 'redis'}, {engine: 'bundled'}, {engine: 'redis'}])
+    for (const s of t.sentinels) {
+      expect(await s.sentinel('SENTINELS', 'mymaster'), sentinelName(s)).toHaveLength(2)
+      expect(await s.sentinel('REPLICAS', 'mymaster'), sentinelName(s)).toHaveLength(2)
+      expect(await s.sentinel('CKQUORUM', 'mymaster'), sentinelName(s)).toBe('OK 3 usable Sentinels. Quorum and failover authorization can be reached')
+    }
+    const old = t.master
+    const {promoted, leader, epoch} = await killMasterAndFailover(t)
+    console.info(`1 bundled + 2 real: ${sentinelName(leader)} led the failover in epoch ${epoch}`)
+    expect(epoch).toBeGreaterThanOrEqual(1)
+    await promoted.client().set('after-failover', 'ok')
+    const back = await restartOldMasterAndWaitForDemotion(scope, t, old, promoted)
+    await expect.poll(() => back.client().get('after-failover'), {timeout: 10_000}).toBe('ok')
+  }, 90_000)
+
+  for (const leaderEngine of ['bundled', 'redis'] as const) {
+    it(`the ${leaderEngine} sentinel leads when it is the only one able to start a failover`, async ({onTestFinished}) => {
+      const scope = sentinelScope(onTestFinished)
+      // With a real leader, the bundled sentinel is the one that never sees the master down but still votes.
+      const others: ['redis', 'redis'] | ['redis', 'bundled'] = leaderEngine === 'bundled' ? ['redis', 'redis'] : ['redis', 'bundled']
+      const t = await startTopology(scope, specsWithLeader(leaderEngine, others))
+      const {leader, epoch} = await killMasterAndFailover(t)
+      expect(leader).toBe(t.sentinels[0])
+      expect(epoch).toBe(1)
+    }, 60_000)
+  }
+})
