@@ -298,9 +298,12 @@ export async function startTopology(scope: Scope, specs: SentinelSpec[], options
   })))
   const events: SentinelEvent[] = []
   await Promise.all(sentinels.map((s) => recordEvents(s, events)))
-  await Promise.all(sentinels.map((s) => waitFor(() => masterState(s), (m) =>
-    m['num-slaves'] === String(count) && m['num-other-sentinels'] === String(specs.length - 1) && m.flags === 'master', {
-    what: `${sentinelName(s)} knows ${count} replicas and ${specs.length - 1} sentinels`,
+  // Known, and linked: a peer found by a hello is `disconnected` until its link is up.
+  await Promise.all(sentinels.map((s) => waitFor(async () => {
+    const [m, r, p] = await Promise.all([masterState(s), s.sentinel('REPLICAS', 'mymaster'), s.sentinel('SENTINELS', 'mymaster')])
+    return [m.flags, ...(r as unknown[][]).map((x) => pairs(x).flags), ...(p as unknown[][]).map((x) => pairs(x).flags)]
+  }, (flags) => flags.join(' ') === ['master', ...Array(count).fill('slave'), ...Array(specs.length - 1).fill('sentinel')].join(' '), {
+    what: `${sentinelName(s)} linked to the master, ${count} replicas and ${specs.length - 1} sentinels`,
     timeoutMs: 20_000,
   })))
   return {master, replicas, sentinels, events, serverArgs, password}
