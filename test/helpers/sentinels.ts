@@ -393,10 +393,12 @@ export async function restartOldMasterAndWaitForDemotion(scope: Scope, t: Topolo
   await waitForFollower(back, promoted, t.password, 45_000)
   const text = `slave 127.0.0.1:${old.port} 127.0.0.1 ${old.port} @ mymaster 127.0.0.1 ${promoted.port}`
   await waitFor(() => eventsOf(t, '+convert-to-slave'), (list) => list.some((e) => e.message === text), {what: `+convert-to-slave ${text}`})
+  // Every sentinel lists it as a reachable replica again (which master it follows shows in their next INFO,
+  // up to 10 s later on the sentinels that did not convert it).
   await Promise.all(t.sentinels.map((s) => waitFor(() => s.sentinel('REPLICAS', 'mymaster'), (list) => {
     const entry = (list as unknown[][]).map(pairs).find((r) => r.port === String(old.port))
-    return entry?.flags === 'slave' && entry['master-port'] === String(promoted.port)
-  }, {what: `${sentinelName(s)} sees :${old.port} as a healthy replica of :${promoted.port}`, timeoutMs: 30_000})))
+    return entry?.flags === 'slave'
+  }, {what: `${sentinelName(s)} sees :${old.port} as a reachable replica`, timeoutMs: 30_000})))
   return back
 }
 
