@@ -415,3 +415,15 @@ const expectValue = (actual: unknown, wanted: unknown, what: string): void => {
 export function specsWithLeader(leader: Engine, others: [Engine, Engine]): SentinelSpec[] {
   return [{engine: leader, quorum: 2}, {engine: others[0], quorum: 3}, {engine: others[1], downAfter: 60_000}]
 }
+
+/**
+ * The `sentinel …` lines of a sentinel's config file that should be the same on every sentinel of a set:
+ * without its myid and leader-epoch (who voted when differs), each known-sentinel line reduced to `PEER`;
+ * sorted.
+ */
+export function sharedStateLines(s: SentinelHandle): string[] {
+  return s.readConfig().split('\n')
+    .filter((l) => l.startsWith('sentinel ') && !l.startsWith('sentinel myid ') && !l.startsWith('sentinel leader-epoch '))
+    .map((l) => (l.startsWith('sentinel known-sentinel ') ? 'sentinel known-sentinel PEER' : l))
+    .sort()
+}

@@ -11,9 +11,11 @@ import {
   restartOldMasterAndWaitForDemotion,
   sentinelName,
   sentinelScope,
+  sharedStateLines,
   specsWithLeader,
   startTopology,
 } from '../helpers/sentinels.js'
+import {waitFor} from '../helpers/wait-for.js'
 
 const skip = realRedisMissing ?? bundledMissing
 
@@ -30,6 +32,16 @@ describe.skipIf(!!skip)(`failover with 1 bundled sentinel + 2 redis-sentinels${s
     const {promoted, leader, epoch} = await killMasterAndFailover(t)
     console.info(`1 bundled + 2 real: ${sentinelName(leader)} led the failover in epoch ${epoch}`)
     expect(epoch).toBeGreaterThanOrEqual(1)
+    // Every sentinel saved the same state: the new master, epochs, the other replica and the old master.
+    const others = t.replicas.filter((r) => r !== promoted).map((r) => r.port)
+    const expected = [
+      `sentinel config-epoch mymaster ${epoch}`, `sentinel current-epoch ${epoch}`, 'sentinel down-after-milliseconds mymaster 1000',
+      'sentinel failover-timeout mymaster 10000', ...[...others, old.port].map((p) => `sentinel known-replica mymaster 127.0.0.1 ${p}`),
+      'sentinel known-sentinel PEER', 'sentinel known-sentinel PEER', `sentinel monitor mymaster 127.0.0.1 ${promoted.port} 2`,
+    ].sort()
+    for (const s of t.sentinels) {
+      await waitFor(() => sharedStateLines(s), (lines) => JSON.stringify(lines) === JSON.stringify(expected), {what: `${sentinelName(s)} saved the state after the failover`})
+    }
     await promoted.client().set('after-failover', 'ok')
     const back = await restartOldMasterAndWaitForDemotion(scope, t, old, promoted)
     await expect.poll(() => back.client().get('after-failover'), {timeout: 10_000}).toBe('ok')
