@@ -7,6 +7,7 @@ import {globMatch} from '../server/keyspace/glob.js'
 import {array, bulk, error, int, map, NIL_ARRAY, OK, simple, type Reply} from '../resp/reply.js'
 import type {CommandContext, CommandSpec} from '../server/command-spec.js'
 import {NO_KEYS} from '../server/command-spec.js'
+import {parseInteger} from '../server/commands/args.js'
 import {clientCommands} from '../server/commands/client-command.js'
 import {commandCommands} from '../server/commands/command-command.js'
 import {connectionCommands} from '../server/commands/connection.js'
@@ -23,6 +24,13 @@ import {HELLO_CHANNEL, TIMINGS, type Sentinel} from './sentinel.js'
 const ADMIN = {flags: ['admin'], keys: NO_KEYS, categories: ['admin', 'slow', 'dangerous']} as const
 const SHARED = new Set(['ping', 'auth', 'hello', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'client', 'command', 'shutdown'])
 const NOT_IN_SENTINEL_CLIENT = new Set(['client|setinfo', 'client|no-touch'])
+
+/** A number argument as Redis's getLongLongFromObject reads it (string2ll: no spaces, '+', exponent or leading zeros). */
+const integer = (arg: Buffer | string | undefined): number | undefined => {
+  if (arg === undefined) return undefined
+  const parsed = parseInteger(typeof arg === 'string' ? Buffer.from(arg, 'latin1') : arg)
+  return parsed.ok ? parsed.value : undefined
+}
 
 const fieldsReply = (fields: [string, string][]): Reply => map(fields.map(([k, v]) => [bulk(k), bulk(v)] as const))
 
@@ -52,9 +60,9 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
 
   const isMasterDownByAddr = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
     const [ipArg, portArg, epochArg, runidArg] = args as [Buffer, Buffer, Buffer, Buffer]
-    const port = Number(portArg.toString('latin1'))
-    const epoch = Number(epochArg.toString('latin1'))
-    if (!Number.isInteger(port) || !Number.isInteger(epoch)) return error('ERR value is not an integer or out of range')
+    const port = integer(portArg)
+    const epoch = integer(epochArg)
+    if (port === undefined || epoch === undefined) return error('ERR value is not an integer or out of range')
     const s = sentinel()
     const ip = ipArg.toString('latin1')
     const master = [...s.masters.values()].find((m) => m.host === ip && m.port === port)
@@ -72,14 +80,14 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
 
   const monitorCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
     const [nameArg, ipArg, portArg, quorumArg] = args.map((a) => a.toString('latin1')) as [string, string, string, string]
-    const quorum = Number(quorumArg)
-    if (!/^-?\d+$/.test(quorumArg)) return error('ERR Invalid quorum')
-    if (!/^-?\d+$/.test(portArg)) return error('ERR Invalid port')
+    const quorum = integer(quorumArg)
+    if (quorum === undefined) return error('ERR Invalid quorum')
+    const port = integer(portArg)
+    if (port === undefined) return error('ERR Invalid port')
     if (quorum <= 0) return error('ERR Quorum must be 1 or greater.')
     const s = sentinel()
     if (isIP(ipArg) === 0 && !s.resolveHostnames) return error('ERR Invalid IP address or hostname specified')
     // createSentinelRedisInstance checks the address (0..65535, as a config line) before the name.
-    const port = Number(portArg)
     if (port < 0 || port > 65535) return error('ERR Invalid port number.')
     if (s.masters.has(nameArg)) return error('ERR Duplicate master name.')
     const master = new MasterInstance(nameArg, ipArg, port, quorum, now())
@@ -101,8 +109,8 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
       const value = text[i + 1]
       const invalid = () => error(`ERR Invalid argument '${value ?? ''}' for SENTINEL SET '${text[i]}'`)
       const positive = (): number | undefined => {
-        const n = Number(value)
-        return Number.isInteger(n) && n > 0 ? n : undefined
+        const n = integer(value)
+        return n !== undefined && n > 0 ? n : undefined
       }
       if (value === undefined) {
         reply = error(`ERR Unknown option or number of arguments for SENTINEL SET '${text[i]}'`)
@@ -124,8 +132,8 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
         else if (option === 'parallel-syncs') master.parallelSyncs = n
         else master.quorum = n
       } else if (option === 'master-reboot-down-after-period') {
-        const n = Number(value)
-        if (!Number.isInteger(n) || n < 0) {
+        const n = integer(value)
+        if (n === undefined || n < 0) {
           reply = invalid()
           break
         }
@@ -252,8 +260,8 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
           s.announceIp = value
           break
         case 'announce-port': {
-          const port = Number(value)
-          if (!Number.isInteger(port) || port < 0 || port > 65535) return bad
+          const port = integer(value)
+          if (port === undefined || port < 0 || port > 65535) return bad
           s.announcePort = port
           break
         }
@@ -282,8 +290,8 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
       const name = option.toLowerCase()
       const valueArg = args[i + 1]
       if (!(name in timings) || valueArg === undefined) return error(`ERR Unknown option or number of arguments for SENTINEL DEBUG '${option}'`)
-      const value = Number(valueArg.toString('latin1'))
-      if (!Number.isInteger(value) || value <= 0) return error(`ERR Invalid argument '${valueArg.toString('latin1')}' for SENTINEL DEBUG '${option}'`)
+      const value = integer(valueArg)
+      if (value === undefined || value <= 0) return error(`ERR Invalid argument '${valueArg.toString('latin1')}' for SENTINEL DEBUG '${option}'`)
       timings[name] = value
     }
     return OK

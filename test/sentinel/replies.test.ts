@@ -158,6 +158,9 @@ describe.skipIf(!!skip)(`sentinel replies match redis-sentinel 7.0${skip ? ` (sk
       [['a', '127.0.0.1', '70000', '1'], 'Invalid port number.'],
       [['a', '127.0.0.1', '-1', '1'], 'Invalid port number.'],
       [['mymaster', '127.0.0.1', '70000', '1'], 'Invalid port number.'],
+      [['a', '127.0.0.1', '01', '1'], 'Invalid port'],
+      [['a', '127.0.0.1', '+1', '1'], 'Invalid port'],
+      [['a', '127.0.0.1', '1', '1e0'], 'Invalid quorum'],
     ]
     for (const [args, text] of cases) expect(await expectSame('SENTINEL', 'MONITOR', ...args)).toBe(`-ERR ${text}\r\n`)
     // Port 0 is a valid port for Redis; the new master shows up disconnected.
@@ -181,6 +184,9 @@ describe.skipIf(!!skip)(`sentinel replies match redis-sentinel 7.0${skip ? ` (sk
     ]) {
       await expectSame('SENTINEL', 'SET', 'mymaster', ...args)
     }
+    // Numbers are read like Redis's string2ll: no exponent, sign, spaces or leading zeros.
+    for (const value of ['1e3', '01', '+2', ' 2', '2 ', '0x10', '']) await expectSame('SENTINEL', 'SET', 'mymaster', 'quorum', value)
+    await expectSame('SENTINEL', 'SET', 'mymaster', 'master-reboot-down-after-period', '1e3')
     await expectSame('SENTINEL', 'SET', 'mymaster', 'quorum')
     expect(await expectSame('SENTINEL', 'SET', 'mymaster', 'quorum', '2', 'failover-timeout', '180000', 'down-after-milliseconds', '60000')).toBe('+OK\r\n')
     expect(await expectSame('SENTINEL', 'SET', 'mymaster', 'master-reboot-down-after-period', '0', 'parallel-syncs', '1')).toBe('+OK\r\n')
@@ -201,6 +207,7 @@ describe.skipIf(!!skip)(`sentinel replies match redis-sentinel 7.0${skip ? ` (sk
     await expectSame('SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', 'x', '0', '*')
     await expectSame('SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', '1', 'x', '*')
     await expectSame('SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', '1', '0')
+    for (const [port, epoch] of [['', '0'], ['1e3', '0'], [' 1', '0'], ['1', '0x1'], ['1', '01']]) await expectSame('SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', port as string, epoch as string, '*')
     await reconnect(3)
     await expectSame('SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', '1', '0', '*')
     await reconnect()
@@ -209,7 +216,7 @@ describe.skipIf(!!skip)(`sentinel replies match redis-sentinel 7.0${skip ? ` (sk
   it('SENTINEL CONFIG GET / SET', async () => {
     for (const pattern of ['*', 'announce-*', 'resolve-hostnames', 'SENTINEL-*', 'nothing']) await expectSame('SENTINEL', 'CONFIG', 'GET', pattern)
     for (const args of [['SET', 'announce-port', 'x'], ['SET', 'announce-port', '70000'], ['SET', 'resolve-hostnames', 'maybe'], ['SET', 'announce-hostnames', ''],
-      ['SET', 'foo', '1'], ['GET'], ['SET', 'a'], ['FOO', 'x'], ['GET', 'a', 'b'], ['SET', 'announce-port', '1', '2']]) {
+      ['SET', 'announce-port', '1e3'], ['SET', 'announce-port', '-1'], ['SET', 'foo', '1'], ['GET'], ['SET', 'a'], ['FOO', 'x'], ['GET', 'a', 'b'], ['SET', 'announce-port', '1', '2']]) {
       await expectSame('SENTINEL', 'CONFIG', ...args)
     }
     expect(await expectSame('SENTINEL', 'CONFIG', 'SET', 'announce-port', '0')).toBe('+OK\r\n')
@@ -224,7 +231,9 @@ describe.skipIf(!!skip)(`sentinel replies match redis-sentinel 7.0${skip ? ` (sk
     await reconnect(3)
     expect(await expectSame('SENTINEL', 'DEBUG')).toMatch(/^%13\r\n/)
     await reconnect()
-    for (const args of [['ping-period'], ['foo', '1'], ['ping-period', 'x'], ['ping-period', '0'], ['info-period', '10000', 'bad', '1']]) await expectSame('SENTINEL', 'DEBUG', ...args)
+    for (const args of [['ping-period'], ['foo', '1'], ['ping-period', 'x'], ['ping-period', '0'], ['ping-period', '1e3'], ['ping-period', '01'], ['info-period', '10000', 'bad', '1']]) {
+      await expectSame('SENTINEL', 'DEBUG', ...args)
+    }
     // Back to the defaults on both (the failing pair above applied info-period before the error).
     expect(await expectSame('SENTINEL', 'DEBUG', 'info-period', '10000', 'PING-PERIOD', '1000')).toBe('+OK\r\n')
     await expectSame('SENTINEL', 'DEBUG')
