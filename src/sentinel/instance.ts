@@ -51,7 +51,8 @@ export class Instance {
   masterAddressChangeMs: number
   reconfSentMs = 0
   // sentinels
-  lastHelloMs = 0
+  /** Last hello from this sentinel; its creation time until one arrives (as Redis's last_hello_time). */
+  lastHelloMs: number
   lastMasterDownReplyMs = 0
   leader: string | undefined
   leaderEpoch = 0
@@ -69,6 +70,7 @@ export class Instance {
     this.actPingMs = now
     this.lastAvailMs = now
     this.lastPongMs = now
+    this.lastHelloMs = now
     this.roleReported = kind === 'slave' ? 'slave' : 'master'
     this.roleReportedMs = now
     this.slaveConfChangeMs = now
@@ -217,7 +219,7 @@ export function instanceFields(instance: Instance, now: number): [string, string
     )
   } else {
     fields.push(
-      ['last-hello-message', String(instance.lastHelloMs === 0 ? now : now - instance.lastHelloMs)],
+      ['last-hello-message', String(now - instance.lastHelloMs)],
       ['voted-leader', instance.leader ?? '?'],
       ['voted-leader-epoch', String(instance.leaderEpoch)],
     )
