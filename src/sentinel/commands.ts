@@ -171,9 +171,11 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
     const voters = m.sentinels.size + 1
     const majority = Math.floor(voters / 2) + 1
     if (usable >= m.quorum && usable >= majority) return simple(`OK ${usable} usable Sentinels. Quorum and failover authorization can be reached`)
-    let message = `NOQUORUM ${usable} usable Sentinels.`
-    if (usable < m.quorum) message += ' Not enough available Sentinels to reach the specified quorum for this master'
-    if (usable < majority) message += '. Not enough available Sentinels to reach the majority and authorize a failover'
+    // As sentinelCommand's ckquorum: the two reasons are joined by ". " only when both apply.
+    const reasons: string[] = []
+    if (usable < m.quorum) reasons.push('Not enough available Sentinels to reach the specified quorum for this master')
+    if (usable < majority) reasons.push('Not enough available Sentinels to reach the majority and authorize a failover')
+    const message = `NOQUORUM ${usable} usable Sentinels. ${reasons.join('. ')}`
     return error(message)
   })
 
