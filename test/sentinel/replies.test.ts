@@ -6,6 +6,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {bundledMissing, type NodeHandle} from '../helpers/nodes.js'
 import type {RawClient} from '../helpers/raw-client.js'
+import {freePort} from '../helpers/ports.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 import {monitorLines, pairs, sentinelScope, type SentinelHandle} from '../helpers/sentinels.js'
 import {waitFor} from '../helpers/wait-for.js'
@@ -301,4 +302,42 @@ describe.skipIf(!!skip)(`sentinel replies match redis-sentinel 7.0${skip ? ` (sk
       'acl|setuser', 'acl|users', 'acl|whoami', 'client|caching', 'client|tracking',
     ])
   })
+})
+
+describe.skipIf(!!skip)(`sentinel replies with unreachable peers${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it('CKQUORUM texts and SENTINELS fields when the known sentinels are down', async ({onTestFinished}) => {
+    const scope = sentinelScope(onTestFinished)
+    const master = await scope.server({engine: 'bundled', args: ['--save', '']})
+    // Two known-sentinel lines on ports nobody listens on (reserved, never opened).
+    const [p1, p2] = [await freePort(), await freePort()]
+    const config = `${monitorLines(master.port, {quorum: 1, downAfter: 1000})}sentinel known-sentinel mymaster 127.0.0.1 ${p1} ${'a'.repeat(40)}\n` +
+      `sentinel known-sentinel mymaster 127.0.0.1 ${p2} ${'b'.repeat(40)}\n`
+    const replies: Record<string, string[]> = {}
+    // One engine after the other: running together they would find each other through the master.
+    for (const engine of ['redis', 'bundled'] as const) {
+      const s = await scope.sentinel({engine, config})
+      const peers = (await s.sentinel('SENTINELS', 'mymaster')) as unknown[][]
+      // Known from the file, never heard from: the times count from the entry's creation.
+      for (const peer of peers.map(pairs)) {
+        expect(peer.flags).toBe('sentinel,disconnected')
+        expect(Number(peer['last-hello-message'])).toBeLessThan(60_000)
+      }
+      const raw = await s.raw()
+      const texts = [(await raw.command('SENTINEL', 'CKQUORUM', 'mymaster')).toString()]
+      await waitFor(() => s.sentinel('SENTINELS', 'mymaster'), (list) => (list as unknown[][]).every((p) => pairs(p).flags.startsWith('s_down,')), {what: `${engine}: known sentinels s_down`})
+      texts.push((await raw.command('SENTINEL', 'CKQUORUM', 'mymaster')).toString())
+      await raw.command('SENTINEL', 'SET', 'mymaster', 'quorum', '2')
+      texts.push((await raw.command('SENTINEL', 'CKQUORUM', 'mymaster')).toString())
+      await raw.command('SENTINEL', 'SET', 'mymaster', 'quorum', '1')
+      raw.close()
+      replies[engine] = texts
+      await s.kill()
+    }
+    expect(replies.bundled).toEqual(replies.redis)
+    expect(replies.bundled).toEqual([
+      '+OK 3 usable Sentinels. Quorum and failover authorization can be reached\r\n',
+      '-NOQUORUM 1 usable Sentinels. Not enough available Sentinels to reach the majority and authorize a failover\r\n',
+      '-NOQUORUM 1 usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master. Not enough available Sentinels to reach the majority and authorize a failover\r\n',
+    ])
+  }, 30_000)
 })
