@@ -191,9 +191,10 @@ export class Failover {
       s.forceHello(master)
       return
     }
-    // An instance that reports master while we know another one: demote it once things look settled.
+    // An instance that reports master while we know another one: demote it once things look settled — but
+    // never the replica this failover promoted (a forced failover leaves the old master sane meanwhile).
     const wait = TIMINGS['publish-period'] * 4
-    if (this.masterLooksSane(master, now) && !replica.flags.has('s_down') && !replica.flags.has('o_down') && now - replica.roleReportedMs > wait &&
+    if (!replica.flags.has('promoted') && this.masterLooksSane(master, now) && !replica.flags.has('s_down') && !replica.flags.has('o_down') && now - replica.roleReportedMs > wait &&
       now - replica.sdownSinceMs > wait) {
       if (this.sendSlaveOf(replica, master.currentAddress())) s.event('notice', '+convert-to-slave', replica, '')
     }
