@@ -308,6 +308,8 @@ export class Failover {
     for (const flag of ['s_down', 'o_down', 'failover_in_progress', 'force_failover', 'script_kill_sent', 'master_down'] as const) master.flags.delete(flag)
     master.failoverState = 'none'
     master.failoverStateChangeMs = now
+    // As sentinelResetMaster: "we can failover again ASAP" — the new master may fail right away.
+    master.failoverStartMs = 0
     master.promoted = undefined
     master.votedLeader = undefined
     master.actPingMs = now
