@@ -358,30 +358,33 @@ export interface FailoverOutcome {
  * sentinel (the leader) published +elected-leader and +promoted-slave for the final epoch and at least one
  * other sentinel voted for it, and every sentinel ends at that config epoch.
  */
-export async function killMasterAndFailover(t: Topology): Promise<FailoverOutcome> {
+export async function killMasterAndFailover(t: Topology, timeoutMs = 30_000): Promise<FailoverOutcome> {
   const old = t.master
+  // Only the events of this failover count.
+  const since = t.events.length
+  const recent = (channel: string) => t.events.slice(since).filter((e) => e.channel === channel)
   await t.master.client({password: t.password}).set('before-failover', 'kept')
   for (const r of t.replicas) {
     await waitFor(() => r.client({password: t.password, maxRetriesPerRequest: 1}).get('before-failover'), (v) => v === 'kept', {what: `the write replicated to :${r.port}`})
   }
   await old.kill()
-  const promoted = await waitForSwitch(t, old)
+  const promoted = await waitForSwitch(t, old, timeoutMs)
   await waitForRoleMaster(promoted, t.password)
   for (const r of t.replicas) if (r !== promoted) await waitForFollower(r, promoted, t.password)
   const switchText = `mymaster 127.0.0.1 ${old.port} 127.0.0.1 ${promoted.port}`
-  await waitFor(() => eventsOf(t, '+switch-master'), (list) => t.sentinels.every((s) => list.some((e) => e.sentinel === s && e.message === switchText)), {
+  await waitFor(() => recent('+switch-master'), (list) => t.sentinels.every((s) => list.some((e) => e.sentinel === s && e.message === switchText)), {
     what: `+switch-master ${switchText} from every sentinel`,
   })
-  const promotedEvents = eventsOf(t, '+promoted-slave')
+  const promotedEvents = recent('+promoted-slave')
   if (promotedEvents.length !== 1) throw new Error(`expected one +promoted-slave, got ${JSON.stringify(promotedEvents.map((e) => [sentinelName(e.sentinel), e.message]))}`)
   const leader = (promotedEvents[0] as {sentinel: SentinelHandle}).sentinel
-  if (!eventsOf(t, '+elected-leader').some((e) => e.sentinel === leader)) throw new Error(`${sentinelName(leader)} promoted without +elected-leader`)
+  if (!recent('+elected-leader').some((e) => e.sentinel === leader)) throw new Error(`${sentinelName(leader)} promoted without +elected-leader`)
   const epochs = await waitFor(() => Promise.all(t.sentinels.map(async (s) => Number((await masterState(s))['config-epoch']))), (all) => all.every((e) => e === all[0] && e > 0), {
     what: 'every sentinel at the same config epoch > 0',
   })
   const epoch = epochs[0] as number
   const leaderId = String(await leader.sentinel('MYID'))
-  const votes = eventsOf(t, '+vote-for-leader').filter((e) => e.sentinel !== leader && e.message === `${leaderId} ${epoch}`)
+  const votes = recent('+vote-for-leader').filter((e) => e.sentinel !== leader && e.message === `${leaderId} ${epoch}`)
   if (votes.length === 0) throw new Error(`no other sentinel voted for the leader ${sentinelName(leader)} in epoch ${epoch}`)
   expectValue(await promoted.client({password: t.password}).get('before-failover'), 'kept', 'data on the promoted replica')
   return {promoted, leader, epoch}
