@@ -19,7 +19,7 @@ import {statsSection} from '../server/info/stats-section.js'
 import type {Server} from '../server/server.js'
 import {instanceFields, MasterInstance, type Instance} from './instance.js'
 import {isExecutable} from './settings.js'
-import {HELLO_CHANNEL, TIMINGS, type Sentinel} from './sentinel.js'
+import {HELLO_CHANNEL, SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION, TIMINGS, type Sentinel} from './sentinel.js'
 
 const ADMIN = {flags: ['admin'], keys: NO_KEYS, categories: ['admin', 'slow', 'dangerous']} as const
 const SHARED = new Set(['ping', 'auth', 'hello', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'client', 'command', 'shutdown'])
@@ -299,11 +299,24 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
     return OK
   }
 
+  // As Redis: the flags are cleared, then set one by one; HELP or an unknown name stops there (flags named
+  // before it stay set).
   const simulateFailureCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
+    const s = sentinel()
+    s.simFailureFlags = 0
     for (const arg of args) {
       const flag = arg.toString('latin1').toLowerCase()
-      if (flag === 'help') return array([bulk('crash-after-election'), bulk('crash-after-promotion')])
-      if (flag !== 'crash-after-election' && flag !== 'crash-after-promotion') return error('ERR Unknown failure simulation specified')
+      if (flag === 'crash-after-election') {
+        s.simFailureFlags |= SIMFAILURE_CRASH_AFTER_ELECTION
+        s.logger.warning('Failure simulation: this Sentinel will crash after being successfully elected as failover leader')
+      } else if (flag === 'crash-after-promotion') {
+        s.simFailureFlags |= SIMFAILURE_CRASH_AFTER_PROMOTION
+        s.logger.warning('Failure simulation: this Sentinel will crash after promoting the selected replica to master')
+      } else if (flag === 'help') {
+        return array([bulk('crash-after-election'), bulk('crash-after-promotion')])
+      } else {
+        return error('ERR Unknown failure simulation specified')
+      }
     }
     return OK
   }
@@ -400,7 +413,7 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
         `sentinel_tilt_since_seconds:${s.inTilt ? Math.floor((now() - s.tiltSinceMs) / 1000) : -1}`,
         `sentinel_running_scripts:${s.runningScripts}`,
         'sentinel_scripts_queue_length:0',
-        'sentinel_simulate_failure_flags:0',
+        `sentinel_simulate_failure_flags:${s.simFailureFlags}`,
         ...[...s.masters.values()].map((m, i) => {
           const status = m.flags.has('o_down') ? 'odown' : m.flags.has('s_down') ? 'sdown' : 'ok'
           return `master${i}:name=${m.name},status=${status},address=${m.host}:${m.port},slaves=${m.replicas.size},sentinels=${m.sentinels.size + 1}`

@@ -5,7 +5,7 @@
 
 import {randomInt} from 'node:crypto'
 import {FAILOVER_ORDER, Instance, MasterInstance, type FailoverState} from './instance.js'
-import {TIMINGS, type Sentinel} from './sentinel.js'
+import {SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION, TIMINGS, type Sentinel} from './sentinel.js'
 
 export class Failover {
   constructor(private readonly sentinel: Sentinel) {}
@@ -94,6 +94,7 @@ export class Failover {
       return
     }
     s.event('warning', '+elected-leader', master, '')
+    s.simulatedCrash(SIMFAILURE_CRASH_AFTER_ELECTION)
     this.setState(master, 'select_slave', now)
     s.event('warning', '+failover-state-select-slave', master, '')
   }
@@ -186,6 +187,7 @@ export class Failover {
       this.setState(master, 'reconf_slaves', now)
       s.flush()
       s.event('warning', '+promoted-slave', replica, '')
+      s.simulatedCrash(SIMFAILURE_CRASH_AFTER_PROMOTION)
       s.event('warning', '+failover-state-reconf-slaves', master, '')
       s.runReconfigScript(master, 'leader', {host: master.host, port: master.port}, {host: replica.host, port: replica.port})
       s.forceHello(master)

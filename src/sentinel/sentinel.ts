@@ -16,6 +16,10 @@ import {sentinelConfigLines, type SentinelSettings} from './settings.js'
 
 export const HELLO_CHANNEL = '__sentinel__:hello'
 
+/** SENTINEL SIMULATE-FAILURE flags. */
+export const SIMFAILURE_CRASH_AFTER_ELECTION = 1
+export const SIMFAILURE_CRASH_AFTER_PROMOTION = 2
+
 /** Redis's timing constants (SENTINEL DEBUG can change them). */
 export const TIMINGS = {
   'info-period': 10000,
@@ -51,6 +55,8 @@ export class Sentinel {
   private lastTickMs = Date.now()
   private timer: NodeJS.Timeout | undefined
   runningScripts = 0
+  /** SENTINEL SIMULATE-FAILURE flags (INFO sentinel_simulate_failure_flags). */
+  simFailureFlags = 0
 
   constructor(readonly server: Server, settings: SentinelSettings) {
     const now = Date.now()
@@ -528,6 +534,14 @@ export class Sentinel {
       }
     }
     peer.lastHelloMs = now
+  }
+
+  /** SENTINEL SIMULATE-FAILURE: exits with 99 at the chosen point of a failover, as Redis does. */
+  simulatedCrash(flag: number): void {
+    if ((this.simFailureFlags & flag) === 0) return
+    this.logger.warning('Sentinel CRASH because of SENTINEL simulate-failure')
+    this.logger.close?.()
+    process.exit(99)
   }
 
   // ---- events, scripts, flush ----------------------------------------------------------------------
