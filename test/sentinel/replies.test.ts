@@ -245,6 +245,12 @@ describe.skipIf(!!skip)(`sentinel replies match redis-sentinel 7.0${skip ? ` (sk
     await expectSame('SENTINEL', 'SIMULATE-FAILURE', 'help')
     await expectSame('SENTINEL', 'SIMULATE-FAILURE', 'foo')
     await expectSame('SENTINEL', 'SIMULATE-FAILURE')
+    // The flags show in INFO; each call starts from none, and an unknown name or HELP stops the list.
+    for (const [args, flags] of [[['crash-after-election', 'CRASH-AFTER-PROMOTION'], 3], [['crash-after-promotion', 'foo', 'crash-after-election'], 2],
+      [['crash-after-election', 'help'], 1], [['foo'], 0]] as const) {
+      await expectSame('SENTINEL', 'SIMULATE-FAILURE', ...args)
+      expect(await expectSame('INFO', 'sentinel')).toContain(`\r\nsentinel_simulate_failure_flags:${flags}\r\n`)
+    }
     expect(await expectSame('SENTINEL', 'HELP')).toMatch(/^\*49\r\n/)
     await expectSame('SENTINEL', 'help')
   })
