@@ -218,7 +218,8 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
 
   const infoCacheCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
     const s = sentinel()
-    const names = args.length === 0 ? [...s.masters.keys()] : args.map((a) => a.toString('latin1'))
+    // Redis collects the requested masters in a dict first: unknown names are skipped, repeated ones count once.
+    const names = args.length === 0 ? [...s.masters.keys()] : [...new Set(args.map((a) => a.toString('latin1')))]
     const entry = (i: Instance): Reply => array([int(i.infoRefreshMs === 0 ? 0 : now() - i.infoRefreshMs), i.info === undefined ? {kind: 'nil'} : bulk(i.info)])
     const out: Reply[] = []
     for (const name of names) {
