@@ -143,6 +143,13 @@ describe.skipIf(!!skip)(`sentinel replies match redis-sentinel 7.0${skip ? ` (sk
     }
     expect(await expectSame('SENTINEL', 'SET', 'nope', 'quorum', '2')).toBe('-ERR No such master with that name\r\n')
     await expectSame('SENTINEL', 'INFO-CACHE', 'nope')
+    // [name, [[age, INFO] for the master then each replica]], a repeated name once.
+    for (const args of [['mymaster'], ['mymaster', 'nope', 'mymaster']]) {
+      const [a, b] = (await Promise.all([real.sentinel('INFO-CACHE', ...args), ours.sentinel('INFO-CACHE', ...args)])) as unknown[][]
+      const shape = (reply: unknown[] | undefined) => (reply ?? []).map((x) => (Array.isArray(x) ? x.map((e) => (e as unknown[]).map((v) => typeof v)) : x))
+      expect(shape(b)).toEqual(shape(a))
+      expect(shape(b)).toEqual(['mymaster', [['number', 'string'], ['number', 'string']]])
+    }
     await expectSame('SENTINEL', 'PENDING-SCRIPTS')
     await expectSame('SENTINEL', 'RESET', 'no-such-*')
   })
