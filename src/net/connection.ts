@@ -102,6 +102,7 @@ export class Connection {
   private processRequests(): void {
     const session = this.session
     if (session === undefined || this.processing) return
+    const parser = this.parser
     this.processing = true
     try {
       while (!this.paused && !this.closeAfterFlush && !this.closed && !session.isBlocked()) {
@@ -109,31 +110,31 @@ export class Connection {
           this.closeAfterFlush = true
           break
         }
-        let request
+        let args
         try {
-          request = this.parser.next()
+          args = parser.nextArgs()
         } catch (cause) {
           if (!(cause instanceof ProtocolError)) throw cause
           this.writer.write(error(`ERR Protocol error: ${cause.message}`), session.protocol())
-          session.onProtocolError(cause.message, this.parser.sample())
+          session.onProtocolError(cause.message, parser.sample())
           this.closeAfterFlush = true
           break
         }
-        if (request === undefined) {
-          if (this.parser.bufferedBytes > this.options.queryBufferLimit) {
-            session.onQueryBufferLimit(this.parser.sample())
+        if (args === undefined) {
+          if (parser.bufferedBytes > this.options.queryBufferLimit) {
+            session.onQueryBufferLimit(parser.sample())
             this.destroy()
             return
           }
           break
         }
-        const first = request.args[0]
+        const first = args[0]
         if (first !== undefined && isHttpProbe(first)) {
           // Cross-protocol scripting guard: an HTTP request is dropped without a reply.
           this.destroy()
           return
         }
-        this.writer.write(session.handle(request.args, request.inline), session.protocol())
+        this.writer.write(session.handle(args, parser.lastInline), session.protocol())
         if (session.isClosing()) this.closeAfterFlush = true
       }
     } finally {
@@ -189,8 +190,15 @@ export class Connection {
   }
 }
 
+/** "POST" or "Host:" in any casing, compared byte by byte (this runs for every request). */
 const isHttpProbe = (arg: Buffer): boolean => {
-  if (arg.length !== 4 && arg.length !== 5) return false
-  const text = arg.toString('latin1').toLowerCase()
-  return text === 'post' || text === 'host:'
+  if (arg.length === 4) {
+    return ((arg[0] as number) | 0x20) === 0x70 && ((arg[1] as number) | 0x20) === 0x6f &&
+      ((arg[2] as number) | 0x20) === 0x73 && ((arg[3] as number) | 0x20) === 0x74
+  }
+  if (arg.length === 5) {
+    return ((arg[0] as number) | 0x20) === 0x68 && ((arg[1] as number) | 0x20) === 0x6f &&
+      ((arg[2] as number) | 0x20) === 0x73 && ((arg[3] as number) | 0x20) === 0x74 && arg[4] === 0x3a
+  }
+  return false
 }

@@ -4,6 +4,9 @@
 import type {Reply} from './reply.js'
 
 const CRLF = '\r\n'
+/** Up to this many chars (bytes) a JS loop beats Buffer#write (Buffer#copy), which cross into C++. */
+const SHORT_TEXT = 64
+const SHORT_BYTES = 64
 
 /** %.17g-style text of a double as Redis 7.0 prints it (inf, -inf, nan). */
 export function formatReplyDouble(value: number): string {
@@ -62,11 +65,12 @@ export class ReplyWriter {
   write(reply: Reply, resp: 2 | 3): void {
     switch (reply.kind) {
       case 'simple':
-        return this.line('+', reply.value)
+        return this.line(0x2b /* + */, reply.value)
       case 'error':
-        return this.line('-', reply.message.replace(/[\r\n]/g, ' '))
+        return this.errorLine(reply.message)
       case 'int':
-        return this.line(':', String(reply.value))
+        if (typeof reply.value === 'number') return this.intLine(0x3a /* : */, reply.value)
+        return this.line(0x3a, String(reply.value))
       case 'bulk':
         return this.bulk(reply.value)
       case 'nil':
@@ -74,36 +78,36 @@ export class ReplyWriter {
       case 'nilArray':
         return this.ascii(resp === 3 ? '_\r\n' : '*-1\r\n')
       case 'array':
-        this.line('*', String(reply.items.length))
+        this.intLine(0x2a /* * */, reply.items.length)
         for (const item of reply.items) this.write(item, resp)
         return
       case 'set':
-        this.line(resp === 3 ? '~' : '*', String(reply.items.length))
+        this.intLine(resp === 3 ? 0x7e /* ~ */ : 0x2a, reply.items.length)
         for (const item of reply.items) this.write(item, resp)
         return
       case 'push':
-        this.line(resp === 3 ? '>' : '*', String(reply.items.length))
+        this.intLine(resp === 3 ? 0x3e /* > */ : 0x2a, reply.items.length)
         for (const item of reply.items) this.write(item, resp)
         return
       case 'map':
-        if (resp === 3) this.line('%', String(reply.entries.length))
-        else this.line('*', String(reply.entries.length * 2))
+        if (resp === 3) this.intLine(0x25 /* % */, reply.entries.length)
+        else this.intLine(0x2a, reply.entries.length * 2)
         for (const [k, v] of reply.entries) {
           this.write(k, resp)
           this.write(v, resp)
         }
         return
       case 'double':
-        if (resp === 3) return this.line(',', formatReplyDouble(reply.value))
+        if (resp === 3) return this.line(0x2c /* , */, formatReplyDouble(reply.value))
         return this.bulk(Buffer.from(formatReplyDouble(reply.value)))
       case 'bool':
         return this.ascii(resp === 3 ? (reply.value ? '#t\r\n' : '#f\r\n') : reply.value ? ':1\r\n' : ':0\r\n')
       case 'verbatim':
         if (resp === 3) {
-          this.line('=', String(reply.value.length + 4))
+          this.intLine(0x3d /* = */, reply.value.length + 4)
           this.ascii('txt:')
           this.bytes(reply.value)
-          return this.ascii(CRLF)
+          return this.crlf()
         }
         return this.bulk(reply.value)
       case 'raw':
@@ -114,28 +118,98 @@ export class ReplyWriter {
   }
 
   private bulk(value: Buffer): void {
-    this.line('$', String(value.length))
+    this.intLine(0x24 /* $ */, value.length)
     this.bytes(value)
-    this.ascii(CRLF)
+    this.crlf()
   }
 
-  private line(prefix: string, text: string): void {
-    this.ensure(text.length + 3)
-    this.buf[this.length++] = prefix.charCodeAt(0)
-    this.length += this.buf.write(text, this.length, 'latin1')
+  /** prefix, text (latin1), CRLF. Short texts are copied char by char: cheaper than Buffer#write. */
+  private line(prefix: number, text: string): void {
+    const n = text.length
+    this.ensure(n + 3)
+    const buf = this.buf
+    let at = this.length
+    buf[at++] = prefix
+    if (n <= SHORT_TEXT) {
+      for (let i = 0; i < n; i++) buf[at + i] = text.charCodeAt(i)
+      at += n
+    } else {
+      at += buf.write(text, at, 'latin1')
+    }
+    buf[at++] = 13
+    buf[at++] = 10
+    this.length = at
+  }
+
+  /** An error line: CR and LF inside the message become spaces so the reply stays one line. */
+  private errorLine(message: string): void {
+    const n = message.length
+    this.ensure(n + 3)
+    const buf = this.buf
+    let at = this.length
+    buf[at++] = 0x2d /* - */
+    for (let i = 0; i < n; i++) {
+      const c = message.charCodeAt(i)
+      buf[at++] = c === 13 || c === 10 ? 0x20 : c
+    }
+    buf[at++] = 13
+    buf[at++] = 10
+    this.length = at
+  }
+
+  /** prefix, the decimal integer, CRLF; digits are written directly for 31-bit values. */
+  private intLine(prefix: number, value: number): void {
+    if (!(value > -0x80000000 && value < 0x80000000) || !Number.isInteger(value) || Object.is(value, -0)) {
+      return this.line(prefix, String(value))
+    }
+    this.ensure(14)
+    const buf = this.buf
+    let at = this.length
+    buf[at++] = prefix
+    let v = value
+    if (v < 0) {
+      buf[at++] = 0x2d
+      v = -v
+    }
+    let digits = 1
+    for (let x = v; x >= 10; x = (x / 10) | 0) digits++
+    let i = at + digits
+    at = i
+    do {
+      buf[--i] = 0x30 + (v % 10)
+      v = (v / 10) | 0
+    } while (v > 0)
+    buf[at++] = 13
+    buf[at++] = 10
+    this.length = at
+  }
+
+  private crlf(): void {
+    this.ensure(2)
     this.buf[this.length++] = 13
     this.buf[this.length++] = 10
   }
 
   private ascii(text: string): void {
-    this.ensure(text.length)
-    this.length += this.buf.write(text, this.length, 'latin1')
+    const n = text.length
+    this.ensure(n)
+    const buf = this.buf
+    const at = this.length
+    for (let i = 0; i < n; i++) buf[at + i] = text.charCodeAt(i)
+    this.length = at + n
   }
 
   private bytes(data: Buffer): void {
-    this.ensure(data.length)
-    data.copy(this.buf, this.length)
-    this.length += data.length
+    const n = data.length
+    this.ensure(n)
+    const buf = this.buf
+    const at = this.length
+    if (n <= SHORT_BYTES) {
+      for (let i = 0; i < n; i++) buf[at + i] = data[i] as number
+    } else {
+      buf.set(data, at)
+    }
+    this.length = at + n
   }
 
   private ensure(extra: number): void {

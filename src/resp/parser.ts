@@ -10,6 +10,11 @@ const MAX_HEADER = 64 * 1024
 const MAX_MULTIBULK = 2147483647
 const UNAUTH_MAX_ARGS = 10
 const UNAUTH_MAX_BULK = 16384
+/** Larger requests take the general path (the fast one is for the many small commands of a pipeline). */
+const FAST_MAX_ARGS = 1024
+const EMPTY = Buffer.alloc(0)
+/** Node's Buffer class (Buffer[Symbol.species]): a view made with it skips subarray's argument handling. */
+const FastBuffer = (Buffer as unknown as {[Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer})[Symbol.species]
 
 export interface ParserLimits {
   /** proto-max-bulk-len; undefined disables the check (the link from our master). */
@@ -25,7 +30,7 @@ export interface ParsedRequest {
 }
 
 export class RequestParser {
-  private buf: Buffer = Buffer.alloc(0)
+  private buf: Buffer = EMPTY
   private pos = 0
   /** Remaining arguments of the multibulk being parsed; 0 when between requests. */
   private argsLeft = 0
@@ -35,6 +40,8 @@ export class RequestParser {
   /** Chunks of a large payload collected without re-copying the buffer on every read. */
   private pendingChunks: Buffer[] = []
   private pendingBytes = 0
+  /** Whether the request last returned by nextArgs was an inline one. */
+  lastInline = false
 
   constructor(private readonly limits: ParserLimits = {}) {}
 
@@ -50,13 +57,19 @@ export class RequestParser {
   }
 
   feed(chunk: Buffer): void {
+    if (this.pendingBytes === 0 && this.pos >= this.buf.length) {
+      // The common case: everything before was consumed, so the chunk becomes the buffer as it is.
+      this.buf = chunk
+      this.pos = 0
+      return
+    }
     if (this.bulkLength >= 0 && this.buf.length - this.pos + this.pendingBytes + chunk.length < this.bulkLength + 2) {
       // Still short of a large payload: keep the chunk aside instead of concatenating every time.
       if (this.pos < this.buf.length) {
         this.pendingChunks.push(this.buf.subarray(this.pos))
         this.pendingBytes += this.buf.length - this.pos
       }
-      this.buf = Buffer.alloc(0)
+      this.buf = EMPTY
       this.pos = 0
       this.pendingChunks.push(chunk)
       this.pendingBytes += chunk.length
@@ -73,15 +86,32 @@ export class RequestParser {
 
   /** The next complete request, or undefined when more bytes are needed. Throws ProtocolError. */
   next(): ParsedRequest | undefined {
+    const args = this.nextArgs()
+    return args === undefined ? undefined : {args, inline: this.lastInline}
+  }
+
+  /**
+   * The arguments of the next complete request (the hot path: no result object), or undefined when more
+   * bytes are needed; `lastInline` tells whether it was an inline request. Throws ProtocolError.
+   */
+  nextArgs(): Buffer[] | undefined {
+    if (this.pendingBytes > 0) return undefined
+    if (this.argsLeft === 0 && this.args.length === 0) {
+      const args = this.parseWhole()
+      if (args !== undefined) {
+        this.lastInline = false
+        return args
+      }
+    }
     for (;;) {
-      if (this.pendingBytes > 0) return undefined
       if (this.argsLeft === 0 && this.args.length === 0) {
         if (this.pos >= this.buf.length) return this.compact()
         if (this.buf[this.pos] !== 0x2a /* '*' */) {
           const inline = this.parseInline()
           if (inline === undefined) return this.compact()
           if (inline.length === 0) continue
-          return {args: inline, inline: true}
+          this.lastInline = true
+          return inline
         }
         const count = this.parseMultibulkCount()
         if (count === undefined) return this.compact()
@@ -92,20 +122,73 @@ export class RequestParser {
         if (this.bulkLength < 0 && !this.parseBulkHeader()) return this.compact()
         if (this.buf.length - this.pos < this.bulkLength + 2) return this.compact()
         // Like Redis, the two bytes after the payload are skipped without checking they are CRLF.
-        this.args.push(this.buf.subarray(this.pos, this.pos + this.bulkLength))
+        this.args.push(new FastBuffer(this.buf.buffer, this.buf.byteOffset + this.pos, this.bulkLength))
         this.pos += this.bulkLength + 2
         this.bulkLength = -1
         this.argsLeft--
       }
       const args = this.args
       this.args = []
-      return {args, inline: false}
+      this.lastInline = false
+      return args
     }
+  }
+
+  /**
+   * Fast path for a multibulk that is entirely in the buffer with plain headers (a positive count, bulk
+   * lengths without sign or leading zero, within the limits): parses it in one pass without touching the
+   * parser state until it is complete. Anything else returns undefined and leaves the input to the general
+   * path, which accepts exactly the same requests and reports every error.
+   */
+  private parseWhole(): Buffer[] | undefined {
+    const buf = this.buf
+    const end = buf.length
+    let p = this.pos
+    if (p >= end || buf[p] !== 0x2a /* '*' */) return undefined
+    let c = buf[++p]
+    if (c === undefined || c < 0x31 || c > 0x39) return undefined
+    let count = c - 0x30
+    for (c = buf[++p]; c !== undefined && c >= 0x30 && c <= 0x39; c = buf[++p]) {
+      count = count * 10 + (c - 0x30)
+      if (count > FAST_MAX_ARGS) return undefined
+    }
+    // The header ends at CR, and the byte after it must have arrived (it is skipped unchecked).
+    if (c !== CR || p + 1 >= end) return undefined
+    if (count > UNAUTH_MAX_ARGS && this.limits.isAuthenticated?.() === false) return undefined
+    p += 2
+    const args: Buffer[] = []
+    const max = this.limits.maxBulkLength
+    const arrayBuffer = buf.buffer
+    const base = buf.byteOffset
+    for (let i = 0; i < count; i++) {
+      if (buf[p] !== 0x24 /* '$' */) return undefined
+      c = buf[++p]
+      if (c === undefined || c < 0x30 || c > 0x39) return undefined
+      let length = c - 0x30
+      c = buf[++p]
+      if (length === 0) {
+        if (c !== CR) return undefined
+      } else {
+        for (; c !== undefined && c >= 0x30 && c <= 0x39; c = buf[++p]) {
+          length = length * 10 + (c - 0x30)
+          if (length > UNAUTH_MAX_BULK) return undefined
+        }
+        if (c !== CR) return undefined
+      }
+      if (max !== undefined && length > max) return undefined
+      p += 2
+      // Payload and the two bytes after it (skipped unchecked, like Redis).
+      if (end - p < length + 2) return undefined
+      args.push(new FastBuffer(arrayBuffer, base + p, length))
+      p += length + 2
+    }
+    this.pos = p
+    return args
   }
 
   private compact(): undefined {
     if (this.pos > 0 && this.pos >= this.buf.length) {
-      this.buf = Buffer.alloc(0)
+      this.buf = EMPTY
       this.pos = 0
     }
     return undefined
