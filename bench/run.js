@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // npm run bench: redis-benchmark against rtopo-server and, when installed, real redis-server on the same
 // machine in the same run. Prints requests/s per command and the ratio ours/real, unpipelined and at -P 16,
-// and the idle RSS of both. Never part of npm test.
+// the server CPU time per request, and the idle RSS of both. Never part of npm test.
+// Each command runs BENCH_ROUNDS times (default 3), alternating between the two servers so both see the
+// same machine load, and the medians are shown: on a shared machine single runs swing by ±30%.
 
 import {execFileSync, spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
@@ -14,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const TESTS = 'set,get,incr,lpush,hset'
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200000)
 const CLIENTS = 50
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
 
 const which = (name) => {
   try {
@@ -60,14 +63,28 @@ const rssMb = (pid) => {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
 }
 
-function benchmark(port, pipeline) {
-  const out = execFileSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', TESTS, '-n', String(REQUESTS), '-c', String(CLIENTS), '-P', String(pipeline), '--csv'], {encoding: 'utf8'})
-  const result = {}
-  for (const line of out.trim().split('\n').slice(1)) {
-    const [test, rps] = line.split(',').map((c) => c.replace(/"/g, ''))
-    result[test.split(' ')[0]] = Number(rps)
-  }
-  return result
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100
+
+/** User + system CPU time of a process in milliseconds (utime and stime from /proc, in clock ticks). */
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+}
+
+/** One redis-benchmark run of one test: requests/s and the server's CPU µs per request. */
+function benchmark(node, test, pipeline) {
+  const before = cpuMs(node.child.pid)
+  const out = execFileSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(node.port), '-t', test, '-n', String(REQUESTS), '-c', String(CLIENTS), '-P', String(pipeline), '--csv'], {encoding: 'utf8'})
+  const cpuUs = ((cpuMs(node.child.pid) - before) * 1000) / REQUESTS
+  const line = out.trim().split('\n')[1] ?? ''
+  const [name = test, rps] = line.split(',').map((c) => c.replace(/"/g, ''))
+  return {name: name.split(' ')[0], rps: Number(rps), cpuUs}
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 if (!which('redis-benchmark')) {
@@ -83,18 +100,18 @@ try {
   const idle = nodes.map((n) => `${n.name} ${rssMb(n.child.pid).toFixed(1)} MB`)
   const rows = []
   for (const pipeline of [1, 16]) {
-    const results = nodes.map((n) => benchmark(n.port, pipeline))
-    for (const test of Object.keys(results[0])) {
-      const ours = results[0][test]
-      const real = results[1]?.[test]
-      rows.push({test, pipeline, ours, real, ratio: real ? ours / real : undefined})
+    for (const test of TESTS.split(',')) {
+      const runs = nodes.map(() => [])
+      for (let round = 0; round < ROUNDS; round++) nodes.forEach((n, i) => runs[i].push(benchmark(n, test, pipeline)))
+      const [ours, real] = runs.map((r) => ({rps: median(r.map((x) => x.rps)), cpuUs: median(r.map((x) => x.cpuUs))}))
+      rows.push({test: runs[0][0].name, pipeline, ours, real, ratio: real ? ours.rps / real.rps : undefined})
     }
   }
-  console.log(`\nredis-benchmark -t ${TESTS} -n ${REQUESTS} -c ${CLIENTS}; ${cpus().length} cores; node ${process.version}`)
-  console.log('| command | -P | rtopo-server req/s | redis-server req/s | ratio |')
-  console.log('|---|---|---|---|---|')
+  console.log(`\nredis-benchmark -t ${TESTS} -n ${REQUESTS} -c ${CLIENTS}; ${cpus().length} cores; node ${process.version}; median of ${ROUNDS} alternating run(s)`)
+  console.log('| command | -P | rtopo-server req/s | redis-server req/s | ratio | rtopo-server CPU µs/req | redis-server CPU µs/req |')
+  console.log('|---|---|---|---|---|---|---|')
   for (const r of rows) {
-    console.log(`| ${r.test} | ${r.pipeline} | ${Math.round(r.ours)} | ${r.real ? Math.round(r.real) : '-'} | ${r.ratio ? r.ratio.toFixed(2) : '-'} |`)
+    console.log(`| ${r.test} | ${r.pipeline} | ${Math.round(r.ours.rps)} | ${r.real ? Math.round(r.real.rps) : '-'} | ${r.ratio ? r.ratio.toFixed(2) : '-'} | ${r.ours.cpuUs.toFixed(2)} | ${r.real ? r.real.cpuUs.toFixed(2) : '-'} |`)
   }
   console.log(`\nidle RSS: ${idle.join(', ')}; after the run: ${nodes.map((n) => `${n.name} ${rssMb(n.child.pid).toFixed(1)} MB`).join(', ')}`)
 } finally {
