@@ -7,7 +7,7 @@
 
 import {execa} from 'execa'
 import {Redis} from 'ioredis'
-import {describe, expect, it} from 'vitest'
+import {describe, it} from 'vitest'
 import {bundledMissing} from '../helpers/nodes.js'
 import {redisCli} from '../helpers/real-redis.js'
 import {killMasterAndFailover, sentinelScope, startTopology, type Topology} from '../helpers/sentinels.js'
@@ -30,7 +30,7 @@ const connectedPort = async (client: Redis): Promise<number> => Number(/tcp_port
 
 describe.skipIf(!!bundledMissing)(`clients through bundled sentinels${bundledMissing ? ` (skipped: ${bundledMissing})` : ''}`, () => {
   for (const protocol of [3, 2]) {
-    it(`ioredis Sentinel mode, RESP${protocol}: writes, then writes on the promoted replica after kill -9 of the master`, async ({onTestFinished}) => {
+    it.concurrent(`ioredis Sentinel mode, RESP${protocol}: writes, then writes on the promoted replica after kill -9 of the master`, async ({expect, onTestFinished}) => {
       const scope = sentinelScope(onTestFinished)
       const t = await startTopology(scope, [{engine: 'bundled'}, {engine: 'bundled'}, {engine: 'bundled'}], {replicas: 1})
       const client = sentinelClient(t, {protocol})
@@ -50,7 +50,7 @@ describe.skipIf(!!bundledMissing)(`clients through bundled sentinels${bundledMis
     }, 60_000)
   }
 
-  it.skipIf(!redisCli)('redis-cli -p <sentinel> SENTINEL get-master-addr-by-name, before and after a failover', async ({onTestFinished}) => {
+  it('redis-cli -p <sentinel> SENTINEL get-master-addr-by-name, before and after a failover', {concurrent: true, skip: !redisCli, timeout: 60_000}, async ({expect, onTestFinished}) => {
     const scope = sentinelScope(onTestFinished)
     const t = await startTopology(scope, [{engine: 'bundled'}, {engine: 'bundled'}], {replicas: 1})
     const ask = async (port: number): Promise<string> =>
@@ -62,5 +62,5 @@ describe.skipIf(!!bundledMissing)(`clients through bundled sentinels${bundledMis
     for (const s of t.sentinels) {
       await waitFor(() => ask(s.port), (out) => out === `127.0.0.1\n${t.replicas[0]?.port}`, {what: `redis-cli sees the switch on :${s.port}`, timeoutMs: 20_000})
     }
-  }, 60_000)
+  })
 })

@@ -3,7 +3,7 @@
 // kill -9 of the master, agreement on the promoted replica, the other replica following it, and the old
 // master demoted when it comes back. Then the leader forced to each engine in turn.
 
-import {describe, expect, it} from 'vitest'
+import {describe, it} from 'vitest'
 import {bundledMissing} from '../helpers/nodes.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 import {
@@ -20,7 +20,8 @@ import {waitFor} from '../helpers/wait-for.js'
 const skip = realRedisMissing ?? bundledMissing
 
 describe.skipIf(!!skip)(`failover with 2 bundled sentinels + 1 redis-sentinel${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it('all discover each other; kill -9 the master: one new master for all, the old one rejoins as a replica', async ({onTestFinished}) => {
+  // Independent topologies: the three tests run side by side.
+  it.concurrent('all discover each other; kill -9 the master: one new master for all, the old one rejoins as a replica', async ({expect, onTestFinished}) => {
     const scope = sentinelScope(onTestFinished)
     const t = await startTopology(scope, [{engine: 'bundled'}, {engine: 'bundled'}, {engine: 'redis'}])
     for (const s of t.sentinels) {
@@ -48,7 +49,7 @@ describe.skipIf(!!skip)(`failover with 2 bundled sentinels + 1 redis-sentinel${s
   }, 90_000)
 
   for (const leaderEngine of ['redis', 'bundled'] as const) {
-    it(`the ${leaderEngine} sentinel leads when it is the only one able to start a failover`, async ({onTestFinished}) => {
+    it.concurrent(`the ${leaderEngine} sentinel leads when it is the only one able to start a failover`, async ({expect, onTestFinished}) => {
       const scope = sentinelScope(onTestFinished)
       const others: ['bundled', 'bundled'] | ['bundled', 'redis'] = leaderEngine === 'redis' ? ['bundled', 'bundled'] : ['bundled', 'redis']
       const t = await startTopology(scope, specsWithLeader(leaderEngine, others))

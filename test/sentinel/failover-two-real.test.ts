@@ -3,7 +3,7 @@
 // kill -9 of the master, agreement on the promoted replica, the other replica following it, and the old
 // master demoted when it comes back. Then the leader forced to each engine in turn.
 
-import {describe, expect, it} from 'vitest'
+import {describe, it} from 'vitest'
 import {bundledMissing} from '../helpers/nodes.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 import {
@@ -20,7 +20,8 @@ import {waitFor} from '../helpers/wait-for.js'
 const skip = realRedisMissing ?? bundledMissing
 
 describe.skipIf(!!skip)(`failover with 1 bundled sentinel + 2 redis-sentinels${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it('all discover each other; kill -9 the master: one new master for all, the old one rejoins as a replica', async ({onTestFinished}) => {
+  // Independent topologies: the three tests run side by side.
+  it.concurrent('all discover each other; kill -9 the master: one new master for all, the old one rejoins as a replica', async ({expect, onTestFinished}) => {
     const scope = sentinelScope(onTestFinished)
     const t = await startTopology(scope, [{engine: 'redis'}, {engine: 'bundled'}, {engine: 'redis'}])
     for (const s of t.sentinels) {
@@ -48,7 +49,7 @@ describe.skipIf(!!skip)(`failover with 1 bundled sentinel + 2 redis-sentinels${s
   }, 90_000)
 
   for (const leaderEngine of ['bundled', 'redis'] as const) {
-    it(`the ${leaderEngine} sentinel leads when it is the only one able to start a failover`, async ({onTestFinished}) => {
+    it.concurrent(`the ${leaderEngine} sentinel leads when it is the only one able to start a failover`, async ({expect, onTestFinished}) => {
       const scope = sentinelScope(onTestFinished)
       // With a real leader, the bundled sentinel is the one that never sees the master down but still votes.
       const others: ['redis', 'redis'] | ['redis', 'bundled'] = leaderEngine === 'bundled' ? ['redis', 'redis'] : ['redis', 'bundled']
