@@ -28,6 +28,11 @@ export class Monitors {
   }
 
   /** Called after a command ran; like Redis 7.0 the line shows the db selected after it (SELECT shows the new one). */
+  /** True when some client runs MONITOR (callers skip building the line otherwise). */
+  get active(): boolean {
+    return this.clients.size > 0
+  }
+
   feed(client: Client, spec: CommandSpec, argv: readonly Buffer[], _dbIndexBefore: number, nowMs: number): void {
     if (this.clients.size === 0) return
     if (spec.flags.includes('admin') || spec.flags.includes('skip_monitor')) return

@@ -237,7 +237,8 @@ export class Server implements ServerContext, BlockingHost {
 
   afterCommand(client: Client, spec: CommandSpec, argv: readonly Buffer[], usec: number, dbIndex: number): void {
     this.slowlog.record(client, spec, argv, usec, this.config)
-    this.monitors.feed(client, spec, argv, dbIndex, this.clock.nowMs())
+    // The clock is read only when a MONITOR client will get the line.
+    if (this.monitors.active) this.monitors.feed(client, spec, argv, dbIndex, this.clock.nowMs())
   }
 
   // ---- blocking commands (BlockingHost) -------------------------------------------------------------

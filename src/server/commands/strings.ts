@@ -9,6 +9,11 @@ import {ALL_KEYS, FIRST_KEY, type CommandContext, type CommandSpec} from '../com
 import type {Entry} from '../keyspace/values.js'
 import {parseInt64, parseInteger} from './args.js'
 
+// Names of the commands writes are propagated as, allocated once (SET runs on the hot path).
+const SET_NAME = Buffer.from('SET')
+const PXAT_NAME = Buffer.from('PXAT')
+const KEEPTTL_NAME = Buffer.from('KEEPTTL')
+
 export const stringCommands = [
   {name: 'get', arity: 2, flags: ['readonly', 'fast'], keys: FIRST_KEY, categories: ['read', 'string', 'fast'], handler: getCommand},
   {name: 'set', arity: -3, flags: ['write', 'denyoom'], keys: FIRST_KEY, categories: ['write', 'string', 'slow'], handler: setCommand},
@@ -104,9 +109,9 @@ function setCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   }
   ctx.db.set(key, {type: 'string', value}, {keepTtl: options.keepTtl, expiresAt})
   // Replicas get an absolute expiry so they expire at the same moment (Redis 7.0 rewrites to PXAT).
-  if (expiresAt !== undefined) ctx.propagateAs([Buffer.from('SET'), keyArg, value, Buffer.from('PXAT'), Buffer.from(String(expiresAt))])
-  else if (options.keepTtl) ctx.propagateAs([Buffer.from('SET'), keyArg, value, Buffer.from('KEEPTTL')])
-  else ctx.propagateAs([Buffer.from('SET'), keyArg, value])
+  if (expiresAt !== undefined) ctx.propagateAs([SET_NAME, keyArg, value, PXAT_NAME, Buffer.from(String(expiresAt))])
+  else if (options.keepTtl) ctx.propagateAs([SET_NAME, keyArg, value, KEEPTTL_NAME])
+  else ctx.propagateAs([SET_NAME, keyArg, value])
   return options.get ? previous : OK
 }
 
@@ -123,7 +128,7 @@ function setWithExpiry(ctx: CommandContext, args: readonly Buffer[], unit: 'EX' 
   const expiresAt = absoluteExpiry(ctx, {unit, amount: amount.value}, command)
   if (isReply(expiresAt)) return expiresAt
   ctx.db.set(keyOf(args[0] as Buffer), {type: 'string', value: args[2] as Buffer}, {expiresAt})
-  ctx.propagateAs([Buffer.from('SET'), args[0] as Buffer, args[2] as Buffer, Buffer.from('PXAT'), Buffer.from(String(expiresAt))])
+  ctx.propagateAs([SET_NAME, args[0] as Buffer, args[2] as Buffer, PXAT_NAME, Buffer.from(String(expiresAt))])
   return OK
 }
 
@@ -238,7 +243,7 @@ function incrbyfloatCommand(ctx: CommandContext, args: readonly Buffer[]): Reply
   if (!isFiniteLongDouble(next)) return NAN_OR_INFINITY
   const text = Buffer.from(formatLongDoubleHuman(next))
   ctx.db.set(key, {type: 'string', value: text}, {keepTtl: true})
-  ctx.propagateAs([Buffer.from('SET'), keyArg, text, Buffer.from('KEEPTTL')])
+  ctx.propagateAs([SET_NAME, keyArg, text, KEEPTTL_NAME])
   return bulk(text)
 }
 
