@@ -43,7 +43,11 @@ function pushGeneric(ctx: CommandContext, args: readonly Buffer[], side: Side, o
   }
   const list = writeCollection(ctx, key, 'list')
   if (isReply(list)) return list
-  for (const value of args.slice(1)) side === 'left' ? list.unshift(value) : list.push(value)
+  for (let i = 1; i < args.length; i++) {
+    const value = args[i] as Buffer
+    if (side === 'left') list.unshift(value)
+    else list.push(value)
+  }
   ctx.db.modified(key)
   return int(list.length)
 }
