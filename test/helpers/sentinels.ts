@@ -298,11 +298,12 @@ export async function startTopology(scope: Scope, specs: SentinelSpec[], options
   })))
   const events: SentinelEvent[] = []
   await Promise.all(sentinels.map((s) => recordEvents(s, events)))
-  // Known, and linked: a peer found by a hello is `disconnected` until its link is up.
+  // Known, and linked: a peer found by a hello is `disconnected` until its link is up; a replica can be
+  // promoted once an INFO from it arrived (master-link-status ok).
   await Promise.all(sentinels.map((s) => waitFor(async () => {
     const [m, r, p] = await Promise.all([masterState(s), s.sentinel('REPLICAS', 'mymaster'), s.sentinel('SENTINELS', 'mymaster')])
-    return [m.flags, ...(r as unknown[][]).map((x) => pairs(x).flags), ...(p as unknown[][]).map((x) => pairs(x).flags)]
-  }, (flags) => flags.join(' ') === ['master', ...Array(count).fill('slave'), ...Array(specs.length - 1).fill('sentinel')].join(' '), {
+    return [m.flags, ...(r as unknown[][]).map((x) => `${pairs(x).flags}:${pairs(x)['master-link-status']}`), ...(p as unknown[][]).map((x) => pairs(x).flags)]
+  }, (flags) => flags.join(' ') === ['master', ...Array(count).fill('slave:ok'), ...Array(specs.length - 1).fill('sentinel')].join(' '), {
     what: `${sentinelName(s)} linked to the master, ${count} replicas and ${specs.length - 1} sentinels`,
     timeoutMs: 20_000,
   })))
