@@ -61,6 +61,12 @@ export class ServerConfig {
     const fail = (reason: string): never => {
       throw new ConfigError(directive.source, directive.line, directive.text, reason)
     }
+    if (name === 'user') {
+      // Redis 7.0's CONFIG REWRITE adds `user default on nopass ~* &* +@all` (or with #<sha256> when requirepass
+      // is set): the default user, which requirepass already describes. Other ACL users are not supported.
+      if ((directive.args[0] ?? '').toLowerCase() === 'default') return
+      fail('ACL users other than default are not supported by rtopo-server')
+    }
     if (def === undefined) {
       if (name === 'rename-command') fail('rename-command is not supported by rtopo-server')
       return fail('Bad directive or wrong number of arguments')

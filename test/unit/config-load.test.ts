@@ -41,6 +41,14 @@ describe('config file syntax', () => {
     expect(config.dir()).toBe(dir)
   })
 
+  it("accepts the default user's ACL line Redis 7.0 rewrites add, and refuses other users", () => {
+    const dir = tmp()
+    writeFileSync(join(dir, 'rewritten.conf'), 'port 7002\nuser default on nopass ~* &* +@all\n')
+    expect(ServerConfig.load(parseCommandLine([join(dir, 'rewritten.conf')])).port()).toBe(7002)
+    writeFileSync(join(dir, 'alice.conf'), 'user alice on >pw ~* +@all\n')
+    expect(() => ServerConfig.load(parseCommandLine([join(dir, 'alice.conf')]))).toThrow(/ACL users other than default/)
+  })
+
   it('defaults match Redis 7.0 except bind, which stays on loopback', () => {
     const config = ServerConfig.load(parseCommandLine([]))
     expect(config.get('save')).toBe('3600 1 300 100 60 10000')
