@@ -128,7 +128,7 @@ export class Server implements ServerContext, BlockingHost {
     this.replication.stop()
     for (const listener of this.listeners) listener.close()
     for (const {connection} of this.clients.values()) connection?.close(true)
-    this.logger.warning('Redis is now ready to exit, bye bye...')
+    this.logger.warning(`${this.mode === 'sentinel' ? 'Sentinel' : 'Redis'} is now ready to exit, bye bye...`)
     this.exit(0)
     return true
   }
