@@ -21,12 +21,8 @@ export const TOPOLOGY_SETUPS = {
 } as const satisfies Record<string, readonly [string, readonly string[], string | undefined]>
 
 export function describeTopology([label, engineArgs, skipReason]: readonly [string, readonly string[], string | undefined]): void {
-  describe(`rtopo on ${label}`, () => {
-    // A visible reason in the test name when this setup cannot run here.
-    if (skipReason !== undefined) {
-      it.skip(`skipped: ${skipReason}`, () => {})
-      return
-    }
+  // When this setup cannot run here, the reason shows in the suite's name.
+  describe.skipIf(skipReason !== undefined)(`rtopo on ${label}${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
     const sandbox = new CliSandbox()
     let port = 0
     let sentinelPort = 0
