@@ -4,12 +4,12 @@
 
 import {accessSync, constants} from 'node:fs'
 import {systemClock} from '../common/clock.js'
-import {Logger} from '../common/logger.js'
 import {removePidFile, writePidFile} from '../common/pidfile.js'
 import {ServerConfig} from '../config/directives.js'
-import {ConfigError, formatFatalConfigError, parseCommandLine, type Directive} from '../config/parse.js'
+import {parseCommandLine, type Directive} from '../config/parse.js'
 import {ListenError} from '../net/listener.js'
-import {REDIS_VERSION, Server} from '../server/server.js'
+import {Server} from '../server/server.js'
+import {exitOnConfigError, startupLogger} from '../server/startup.js'
 import {sentinelCommandGroups} from './commands.js'
 import {Sentinel} from './sentinel.js'
 import {loadSentinelSettings, type SentinelSettings} from './settings.js'
@@ -35,16 +35,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     config = ServerConfig.load({...parsed, directives: serverDirectives})
     settings = loadSentinelSettings(parsed.directives, Date.now())
   } catch (cause) {
-    if (cause instanceof ConfigError) {
-      process.stderr.write(formatFatalConfigError(cause))
-      process.exit(1)
-    }
-    throw cause
+    exitOnConfigError(cause)
   }
-  const logger = new Logger({file: config.get('logfile') || undefined, level: config.loglevel(), role: 'C'})
-  logger.warning('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo')
-  logger.warning(`Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started (rtopo-server)`)
-  logger.warning('Configuration loaded')
+  const logger = startupLogger(config, true)
   logger.setRole('X')
 
   let sentinel: Sentinel | undefined

@@ -6,12 +6,12 @@ import {existsSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {systemClock} from '../common/clock.js'
-import {Logger} from '../common/logger.js'
 import {removePidFile, writePidFile} from '../common/pidfile.js'
 import {ServerConfig} from '../config/directives.js'
-import {ConfigError, formatFatalConfigError, parseCommandLine} from '../config/parse.js'
+import {parseCommandLine} from '../config/parse.js'
 import {ListenError} from '../net/listener.js'
 import {REDIS_VERSION, Server} from './server.js'
+import {exitOnConfigError, startupLogger} from './startup.js'
 
 export async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--version') || argv.includes('-v')) {
@@ -28,16 +28,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     config = ServerConfig.load(parsed)
   } catch (cause) {
-    if (cause instanceof ConfigError) {
-      process.stderr.write(formatFatalConfigError(cause))
-      process.exit(1)
-    }
-    throw cause
+    exitOnConfigError(cause)
   }
-  const logger = new Logger({file: config.get('logfile') || undefined, level: config.loglevel(), role: 'C'})
-  logger.warning('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo')
-  logger.warning(`Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started (rtopo-server)`)
-  logger.warning(parsed.configFile ? 'Configuration loaded' : 'Warning: no config file specified, using the default config. In order to specify a config file use rtopo-server /path/to/redis.conf')
+  const logger = startupLogger(config, parsed.configFile !== undefined)
   logger.setRole('M')
 
   const pidfile = config.get('pidfile') || undefined
