@@ -3,6 +3,7 @@
 
 import type {Reply} from '../resp/reply.js'
 import type {BlockedState} from './blocking.js'
+import type {CommandFlag} from './command-spec.js'
 
 export type ClientKind = 'normal' | 'pubsub' | 'replica' | 'master'
 
@@ -23,6 +24,8 @@ export interface ClientSink {
 export interface QueuedCommand {
   readonly name: string
   readonly args: readonly Buffer[]
+  /** The command's flags: EXEC is gated on what its queue holds (a write, a command not allowed while stale …). */
+  readonly flags: readonly CommandFlag[]
 }
 
 export interface WatchedKey {

@@ -109,6 +109,39 @@ export interface CommandSpec {
   readonly subcommands?: readonly CommandSpec[]
 }
 
+/**
+ * Who runs a command: a client's request, the master's replication stream, a script's redis.call, or EXEC
+ * running its queue. A property of the call (Redis keeps it in the client flags and server.script_caller).
+ */
+export type Caller = 'client' | 'master' | 'script' | 'exec'
+
+/** A request resolved to its spec (after lookup and arity). */
+export interface Resolved {
+  readonly spec: CommandSpec
+  /** Arguments handed to the handler (after the command and subcommand names). */
+  readonly handlerArgs: readonly Buffer[]
+}
+
+export interface InvokeOptions {
+  readonly caller: Caller
+  /** False for nested calls: a blocking command answers at once, as on timeout. */
+  readonly mayBlock: boolean
+}
+
+/**
+ * The dispatcher's pipeline as a command that runs other commands sees it (EXEC, a script engine): resolve,
+ * then the gates for the caller, then the call. A script engine may apply its own checks between resolve
+ * and invoke; `ctx.call` does all three for the common case.
+ */
+export interface CommandPipeline {
+  /** Lookup and arity (with the subcommand): the spec, or the error reply. */
+  resolve(argv: readonly Buffer[]): Resolved | Reply
+  /** The ordered gate list for `caller`: the first gate's error, or undefined when the command may run. */
+  gate(client: Client, spec: CommandSpec, caller: Caller): Reply | undefined
+  /** The handler, then stats, slowlog, MONITOR and propagation. */
+  invoke(client: Client, resolved: Resolved, argv: readonly Buffer[], options: InvokeOptions): Reply
+}
+
 /** What a handler may use. Built by the dispatcher for each call. */
 export interface CommandContext {
   readonly client: Client
@@ -117,14 +150,38 @@ export interface CommandContext {
   readonly db: Database
   readonly clock: Clock
   readonly server: ServerContext
+  /** Who runs this call. */
+  readonly caller: Caller
   /**
    * Replaces what is propagated to replicas for this command (Redis rewriteClientCommandVector and
    * alsoPropagate): e.g. SET … EX 10 goes out as SET … PXAT <abs>, SPOP as SREM. Without a call the
    * command is propagated verbatim when it changed the dataset.
    */
   propagateAs(...commands: (readonly Buffer[])[]): void
-  /** False inside EXEC (and while serving a blocked client): a blocking command answers as on timeout. */
+  /**
+   * This command itself is not propagated (Redis preventCommandPropagation); the nested calls it made are,
+   * each on its own. EVAL uses it so replicas get the script's writes, not the script.
+   */
+  preventPropagation(): void
+  /**
+   * Runs `fn`; what the nested calls inside it propagate goes out wrapped in MULTI/EXEC (a single command
+   * goes out alone), as EXEC's queue does.
+   */
+  propagateTransaction<T>(fn: () => T): T
+  /** False for nested calls (script, EXEC) and while serving a blocked client: a blocking command answers as on timeout. */
   readonly mayBlock: boolean
   /** Parks the client until `operation` can be served or times out; return the result as the reply. */
   block(operation: BlockedOperation): Reply
+  /**
+   * Runs another command from inside this one (resolve, the gates for `caller`, invoke; never blocks), as
+   * `client`. The caller defaults to 'script'.
+   */
+  call(argv: readonly Buffer[], caller?: Caller): Reply
+  /** The pipeline itself, for an engine that applies its own checks between resolve and invoke. */
+  readonly dispatcher: CommandPipeline
+  /**
+   * Feeds this call to MONITOR now (for a skip_monitor command such as EVAL, whose line must come before
+   * those of the commands it runs).
+   */
+  feedMonitor(): void
 }

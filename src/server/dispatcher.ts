@@ -1,40 +1,34 @@
-// The life of a command (server.c processCommand + call): ordered gates, each stopping the command with its
-// own error; then MULTI queueing or execution; then stats, MONITOR and propagation of writes.
+// The life of a command (server.c processCommand + call): lookup and arity; the gates of gates.ts in order,
+// each stopping the command with its own error; MULTI queueing or the call; then stats, slowlog, MONITOR and
+// propagation of writes. Commands that run other commands (EXEC, scripts) come back through the same
+// pipeline with their own caller (`ctx.call`), and the dispatcher keeps the stack of calls in progress.
 
 import {performance} from 'node:perf_hooks'
-import {
-  EXECABORT,
-  NOAUTH,
-  NOT_ALLOWED_IN_MULTI,
-  READONLY_REPLICA,
-  unknownCommand,
-  unknownSubcommand,
-  wrongArity,
-} from '../resp/errors.js'
+import {execAbortBecause, unknownCommand, unknownSubcommand, wrongArity} from '../resp/errors.js'
 import {error, NONE, QUEUED, type Reply} from '../resp/reply.js'
 import type {BlockedOperation} from './blocking.js'
 import type {Client} from './client.js'
 import type {Clock} from '../common/clock.js'
-import type {CommandContext, CommandSpec} from './command-spec.js'
+import type {Caller, CommandContext, CommandPipeline, CommandSpec, InvokeOptions, Resolved} from './command-spec.js'
+import {GATES_BY_CALLER, type GateState} from './gates.js'
 import type {Database} from './keyspace/database.js'
 import type {Keyspace} from './keyspace/keyspace.js'
 import type {ServerContext} from './server-context.js'
 import type {Server} from './server.js'
 
+export type {Resolved} from './command-spec.js'
+
 /** Commands that run immediately even inside MULTI (Redis processCommand's exception list). */
 const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'])
-/** Commands a RESP2 client may send while subscribed. */
-const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset', 'ssubscribe', 'sunsubscribe'])
 
-export interface Resolved {
-  readonly spec: CommandSpec
-  /** Arguments handed to the handler (after the command and subcommand names). */
-  readonly handlerArgs: readonly Buffer[]
-}
+/** Supplies the BUSY reply while a script runs (and yields), else undefined; set by the scripting engine. */
+export type BusyProvider = () => Reply | undefined
 
-export class Dispatcher {
-  /** True while EXEC runs its queue: blocking commands must not block there (Redis CLIENT_DENY_BLOCKING). */
-  private inExec = false
+export class Dispatcher implements CommandPipeline {
+  /** The calls in progress, outermost first (Redis server.current_client / executing_client / script_caller). */
+  private readonly calls: CallContext[] = []
+  private busyProvider: BusyProvider | undefined
+  private readonly gateState: GateState
 
   /** End time of the last call, and whether it was in the current synchronous turn (see startTimer). */
   private lastCallEnded = 0
@@ -43,7 +37,32 @@ export class Dispatcher {
     this.inTimedTurn = false
   }
 
-  constructor(private readonly server: Server) {}
+  constructor(private readonly server: Server) {
+    this.gateState = {
+      requiresAuth: () => server.requiresAuth(),
+      isReadOnlyReplica: () => server.isReadOnlyReplica(),
+      isStaleReplica: () => server.isStaleReplica(),
+      isLoading: () => false,
+      isOutOfMemory: () => false,
+      busyReply: () => this.busyProvider?.(),
+      isMasterCalling: () => this.isMasterCalling(),
+    }
+  }
+
+  /** Installs (or with undefined removes) the BUSY gate's reply provider. */
+  setBusyProvider(provider: BusyProvider | undefined): void {
+    this.busyProvider = provider
+  }
+
+  /** The innermost call in progress, if any. */
+  get currentCall(): {readonly caller: Caller; readonly client: Client} | undefined {
+    return this.calls[this.calls.length - 1]
+  }
+
+  /** True while the master's stream is applied: the outermost call came from the master (keyspace hook). */
+  isMasterCalling(): boolean {
+    return this.calls[0]?.caller === 'master'
+  }
 
   /**
    * The start time of a call. Within one synchronous turn (the requests of one read, run back to back) the
@@ -52,33 +71,34 @@ export class Dispatcher {
    * includes the sub-microsecond parsing and reply encoding between it and the previous command.
    */
   private startTimer(): number {
+    if (this.calls.length > 0) return performance.now()
     if (this.inTimedTurn) return this.lastCallEnded
     this.inTimedTurn = true
     queueMicrotask(this.endTimedTurn)
     return performance.now()
   }
 
-  /** Runs one request from a client and returns its reply. */
-  execute(client: Client, argv: readonly Buffer[]): Reply {
+  /** Runs one request from a client (or, with caller 'master', from the master's stream) and returns its reply. */
+  execute(client: Client, argv: readonly Buffer[], caller: 'client' | 'master' = 'client'): Reply {
     // Hot path: a known command without subcommands and with a valid arity resolves without a Resolved object.
     const spec = this.server.commands.lookup(argv[0] as Buffer)
     if (spec !== undefined && (spec.subcommands === undefined || spec.subcommands.length === 0) && arityOk(spec.arity, argv.length)) {
-      return this.admit(client, spec, argv.slice(1), argv)
+      return this.admit(client, spec, argv.slice(1), argv, caller)
     }
     const resolved = this.resolve(argv)
     if ('kind' in resolved) return this.reject(client, undefined, resolved)
-    return this.admit(client, resolved.spec, resolved.handlerArgs, argv)
+    return this.admit(client, resolved.spec, resolved.handlerArgs, argv, caller)
   }
 
   /** The gates, then MULTI queueing or the call. */
-  private admit(client: Client, spec: CommandSpec, handlerArgs: readonly Buffer[], argv: readonly Buffer[]): Reply {
-    const gate = this.checkGates(client, spec)
-    if (gate !== undefined) return this.reject(client, spec, gate)
+  private admit(client: Client, spec: CommandSpec, handlerArgs: readonly Buffer[], argv: readonly Buffer[], caller: Caller): Reply {
+    const refused = this.gate(client, spec, caller)
+    if (refused !== undefined) return this.reject(client, spec, refused)
     if (client.multi !== undefined && !NOT_QUEUED.has(spec.name.split('|')[0] as string)) {
-      client.multi.queue.push({name: spec.name, args: argv})
+      client.multi.queue.push({name: spec.name, args: argv, flags: spec.flags})
       return QUEUED
     }
-    return this.invoke(client, spec, handlerArgs, argv)
+    return this.run(client, spec, handlerArgs, argv, caller, true)
   }
 
   /** Resolves the command and its subcommand and checks arity; returns the spec or the error reply. */
@@ -96,40 +116,63 @@ export class Dispatcher {
     return {spec: sub, handlerArgs: argv.slice(2)}
   }
 
-  /** Gates 3–7 of design §4, in Redis's order. */
-  private checkGates(client: Client, spec: CommandSpec): Reply | undefined {
-    if (!client.authenticated && this.server.requiresAuth() && !spec.flags.includes('no_auth')) return NOAUTH
-    if (client.multi !== undefined && spec.flags.includes('no_multi')) return NOT_ALLOWED_IN_MULTI
-    if (client.kind !== 'master' && this.server.isReadOnlyReplica() && spec.flags.includes('write')) return READONLY_REPLICA
-    if (client.inPubSubContext && !PUBSUB_CONTEXT.has(spec.name)) {
-      return error(
-        `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-      )
+  /** The gates of gates.ts that apply to `caller`, in order: the first refusal, or undefined. */
+  gate(client: Client, spec: CommandSpec, caller: Caller): Reply | undefined {
+    const gates = GATES_BY_CALLER[caller]
+    for (let i = 0; i < gates.length; i++) {
+      const refused = (gates[i] as (typeof gates)[number]).check(client, spec, this.gateState)
+      if (refused !== undefined) return refused
     }
-    const stale = this.server.staleReplicaReply(spec)
-    if (stale !== undefined) return stale
     return undefined
   }
 
+  /** A refused command (rejectCommand): stats, the transaction flagged, and EXEC itself aborting it. */
   private reject(client: Client, spec: CommandSpec | undefined, reply: Reply): Reply {
-    // Inside MULTI a rejected command makes EXEC fail with EXECABORT (Redis flagTransaction).
-    if (client.multi !== undefined) client.multi.aborted = true
     if (spec !== undefined) this.server.stats.command(spec.name).rejectedCalls++
+    if (spec?.name === 'exec' && client.multi !== undefined && reply.kind === 'error') {
+      // multi.c execCommandAbort: the transaction is discarded and the reason given.
+      client.multi = undefined
+      this.server.unwatchAll(client)
+      reply = execAbortBecause(reply.message)
+    } else if (client.multi !== undefined) {
+      // Inside MULTI a rejected command makes EXEC fail with EXECABORT (Redis flagTransaction).
+      client.multi.aborted = true
+    }
     if (reply.kind === 'error') this.server.stats.error(reply.message)
     return reply
   }
 
-  /** Executes a resolved command: the handler, then stats, MONITOR, slowlog and propagation. */
-  call(client: Client, {spec, handlerArgs}: Resolved, argv: readonly Buffer[]): Reply {
-    return this.invoke(client, spec, handlerArgs, argv)
+  /** Runs a resolved command: the handler, then stats, slowlog, MONITOR and propagation. */
+  invoke(client: Client, {spec, handlerArgs}: Resolved, argv: readonly Buffer[], options: InvokeOptions): Reply {
+    return this.run(client, spec, handlerArgs, argv, options.caller, options.mayBlock)
   }
 
-  private invoke(client: Client, spec: CommandSpec, handlerArgs: readonly Buffer[], argv: readonly Buffer[]): Reply {
+  /** A command run from inside another (EXEC's queue, a script): resolve, the caller's gates, invoke; never blocks. */
+  callNested(client: Client, argv: readonly Buffer[], caller: Caller): Reply {
+    const resolved = this.resolve(argv)
+    if ('kind' in resolved) return this.reject(client, undefined, resolved)
+    const refused = this.gate(client, resolved.spec, caller)
+    if (refused !== undefined) return this.reject(client, resolved.spec, refused)
+    return this.run(client, resolved.spec, resolved.handlerArgs, argv, caller, false)
+  }
+
+  /** Runs `fn` with the propagation of what it calls wrapped in MULTI/EXEC (one command goes out alone). */
+  propagateTransaction<T>(fn: () => T): T {
+    this.server.beginTransactionPropagation()
+    try {
+      return fn()
+    } finally {
+      this.server.endTransactionPropagation()
+    }
+  }
+
+  private run(client: Client, spec: CommandSpec, handlerArgs: readonly Buffer[], argv: readonly Buffer[], caller: Caller, mayBlock: boolean): Reply {
     const server = this.server
     const dirtyBefore = server.keyspace.dirty
     const dbIndex = client.dbIndex
-    const ctx = new CallContext(server, client, dbIndex, !this.inExec)
+    const ctx = new CallContext(this, server, client, dbIndex, caller, mayBlock, spec, argv)
     const started = this.startTimer()
+    this.calls.push(ctx)
     let reply: Reply
     try {
       reply = spec.handler(ctx, handlerArgs)
@@ -137,6 +180,8 @@ export class Dispatcher {
       // A handler must not throw for user input; if one does, it is a bug: log it and keep serving.
       server.logger.warning(`Internal error running '${spec.name}': ${cause instanceof Error ? cause.stack : String(cause)}`)
       reply = error(`ERR internal error running '${spec.name}': ${cause instanceof Error ? cause.message : String(cause)}`)
+    } finally {
+      this.calls.pop()
     }
     const ended = performance.now()
     this.lastCallEnded = ended
@@ -150,7 +195,8 @@ export class Dispatcher {
       server.stats.error(reply.message)
     }
     client.lastCommandName = spec.name
-    server.afterCommand(client, spec, argv, usec, dbIndex)
+    server.afterCommand(client, spec, argv, usec, caller, ctx.monitorFed)
+    if (ctx.propagationPrevented) return reply
     const propagated = ctx.propagated
     if (server.keyspace.dirty !== dirtyBefore && (spec.flags.includes('write') || spec.flags.includes('may_replicate'))) {
       server.propagate(dbIndex, propagated ?? [argv])
@@ -165,46 +211,17 @@ export class Dispatcher {
    * the operation describes them (LPOP, LMOVE …), since the original command must not be replayed.
    */
   runServe(client: Client, dbIndex: number, serve: BlockedOperation['serve'], readyKey: string | undefined): Reply | undefined {
-    const ctx = new CallContext(this.server, client, dbIndex, false)
-    const reply = serve(ctx, readyKey)
+    const ctx = new CallContext(this, this.server, client, dbIndex, 'client', false, undefined, undefined)
+    this.calls.push(ctx)
+    let reply: Reply | undefined
+    try {
+      reply = serve(ctx, readyKey)
+    } finally {
+      this.calls.pop()
+    }
     const propagated = ctx.propagated
     if (reply !== undefined && propagated !== undefined && propagated.length > 0) this.server.propagate(dbIndex, propagated)
     return reply
-  }
-
-  /** EXEC: runs the queued commands atomically unless a watched key changed or a queued command was rejected. */
-  exec(client: Client): Reply {
-    const multi = client.multi
-    if (multi === undefined) return error('ERR EXEC without MULTI')
-    client.multi = undefined
-    if (multi.aborted) {
-      this.server.unwatchAll(client)
-      return EXECABORT
-    }
-    const changed = this.server.watchedKeyChanged(client)
-    this.server.unwatchAll(client)
-    if (changed) return {kind: 'nilArray'}
-    const replies: Reply[] = []
-    this.server.beginTransactionPropagation()
-    this.inExec = true
-    try {
-      for (const queued of multi.queue) {
-        const resolved = this.resolve(queued.args)
-        if ('kind' in resolved) {
-          replies.push(resolved)
-          continue
-        }
-        // Gates that depend on state which may have changed since queueing (e.g. the server became a replica).
-        const gate = resolved.spec.flags.includes('write') && client.kind !== 'master' && this.server.isReadOnlyReplica()
-          ? READONLY_REPLICA
-          : undefined
-        replies.push(gate ?? this.call(client, resolved, queued.args))
-      }
-    } finally {
-      this.inExec = false
-      this.server.endTransactionPropagation()
-    }
-    return {kind: 'array', items: replies}
   }
 }
 
@@ -218,12 +235,18 @@ class CallContext implements CommandContext {
   readonly clock: Clock
   readonly server: ServerContext
   propagated: (readonly Buffer[])[] | undefined = undefined
+  propagationPrevented = false
+  monitorFed = false
 
   constructor(
+    readonly dispatcher: Dispatcher,
     private readonly host: Server,
     readonly client: Client,
     private readonly dbIndex: number,
+    readonly caller: Caller,
     readonly mayBlock: boolean,
+    private readonly spec: CommandSpec | undefined,
+    private readonly argv: readonly Buffer[] | undefined,
   ) {
     this.keyspace = host.keyspace
     this.db = host.keyspace.db(dbIndex)
@@ -235,9 +258,27 @@ class CallContext implements CommandContext {
     this.propagated = commands
   }
 
+  preventPropagation(): void {
+    this.propagationPrevented = true
+  }
+
+  propagateTransaction<T>(fn: () => T): T {
+    return this.dispatcher.propagateTransaction(fn)
+  }
+
   block(operation: BlockedOperation): Reply {
     this.host.blocking.block(this.client, this.dbIndex, operation)
     return NONE
+  }
+
+  call(argv: readonly Buffer[], caller: Caller = 'script'): Reply {
+    return this.dispatcher.callNested(this.client, argv, caller)
+  }
+
+  feedMonitor(): void {
+    if (this.spec === undefined || this.argv === undefined || this.monitorFed) return
+    this.monitorFed = true
+    this.host.feedMonitors(this.client, this.spec, this.argv, this.caller)
   }
 }
 

@@ -3,7 +3,7 @@
 
 import {simple} from '../resp/reply.js'
 import type {Client} from './client.js'
-import type {CommandSpec} from './command-spec.js'
+import type {Caller, CommandSpec} from './command-spec.js'
 import {redactedArgv} from './redaction.js'
 
 export class Monitors {
@@ -27,28 +27,37 @@ export class Monitors {
     return this.clients.has(client)
   }
 
-  /** Called after a command ran; like Redis 7.0 the line shows the db selected after it (SELECT shows the new one). */
   /** True when some client runs MONITOR (callers skip building the line otherwise). */
   get active(): boolean {
     return this.clients.size > 0
   }
 
-  feed(client: Client, spec: CommandSpec, argv: readonly Buffer[], _dbIndexBefore: number, nowMs: number): void {
+  /** Called after a command ran; like Redis 7.0 the line shows the db selected after it (SELECT shows the new one). */
+  feed(client: Client, spec: CommandSpec, argv: readonly Buffer[], nowMs: number, caller: Caller = 'client'): void {
     if (this.clients.size === 0) return
     if (spec.flags.includes('admin') || spec.flags.includes('skip_monitor')) return
-    const line = monitorLine(client, redactedArgv(spec, argv), client.dbIndex, nowMs)
+    this.feedNow(client, spec, argv, nowMs, caller)
+  }
+
+  /** Sends the line whatever the command's flags (EVAL feeds itself before the commands it runs). */
+  feedNow(client: Client, spec: CommandSpec, argv: readonly Buffer[], nowMs: number, caller: Caller = 'client'): void {
+    if (this.clients.size === 0) return
+    const line = monitorLine(caller === 'script' ? 'lua' : client.remoteAddress, redactedArgv(spec, argv), client.dbIndex, nowMs)
     const reply = simple(line)
     for (const monitor of this.clients) monitor.sink.push(reply)
   }
 }
 
-/** `1700000000.123456 [0 127.0.0.1:54321] "set" "k" "v"` (without the leading '+'). */
-export function monitorLine(client: Client, argv: readonly Buffer[], dbIndex: number, nowMs: number): string {
+/**
+ * `1700000000.123456 [0 127.0.0.1:54321] "set" "k" "v"` (without the leading '+'); a command run by a script
+ * shows `lua` instead of the address (replication.c replicationFeedMonitors, CLIENT_SCRIPT).
+ */
+export function monitorLine(origin: string, argv: readonly Buffer[], dbIndex: number, nowMs: number): string {
   const micros = Math.floor(nowMs * 1000) + subMillisecondMicros()
   const seconds = Math.floor(micros / 1_000_000)
   const fraction = String(micros % 1_000_000).padStart(6, '0')
   const args = argv.map(quoteRepr).join(' ')
-  return `${seconds}.${fraction} [${dbIndex} ${client.remoteAddress}] ${args}`
+  return `${seconds}.${fraction} [${dbIndex} ${origin}] ${args}`
 }
 
 /** The clock gives milliseconds; the microsecond digits come from the high-resolution timer. */

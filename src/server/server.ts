@@ -12,7 +12,7 @@ import {listen} from '../net/listener.js'
 import {NONE, type Reply} from '../resp/reply.js'
 import {BlockedClients, type BlockedOperation, type BlockingHost} from './blocking.js'
 import {Client} from './client.js'
-import type {CommandSpec} from './command-spec.js'
+import type {Caller, CommandSpec} from './command-spec.js'
 import {CommandTable} from './command-table.js'
 import {commandGroups} from './commands/index.js'
 import {Dispatcher} from './dispatcher.js'
@@ -54,8 +54,6 @@ export class Server implements ServerContext, BlockingHost {
   private transactionBuffer: {dbIndex: number; commands: (readonly Buffer[])[]}[] = []
   private shuttingDown = false
 
-  /** Set by the master link while it applies a command of the master (see DatabaseHooks.isMasterCalling). */
-  masterCalling = false
   /** 'sentinel' when this process runs as a sentinel: another command table, no dataset, no replication. */
   readonly mode: 'standalone' | 'sentinel'
 
@@ -75,7 +73,7 @@ export class Server implements ServerContext, BlockingHost {
       },
       keyModified: (dbIndex, key) => this.blocking.keyModified(dbIndex, key),
       isReplica: () => this.isReplica(),
-      isMasterCalling: () => this.masterCalling,
+      isMasterCalling: () => this.dispatcher.isMasterCalling(),
     })
     this.commands = new CommandTable((options.commandGroups ?? commandGroups)(this))
     this.dispatcher = new Dispatcher(this)
@@ -228,17 +226,21 @@ export class Server implements ServerContext, BlockingHost {
     return this.isReplica() && this.config.get('replica-read-only') === 'yes'
   }
 
-  /** replica-serve-stale-data no with the master link down refuses most commands (MASTERDOWN). */
-  staleReplicaReply(spec: CommandSpec): Reply | undefined {
-    if (!this.isReplica() || this.replication.linkUp() || spec.flags.includes('stale')) return undefined
-    if (this.config.get('replica-serve-stale-data') !== 'no') return undefined
-    return {kind: 'error', message: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."}
+  /** A replica whose master link is down, with replica-serve-stale-data no: most commands are refused (MASTERDOWN). */
+  isStaleReplica(): boolean {
+    return this.isReplica() && !this.replication.linkUp() && this.config.get('replica-serve-stale-data') === 'no'
   }
 
-  afterCommand(client: Client, spec: CommandSpec, argv: readonly Buffer[], usec: number, dbIndex: number): void {
+  /** After a call: the slowlog and MONITOR (unless the command fed MONITOR itself, as EVAL does). */
+  afterCommand(client: Client, spec: CommandSpec, argv: readonly Buffer[], usec: number, caller: Caller, monitorFed: boolean): void {
     this.slowlog.record(client, spec, argv, usec, this.config)
     // The clock is read only when a MONITOR client will get the line.
-    if (this.monitors.active) this.monitors.feed(client, spec, argv, dbIndex, this.clock.nowMs())
+    if (this.monitors.active && !monitorFed) this.monitors.feed(client, spec, argv, this.clock.nowMs(), caller)
+  }
+
+  /** Feeds a call to MONITOR now, whatever its flags (EVAL shows itself before the commands it runs). */
+  feedMonitors(client: Client, spec: CommandSpec, argv: readonly Buffer[], caller: Caller): void {
+    if (this.monitors.active) this.monitors.feedNow(client, spec, argv, this.clock.nowMs(), caller)
   }
 
   // ---- blocking commands (BlockingHost) -------------------------------------------------------------

@@ -1,9 +1,9 @@
 // Transactions (multi.c): MULTI EXEC DISCARD WATCH UNWATCH. Queueing and the EXECABORT flag live in the
-// dispatcher; these handlers open, run and drop the transaction and manage WATCHed keys.
+// dispatcher; these handlers open, run (through ctx.call) and drop the transaction and manage WATCHed keys.
 
 import {keyOf} from '../../common/key.js'
-import {NESTED_MULTI, NOT_IN_MULTI_DISCARD, WATCH_IN_MULTI} from '../../resp/errors.js'
-import {OK, type Reply} from '../../resp/reply.js'
+import {EXECABORT, NESTED_MULTI, NOT_IN_MULTI_DISCARD, NOT_IN_MULTI_EXEC, WATCH_IN_MULTI} from '../../resp/errors.js'
+import {array, NIL_ARRAY, OK, type Reply} from '../../resp/reply.js'
 import {ALL_KEYS, NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {Server} from '../server.js'
 
@@ -14,7 +14,23 @@ export function transactionCommands(server: Server): readonly CommandSpec[] {
     return OK
   }
 
-  const execCommand = (ctx: CommandContext): Reply => server.dispatcher.exec(ctx.client)
+  /** EXEC runs the queue atomically unless a watched key changed or a queued command was rejected. */
+  const execCommand = (ctx: CommandContext): Reply => {
+    const client = ctx.client
+    const multi = client.multi
+    if (multi === undefined) return NOT_IN_MULTI_EXEC
+    client.multi = undefined
+    if (multi.aborted) {
+      server.unwatchAll(client)
+      return EXECABORT
+    }
+    const changed = server.watchedKeyChanged(client)
+    server.unwatchAll(client)
+    if (changed) return NIL_ARRAY
+    // Each queued command goes through the pipeline as an 'exec' call (it never blocks); their writes
+    // reach replicas wrapped in MULTI/EXEC.
+    return ctx.propagateTransaction(() => array(multi.queue.map((queued) => ctx.call(queued.args, 'exec'))))
+  }
 
   const discardCommand = (ctx: CommandContext): Reply => {
     if (ctx.client.multi === undefined) return NOT_IN_MULTI_DISCARD

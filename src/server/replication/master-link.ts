@@ -392,13 +392,7 @@ export class MasterLink {
         this.sendAck()
       } else {
         client.lastCommandAtMs = this.server.clock.nowMs()
-        this.server.masterCalling = true
-        let reply
-        try {
-          reply = this.server.dispatcher.execute(client, args)
-        } finally {
-          this.server.masterCalling = false
-        }
+        const reply = this.server.dispatcher.execute(client, args, 'master')
         if (reply.kind === 'error') {
           this.server.logger.warning(`== CRITICAL == This replica is sending an error to its master: '${reply.message}' after processing the command '${(args[0] as Buffer).toString('latin1')}'`)
         }
