@@ -3,6 +3,7 @@
 
 import {existsSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
+import {cPattern, globMatch} from '../common/glob.js'
 import {ALIASES, DEFAULTS} from './defaults.js'
 import {IMMUTABLE, validatorFor, type Validator} from './directive-types.js'
 import {ConfigError, type Directive, type ParsedArgs} from './parse.js'
@@ -22,9 +23,6 @@ const ACCUMULATING = new Set(['save', 'client-output-buffer-limit'])
 
 const canonical = (name: string): string => ALIASES[name.toLowerCase()] ?? name.toLowerCase()
 
-/** Redis's glob for CONFIG GET patterns (* ? [..]). */
-const globToRegExp = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i')
 
 export type ConfigListener = (name: string, value: string) => void
 
@@ -100,12 +98,20 @@ export class ServerConfig {
     return this.values.get(name) ?? this.values.get(canonical(name))
   }
 
-  /** CONFIG GET: every directive (and alias) matching the glob, with its value. */
+  /**
+   * CONFIG GET: every directive (and alias) matching the glob, with its value. As in Redis, an argument
+   * without `[`, `*` or `?` (before a NUL) is looked up as a name and answered under the name as given.
+   */
   getMatching(pattern: string): [string, string][] {
-    const re = globToRegExp(pattern)
+    // stringmatch(pattern, name, 1): the pattern ends at its first NUL, and matching ignores case.
+    const glob = cPattern(pattern)
+    if (!/[[*?]/.test(glob)) {
+      const value = pattern === glob ? this.get(pattern) : undefined
+      return value === undefined ? [] : [[pattern, value]]
+    }
     const out: [string, string][] = []
-    for (const [name, value] of this.values) if (re.test(name)) out.push([name, value])
-    for (const [alias, target] of Object.entries(ALIASES)) if (re.test(alias)) out.push([alias, this.values.get(target) ?? ''])
+    for (const [name, value] of this.values) if (globMatch(glob, name, true)) out.push([name, value])
+    for (const [alias, target] of Object.entries(ALIASES)) if (globMatch(glob, alias, true)) out.push([alias, this.values.get(target) ?? ''])
     return out
   }
 
