@@ -37,7 +37,7 @@ const fieldsReply = (fields: [string, string][]): Reply => map(fields.map(([k, v
 /** The command groups of a sentinel process; `sentinel()` is resolved when a command runs. */
 export function sentinelCommandGroups(sentinel: () => Sentinel): (server: Server) => (readonly CommandSpec[])[] {
   return (server) => {
-    const shared = [...connectionCommands(server), ...clientCommands(server), ...pubsubCommands(server), ...commandCommands(server), ...serverAdminCommands(server)]
+    const shared = [...connectionCommands, ...clientCommands, ...pubsubCommands, ...commandCommands, ...serverAdminCommands]
       .filter((spec) => SHARED.has(spec.name))
       .map((spec) => (spec.subcommands === undefined ? spec : {...spec, subcommands: spec.subcommands.filter((sub) => !NOT_IN_SENTINEL_CLIENT.has(sub.name))}))
     return [shared, ownCommands(server, sentinel)]

@@ -2,12 +2,16 @@
 // Handlers are synchronous and return a Reply, so every command is atomic on the event loop, as in Redis.
 
 import type {Clock} from '../common/clock.js'
+import type {ServerConfig} from '../config/directives.js'
 import type {Reply} from '../resp/reply.js'
 import type {BlockedOperation} from './blocking.js'
 import type {Client} from './client.js'
 import type {Database} from './keyspace/database.js'
 import type {Keyspace} from './keyspace/keyspace.js'
+import type {ClientsPort, PersistencePort, ReplicationPort} from './ports.js'
+import type {PubSub} from './pubsub.js'
 import type {ServerContext} from './server-context.js'
+import type {Stats} from './stats.js'
 
 /** Redis 7.0 command flags, as COMMAND INFO reports them (lower case). */
 export type CommandFlag =
@@ -142,16 +146,29 @@ export interface CommandPipeline {
   invoke(client: Client, resolved: Resolved, argv: readonly Buffer[], options: InvokeOptions): Reply
 }
 
-/** What a handler may use. Built by the dispatcher for each call. */
+/**
+ * What a handler may use, and all it may use: the server is reached only through these ports. Built by the
+ * dispatcher for each call.
+ */
 export interface CommandContext {
   readonly client: Client
-  readonly keyspace: Keyspace
-  /** The client's selected database. */
-  readonly db: Database
-  readonly clock: Clock
-  readonly server: ServerContext
   /** Who runs this call. */
   readonly caller: Caller
+  readonly keyspace: Keyspace
+  /** The client's selected database (as it was when the call began). */
+  readonly db: Database
+  readonly clock: Clock
+  /** Mode, log, config lookups, the command table, INFO, the slowlog, shutdown. */
+  readonly server: ServerContext
+  /** The directives (CONFIG GET/SET/REWRITE, requirepass, save points …). */
+  readonly config: ServerConfig
+  /** Connected clients, WATCH, MONITOR, CLIENT UNBLOCK. */
+  readonly clients: ClientsPort
+  readonly pubsub: PubSub
+  /** INFO stats and commandstats counters. */
+  readonly stats: Stats
+  readonly persistence: PersistencePort
+  readonly replication: ReplicationPort
   /**
    * Replaces what is propagated to replicas for this command (Redis rewriteClientCommandVector and
    * alsoPropagate): e.g. SET … EX 10 goes out as SET … PXAT <abs>, SPOP as SREM. Without a call the

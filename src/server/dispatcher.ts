@@ -6,20 +6,52 @@
 import {performance} from 'node:perf_hooks'
 import {execAbortBecause, unknownCommand, unknownSubcommand, wrongArity} from '../resp/errors.js'
 import {error, NONE, QUEUED, type Reply} from '../resp/reply.js'
+import type {Clock} from '../common/clock.js'
+import type {Logger} from '../common/logger.js'
+import type {ServerConfig} from '../config/directives.js'
 import type {BlockedOperation} from './blocking.js'
 import type {Client} from './client.js'
-import type {Clock} from '../common/clock.js'
 import type {Caller, CommandContext, CommandPipeline, CommandSpec, InvokeOptions, Resolved} from './command-spec.js'
+import type {CommandTable} from './command-table.js'
 import {GATES_BY_CALLER, type GateState} from './gates.js'
 import type {Database} from './keyspace/database.js'
 import type {Keyspace} from './keyspace/keyspace.js'
+import type {ClientsPort, PersistencePort, ReplicationPort} from './ports.js'
+import type {PubSub} from './pubsub.js'
 import type {ServerContext} from './server-context.js'
-import type {Server} from './server.js'
+import type {Stats} from './stats.js'
 
 export type {Resolved} from './command-spec.js'
 
 /** Commands that run immediately even inside MULTI (Redis processCommand's exception list). */
 const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'])
+
+/** What the dispatcher needs from the server: the ports it hands to handlers, and the after-call steps. */
+export interface DispatcherHost {
+  readonly commands: CommandTable
+  readonly keyspace: Keyspace
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly config: ServerConfig
+  readonly stats: Stats
+  readonly pubsub: PubSub
+  /** ctx.server. */
+  readonly context: ServerContext
+  readonly clientsPort: ClientsPort
+  readonly persistence: PersistencePort
+  readonly replication: ReplicationPort
+  readonly blocking: {block(client: Client, dbIndex: number, operation: BlockedOperation): void}
+  requiresAuth(): boolean
+  isReadOnlyReplica(): boolean
+  isStaleReplica(): boolean
+  unwatchAll(client: Client): void
+  /** Slowlog and MONITOR after a call. */
+  afterCommand(client: Client, spec: CommandSpec, argv: readonly Buffer[], usec: number, caller: Caller, monitorFed: boolean): void
+  feedMonitors(client: Client, spec: CommandSpec, argv: readonly Buffer[], caller: Caller): void
+  propagate(dbIndex: number, commands: readonly (readonly Buffer[])[]): void
+  beginTransactionPropagation(): void
+  endTransactionPropagation(): void
+}
 
 /** Supplies the BUSY reply while a script runs (and yields), else undefined; set by the scripting engine. */
 export type BusyProvider = () => Reply | undefined
@@ -37,7 +69,7 @@ export class Dispatcher implements CommandPipeline {
     this.inTimedTurn = false
   }
 
-  constructor(private readonly server: Server) {
+  constructor(private readonly server: DispatcherHost) {
     this.gateState = {
       requiresAuth: () => server.requiresAuth(),
       isReadOnlyReplica: () => server.isReadOnlyReplica(),
@@ -230,17 +262,14 @@ export class Dispatcher implements CommandPipeline {
  * closures. `propagated` holds the last propagateAs() of the call.
  */
 class CallContext implements CommandContext {
-  readonly keyspace: Keyspace
   readonly db: Database
-  readonly clock: Clock
-  readonly server: ServerContext
   propagated: (readonly Buffer[])[] | undefined = undefined
   propagationPrevented = false
   monitorFed = false
 
   constructor(
     readonly dispatcher: Dispatcher,
-    private readonly host: Server,
+    private readonly host: DispatcherHost,
     readonly client: Client,
     private readonly dbIndex: number,
     readonly caller: Caller,
@@ -248,10 +277,44 @@ class CallContext implements CommandContext {
     private readonly spec: CommandSpec | undefined,
     private readonly argv: readonly Buffer[] | undefined,
   ) {
-    this.keyspace = host.keyspace
     this.db = host.keyspace.db(dbIndex)
-    this.clock = host.clock
-    this.server = host
+  }
+
+  // The ports: getters on the prototype, so a call copies nothing.
+  get keyspace(): Keyspace {
+    return this.host.keyspace
+  }
+
+  get clock(): Clock {
+    return this.host.clock
+  }
+
+  get server(): ServerContext {
+    return this.host.context
+  }
+
+  get config(): ServerConfig {
+    return this.host.config
+  }
+
+  get clients(): ClientsPort {
+    return this.host.clientsPort
+  }
+
+  get pubsub(): PubSub {
+    return this.host.pubsub
+  }
+
+  get stats(): Stats {
+    return this.host.stats
+  }
+
+  get persistence(): PersistencePort {
+    return this.host.persistence
+  }
+
+  get replication(): ReplicationPort {
+    return this.host.replication
   }
 
   propagateAs(...commands: (readonly Buffer[])[]): void {

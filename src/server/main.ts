@@ -10,7 +10,8 @@ import {removePidFile, writePidFile} from '../common/pidfile.js'
 import {ServerConfig} from '../config/directives.js'
 import {parseCommandLine} from '../config/parse.js'
 import {ListenError} from '../net/listener.js'
-import {REDIS_VERSION, Server} from './server.js'
+import {Server} from './server.js'
+import {REDIS_VERSION} from './version.js'
 import {exitOnConfigError, startupLogger} from './startup.js'
 
 export async function main(argv: readonly string[]): Promise<void> {

@@ -15,23 +15,30 @@ import {Client} from './client.js'
 import type {Caller, CommandSpec} from './command-spec.js'
 import {CommandTable} from './command-table.js'
 import {commandGroups} from './commands/index.js'
-import {Dispatcher} from './dispatcher.js'
+import {Dispatcher, type DispatcherHost} from './dispatcher.js'
+import {InfoBuilder} from './info/info.js'
 import {Keyspace} from './keyspace/keyspace.js'
 import {Persistence} from './persistence/persistence.js'
 import {PubSub} from './pubsub.js'
+import type {ClientsPort} from './ports.js'
 import type {ServerContext} from './server-context.js'
 import {SlowLog} from './slowlog.js'
 import {Stats} from './stats.js'
 import {Monitors} from './monitors.js'
 import {useReplicationInfo} from './info/replication-section.js'
 import {Replication} from './replication/replication.js'
+import {REDIS_VERSION} from './version.js'
 
-export const REDIS_VERSION = '7.0.15'
+/** Re-exported for callers that still take the version from the composition root. */
+export {REDIS_VERSION}
 
 /** Listeners for writes that leave the master: the replication stream (and tests). */
 export type PropagationListener = (dbIndex: number, commands: readonly (readonly Buffer[])[]) => void
 
-export class Server implements ServerContext, BlockingHost {
+/** The command groups of a server: the standalone table by default, the sentinel's in sentinel mode. */
+export type CommandGroups = readonly (readonly CommandSpec[])[] | ((server: Server) => readonly (readonly CommandSpec[])[])
+
+export class Server implements ServerContext, BlockingHost, DispatcherHost {
   readonly runId = randomRunId()
   readonly startedAtMs: number
   readonly keyspace: Keyspace
@@ -53,6 +60,7 @@ export class Server implements ServerContext, BlockingHost {
   private transactionDepth = 0
   private transactionBuffer: {dbIndex: number; commands: (readonly Buffer[])[]}[] = []
   private shuttingDown = false
+  private readonly infoBuilder: InfoBuilder
 
   /** 'sentinel' when this process runs as a sentinel: another command table, no dataset, no replication. */
   readonly mode: 'standalone' | 'sentinel'
@@ -62,7 +70,7 @@ export class Server implements ServerContext, BlockingHost {
     readonly logger: Logger,
     readonly clock: Clock,
     private readonly exit: (code: number) => void,
-    options: {mode?: 'standalone' | 'sentinel'; commandGroups?: (server: Server) => (readonly CommandSpec[])[]} = {},
+    options: {mode?: 'standalone' | 'sentinel'; commandGroups?: CommandGroups} = {},
   ) {
     this.mode = options.mode ?? 'standalone'
     this.startedAtMs = clock.nowMs()
@@ -75,11 +83,40 @@ export class Server implements ServerContext, BlockingHost {
       isReplica: () => this.isReplica(),
       isMasterCalling: () => this.dispatcher.isMasterCalling(),
     })
-    this.commands = new CommandTable((options.commandGroups ?? commandGroups)(this))
+    const groups = options.commandGroups ?? commandGroups
+    this.commands = new CommandTable(typeof groups === 'function' ? groups(this) : groups)
     this.dispatcher = new Dispatcher(this)
     this.persistence = new Persistence(this)
     this.replication = new Replication(this)
     useReplicationInfo(this, this.replication)
+    this.infoBuilder = new InfoBuilder(this, () => this.config.configFile)
+  }
+
+  // ---- the ports handlers reach through their call context -----------------------------------------
+
+  /** ctx.server: this server, seen through ServerContext. */
+  get context(): ServerContext {
+    return this
+  }
+
+  /** ctx.clients. */
+  readonly clientsPort: ClientsPort = {
+    all: () => this.liveClients(),
+    byId: (id) => this.clients.get(id)?.client,
+    unblock: (client, reply) => this.blocking.unblock(client, reply),
+    watch: (client, key) => this.watch(client, key),
+    watchedKeyChanged: (client) => this.watchedKeyChanged(client),
+    unwatchAll: (client) => this.unwatchAll(client),
+    startMonitor: (client) => this.monitors.add(client),
+    stopMonitor: (client) => this.monitors.remove(client),
+  }
+
+  private *liveClients(): IterableIterator<Client> {
+    for (const {client} of this.clients.values()) yield client
+  }
+
+  info(sections: readonly string[]): string {
+    return this.infoBuilder.build(sections)
   }
 
   // ---- ServerContext ----------------------------------------------------------------------------

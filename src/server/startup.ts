@@ -4,7 +4,7 @@
 import {Logger} from '../common/logger.js'
 import type {ServerConfig} from '../config/directives.js'
 import {ConfigError, formatFatalConfigError} from '../config/parse.js'
-import {REDIS_VERSION} from './server.js'
+import {REDIS_VERSION} from './version.js'
 
 /** A ConfigError ends the process with Redis's fatal block on stderr; anything else is rethrown. */
 export function exitOnConfigError(cause: unknown): never {

@@ -7,7 +7,6 @@ import {bulk, bulkOrNil, error, int, map, NONE, OK, array, verbatim, type Reply}
 import {timeoutReplyOf} from '../blocking.js'
 import type {Client, ClientKind} from '../client.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
-import type {Server} from '../server.js'
 import {isOption, parseInt64} from './args.js'
 import {isValidClientName} from './client-names.js'
 import {clientInfoLine, clientType, parseClientType} from './client-list.js'
@@ -75,169 +74,167 @@ interface KillFilter {
   skipMe: boolean
 }
 
-export function clientCommands(server: Server): readonly CommandSpec[] {
-  /** A stable pseudo file descriptor per client (CLIENT LIST fd=). */
-  const fdOf = (client: Client): number => client.id + 7
+/** A stable pseudo file descriptor per client (CLIENT LIST fd=). */
+const fdOf = (client: Client): number => client.id + 7
 
-  const line = (client: Client, caller: Client, current: string): string =>
-    clientInfoLine(client, server.clock.nowMs(), fdOf(client), client === caller ? current : undefined)
+const line = (ctx: CommandContext, client: Client, current: string): string =>
+  clientInfoLine(client, ctx.clock.nowMs(), fdOf(client), client === ctx.client ? current : undefined)
 
-  const listCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    let type: ClientKind | undefined
-    let ids: Set<number> | undefined
-    if (args.length === 2 && isOption(args[0], 'TYPE')) {
-      const text = (args[1] as Buffer).toString('latin1')
-      type = parseClientType(text)
-      if (type === undefined) return unknownClientType(text)
-    } else if (args.length >= 2 && isOption(args[0], 'ID')) {
-      ids = new Set()
-      for (const arg of args.slice(1)) {
-        const id = parseInt64(arg)
-        if (!id.ok || id.value <= 0n) return error('ERR Invalid client ID')
-        ids.add(Number(id.value))
-      }
-    } else if (args.length !== 0) {
-      return SYNTAX
+const listCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  let type: ClientKind | undefined
+  let ids: Set<number> | undefined
+  if (args.length === 2 && isOption(args[0], 'TYPE')) {
+    const text = (args[1] as Buffer).toString('latin1')
+    type = parseClientType(text)
+    if (type === undefined) return unknownClientType(text)
+  } else if (args.length >= 2 && isOption(args[0], 'ID')) {
+    ids = new Set()
+    for (const arg of args.slice(1)) {
+      const id = parseInt64(arg)
+      if (!id.ok || id.value <= 0n) return error('ERR Invalid client ID')
+      ids.add(Number(id.value))
     }
-    let text = ''
-    for (const {client} of server.clients.values()) {
-      if (type !== undefined && clientType(client) !== type) continue
-      if (ids !== undefined && !ids.has(client.id)) continue
-      text += `${line(client, ctx.client, 'client|list')}\n`
-    }
-    return verbatim(text)
+  } else if (args.length !== 0) {
+    return SYNTAX
   }
-
-  const infoCommand = (ctx: CommandContext): Reply => verbatim(`${line(ctx.client, ctx.client, 'client|info')}\n`)
-
-  const killCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    if (args.length === 1) {
-      // Old form: CLIENT KILL ip:port → +OK or an error; the caller may kill itself (after the reply).
-      const addr = (args[0] as Buffer).toString('latin1')
-      const target = [...server.clients.values()].find(({client}) => client.remoteAddress === addr)
-      if (target === undefined) return NO_SUCH_CLIENT
-      killClient(target.client, ctx.client)
-      return OK
-    }
-    const filter = parseKillFilter(args)
-    if ('kind' in filter) return filter
-    let killed = 0
-    for (const {client} of [...server.clients.values()]) {
-      if (!matchesKillFilter(client, filter, ctx.client)) continue
-      killClient(client, ctx.client)
-      killed++
-    }
-    return int(killed)
+  let text = ''
+  for (const client of ctx.clients.all()) {
+    if (type !== undefined && clientType(client) !== type) continue
+    if (ids !== undefined && !ids.has(client.id)) continue
+    text += `${line(ctx, client, 'client|list')}\n`
   }
-
-  const setnameCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const name = args[0] as Buffer
-    if (!isValidClientName(name)) return INVALID_CLIENT_NAME
-    ctx.client.name = keyOf(name)
-    return OK
-  }
-
-  const replyCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const mode = (args[0] as Buffer).toString('latin1').toLowerCase()
-    const client = ctx.client
-    switch (mode) {
-      case 'on':
-        client.repliesOff = false
-        client.skipThisReply = false
-        return OK
-      case 'off':
-        client.repliesOff = true
-        return NONE
-      case 'skip':
-        // SKIP while OFF changes nothing: every reply is dropped already.
-        if (!client.repliesOff) client.skipNextReply = true
-        return NONE
-      default:
-        return SYNTAX
-    }
-  }
-
-  const pauseCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const timeout = parseInt64(args[0] as Buffer)
-    if (!timeout.ok) return error('ERR timeout is not an integer or out of range')
-    if (timeout.value < 0n) return error('ERR timeout is negative')
-    if (args.length > 2) return SYNTAX
-    if (args.length === 2 && !isOption(args[1], 'WRITE') && !isOption(args[1], 'ALL')) return SYNTAX
-    return OK
-  }
-
-  const onOff = (apply: (client: Client, on: boolean) => void) => (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    if (isOption(args[0], 'ON')) apply(ctx.client, true)
-    else if (isOption(args[0], 'OFF')) apply(ctx.client, false)
-    else return SYNTAX
-    return OK
-  }
-
-  const setinfoCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const attr = (args[0] as Buffer).toString('latin1').toLowerCase()
-    const value = args[1] as Buffer
-    if (attr !== 'lib-name' && attr !== 'lib-ver') return error(`ERR Unrecognized option '${(args[0] as Buffer).toString('latin1')}'`)
-    if (!isValidClientName(value)) return error(`ERR ${attr} cannot contain spaces, newlines or special characters.`)
-    if (attr === 'lib-name') ctx.client.libName = keyOf(value)
-    else ctx.client.libVersion = keyOf(value)
-    return OK
-  }
-
-  const unblockCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const id = parseInt64(args[0] as Buffer)
-    if (!id.ok) return error('ERR value is not an integer or out of range')
-    if (args.length > 2 || (args.length === 2 && !isOption(args[1], 'TIMEOUT') && !isOption(args[1], 'ERROR'))) {
-      return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR')
-    }
-    const target = server.clients.get(Number(id.value))?.client
-    if (target?.blocked === undefined) return int(0)
-    const reply = isOption(args[1], 'ERROR') ? UNBLOCKED : timeoutReplyOf(target.blocked.operation)
-    return int(server.blocking.unblock(target, reply) ? 1 : 0)
-  }
-
-  const trackinginfoCommand = (): Reply => map([
-    [bulk('flags'), array([bulk('off')])],
-    [bulk('redirect'), int(-1)],
-    [bulk('prefixes'), array([])],
-  ])
-
-  const sub = (name: string, arity: number, admin: boolean, handler: CommandSpec['handler']): CommandSpec => ({
-    name: `client|${name}`,
-    arity,
-    flags: admin ? ADMIN_FLAGS : SUB_FLAGS,
-    keys: NO_KEYS,
-    categories: admin ? ADMIN_CATEGORIES : CATEGORIES,
-    handler,
-  })
-
-  const subcommands: CommandSpec[] = [
-    sub('id', 2, false, (ctx) => int(ctx.client.id)),
-    sub('setname', 3, false, setnameCommand),
-    sub('getname', 2, false, (ctx) => (ctx.client.name === '' ? bulkOrNil(null) : bulk(Buffer.from(ctx.client.name, 'latin1')))),
-    sub('list', -2, true, listCommand),
-    sub('info', 2, false, infoCommand),
-    sub('kill', -3, true, killCommand),
-    sub('no-evict', 3, true, onOff((c, on) => (c.noEvict = on))),
-    sub('no-touch', 3, false, onOff((c, on) => (c.noTouch = on))),
-    sub('setinfo', 4, false, setinfoCommand),
-    sub('reply', 3, false, replyCommand),
-    sub('pause', -3, true, pauseCommand),
-    sub('unpause', 2, true, () => OK),
-    sub('unblock', -3, true, unblockCommand),
-    sub('getredir', 2, false, () => int(-1)),
-    sub('trackinginfo', 2, false, trackinginfoCommand),
-    {...sub('help', 2, false, () => helpReply('CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', CLIENT_HELP)), flags: ['loading', 'stale']},
-  ]
-  return [{
-    name: 'client',
-    arity: -2,
-    flags: [],
-    keys: NO_KEYS,
-    categories: ['slow'],
-    handler: (_ctx, args) => unknownSubcommand((args[0] as Buffer).toString('latin1'), 'client'),
-    subcommands,
-  }]
+  return verbatim(text)
 }
+
+const infoCommand = (ctx: CommandContext): Reply => verbatim(`${line(ctx, ctx.client, 'client|info')}\n`)
+
+const killCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  if (args.length === 1) {
+    // Old form: CLIENT KILL ip:port → +OK or an error; the caller may kill itself (after the reply).
+    const addr = (args[0] as Buffer).toString('latin1')
+    const target = [...ctx.clients.all()].find((client) => client.remoteAddress === addr)
+    if (target === undefined) return NO_SUCH_CLIENT
+    killClient(target, ctx.client)
+    return OK
+  }
+  const filter = parseKillFilter(args)
+  if ('kind' in filter) return filter
+  let killed = 0
+  for (const client of [...ctx.clients.all()]) {
+    if (!matchesKillFilter(client, filter, ctx.client)) continue
+    killClient(client, ctx.client)
+    killed++
+  }
+  return int(killed)
+}
+
+const setnameCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const name = args[0] as Buffer
+  if (!isValidClientName(name)) return INVALID_CLIENT_NAME
+  ctx.client.name = keyOf(name)
+  return OK
+}
+
+const replyCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const mode = (args[0] as Buffer).toString('latin1').toLowerCase()
+  const client = ctx.client
+  switch (mode) {
+    case 'on':
+      client.repliesOff = false
+      client.skipThisReply = false
+      return OK
+    case 'off':
+      client.repliesOff = true
+      return NONE
+    case 'skip':
+      // SKIP while OFF changes nothing: every reply is dropped already.
+      if (!client.repliesOff) client.skipNextReply = true
+      return NONE
+    default:
+      return SYNTAX
+  }
+}
+
+const pauseCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const timeout = parseInt64(args[0] as Buffer)
+  if (!timeout.ok) return error('ERR timeout is not an integer or out of range')
+  if (timeout.value < 0n) return error('ERR timeout is negative')
+  if (args.length > 2) return SYNTAX
+  if (args.length === 2 && !isOption(args[1], 'WRITE') && !isOption(args[1], 'ALL')) return SYNTAX
+  return OK
+}
+
+const onOff = (apply: (client: Client, on: boolean) => void) => (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  if (isOption(args[0], 'ON')) apply(ctx.client, true)
+  else if (isOption(args[0], 'OFF')) apply(ctx.client, false)
+  else return SYNTAX
+  return OK
+}
+
+const setinfoCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const attr = (args[0] as Buffer).toString('latin1').toLowerCase()
+  const value = args[1] as Buffer
+  if (attr !== 'lib-name' && attr !== 'lib-ver') return error(`ERR Unrecognized option '${(args[0] as Buffer).toString('latin1')}'`)
+  if (!isValidClientName(value)) return error(`ERR ${attr} cannot contain spaces, newlines or special characters.`)
+  if (attr === 'lib-name') ctx.client.libName = keyOf(value)
+  else ctx.client.libVersion = keyOf(value)
+  return OK
+}
+
+const unblockCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const id = parseInt64(args[0] as Buffer)
+  if (!id.ok) return error('ERR value is not an integer or out of range')
+  if (args.length > 2 || (args.length === 2 && !isOption(args[1], 'TIMEOUT') && !isOption(args[1], 'ERROR'))) {
+    return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR')
+  }
+  const target = ctx.clients.byId(Number(id.value))
+  if (target?.blocked === undefined) return int(0)
+  const reply = isOption(args[1], 'ERROR') ? UNBLOCKED : timeoutReplyOf(target.blocked.operation)
+  return int(ctx.clients.unblock(target, reply) ? 1 : 0)
+}
+
+const trackinginfoCommand = (): Reply => map([
+  [bulk('flags'), array([bulk('off')])],
+  [bulk('redirect'), int(-1)],
+  [bulk('prefixes'), array([])],
+])
+
+const sub = (name: string, arity: number, admin: boolean, handler: CommandSpec['handler']): CommandSpec => ({
+  name: `client|${name}`,
+  arity,
+  flags: admin ? ADMIN_FLAGS : SUB_FLAGS,
+  keys: NO_KEYS,
+  categories: admin ? ADMIN_CATEGORIES : CATEGORIES,
+  handler,
+})
+
+const subcommands: CommandSpec[] = [
+  sub('id', 2, false, (ctx) => int(ctx.client.id)),
+  sub('setname', 3, false, setnameCommand),
+  sub('getname', 2, false, (ctx) => (ctx.client.name === '' ? bulkOrNil(null) : bulk(Buffer.from(ctx.client.name, 'latin1')))),
+  sub('list', -2, true, listCommand),
+  sub('info', 2, false, infoCommand),
+  sub('kill', -3, true, killCommand),
+  sub('no-evict', 3, true, onOff((c, on) => (c.noEvict = on))),
+  sub('no-touch', 3, false, onOff((c, on) => (c.noTouch = on))),
+  sub('setinfo', 4, false, setinfoCommand),
+  sub('reply', 3, false, replyCommand),
+  sub('pause', -3, true, pauseCommand),
+  sub('unpause', 2, true, () => OK),
+  sub('unblock', -3, true, unblockCommand),
+  sub('getredir', 2, false, () => int(-1)),
+  sub('trackinginfo', 2, false, trackinginfoCommand),
+  {...sub('help', 2, false, () => helpReply('CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', CLIENT_HELP)), flags: ['loading', 'stale']},
+]
+export const clientCommands: readonly CommandSpec[] = [{
+  name: 'client',
+  arity: -2,
+  flags: [],
+  keys: NO_KEYS,
+  categories: ['slow'],
+  handler: (_ctx, args) => unknownSubcommand((args[0] as Buffer).toString('latin1'), 'client'),
+  subcommands,
+}]
 
 /** Killing the caller itself closes it after this reply; anyone else is closed at once. */
 function killClient(target: Client, caller: Client): void {

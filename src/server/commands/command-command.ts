@@ -5,9 +5,9 @@ import {keyOf} from '../../common/key.js'
 import {SYNTAX} from '../../resp/errors.js'
 import {array, bulk, error, int, map, NIL, set, simple, type Reply} from '../../resp/reply.js'
 import type {CommandContext, CommandSpec, KeyFlag} from '../command-spec.js'
+import type {CommandTable} from '../command-table.js'
 import {NO_KEYS} from '../command-spec.js'
 import {globMatch} from '../keyspace/glob.js'
-import type {Server} from '../server.js'
 import {helpReply} from './help.js'
 import {hasKeyArguments, keysOf, keySpecsOf} from './keys-of.js'
 
@@ -42,93 +42,86 @@ const GROUP_BY_CATEGORY: Record<string, string> = {
   hyperloglog: 'hyperloglog', stream: 'stream', scripting: 'scripting',
 }
 
-export function commandCommands(server: Server): readonly CommandSpec[] {
-  // The table is built from these very groups, so it is read when a command runs, not now.
-  const table = {
-    get size() { return server.commands.size },
-    all: () => server.commands.all(),
-    get: (name: string) => server.commands.get(name),
-    lookup: (arg: Buffer) => server.commands.lookup(arg),
-    lookupSubcommand: (spec: CommandSpec, arg: Buffer) => server.commands.lookupSubcommand(spec, arg),
-  }
-
-  const lookupFull = (name: Buffer): CommandSpec | undefined => {
-    const [parent, sub] = keyOf(name).toLowerCase().split('|', 2)
-    const spec = table.get(parent ?? '')
-    if (spec === undefined || sub === undefined) return spec
-    return spec.subcommands?.find((s) => s.name === `${parent}|${sub}`)
-  }
-
-  const infoCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    if (args.length === 0) return array([...table.all()].map(commandEntry))
-    return array(args.map((name) => {
-      const spec = lookupFull(name)
-      return spec === undefined ? NIL : commandEntry(spec)
-    }))
-  }
-
-  const docsCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const specs = args.length === 0 ? [...table.all()] : args.map(lookupFull).filter((s): s is CommandSpec => s !== undefined)
-    return map(specs.map((spec) => [bulk(spec.name), commandDocs(spec)] as const))
-  }
-
-  const listCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const names = allNames(table.all())
-    if (args.length === 0) return array(names.map((n) => bulk(n.name)))
-    if (args.length !== 3 || (args[0] as Buffer).toString('latin1').toLowerCase() !== 'filterby') return SYNTAX
-    const kind = (args[1] as Buffer).toString('latin1').toLowerCase()
-    const value = (args[2] as Buffer).toString('latin1')
-    let keep: (spec: CommandSpec) => boolean
-    if (kind === 'module') keep = () => false
-    else if (kind === 'aclcat') keep = (spec) => (spec.categories ?? []).includes(value.toLowerCase())
-    else if (kind === 'pattern') keep = (spec) => globMatch(value.toLowerCase(), spec.name, true)
-    else return SYNTAX
-    return array(names.filter(keep).map((n) => bulk(n.name)))
-  }
-
-  // COMMAND GETKEYS checks in Redis's order: a known command (a container needs a known subcommand), one that
-  // takes keys, the arity, then whether these arguments name any key.
-  const getkeysCommand = (withFlags: boolean) => (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const spec = table.lookup(args[0] as Buffer)
-    const target = spec !== undefined && (spec.subcommands ?? []).length > 0 && args.length > 1
-      ? table.lookupSubcommand(spec, args[1] as Buffer)
-      : spec
-    if (target === undefined) return error('ERR Invalid command specified')
-    if (!hasKeyArguments(target)) return error('ERR The command has no key arguments')
-    const arity = target.arity
-    if ((arity >= 0 && args.length !== arity) || args.length < -arity) {
-      return error('ERR Invalid number of arguments specified for command')
-    }
-    const keys = keysOf(target, args)
-    if (keys.length === 0) {
-      return target.flags.includes('no_mandatory_keys') ? array([]) : error('ERR Invalid arguments specified for command')
-    }
-    if (!withFlags) return array(keys.map((k) => bulk(args[k.pos] as Buffer)))
-    return array(keys.map((k) => array([bulk(args[k.pos] as Buffer), keyFlagsReply(k.flags)])))
-  }
-
-  const sub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
-    name: `command|${name}`, arity, flags: SUB_FLAGS, keys: NO_KEYS, categories: SUB_CATEGORIES, handler,
-  })
-
-  return [{
-    name: 'command',
-    arity: -1,
-    flags: ['loading', 'stale'],
-    keys: NO_KEYS,
-    categories: ['slow', 'connection'],
-    handler: (ctx) => infoCommand(ctx, []),
-    subcommands: [
-      sub('count', 2, () => int(table.size)),
-      sub('info', -2, infoCommand),
-      sub('docs', -2, docsCommand),
-      sub('list', -2, listCommand),
-      sub('getkeys', -4, getkeysCommand(false)),
-      sub('getkeysandflags', -4, getkeysCommand(true)),
-      sub('help', 2, () => helpReply('COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', COMMAND_HELP)),
-    ],
-  }]
+const lookupFull = (table: CommandTable, name: Buffer): CommandSpec | undefined => {
+  const [parent, sub] = keyOf(name).toLowerCase().split('|', 2)
+  const spec = table.get(parent ?? '')
+  if (spec === undefined || sub === undefined) return spec
+  return spec.subcommands?.find((s) => s.name === `${parent}|${sub}`)
 }
+
+const infoCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const table = ctx.server.commands
+  if (args.length === 0) return array([...table.all()].map(commandEntry))
+  return array(args.map((name) => {
+    const spec = lookupFull(table, name)
+    return spec === undefined ? NIL : commandEntry(spec)
+  }))
+}
+
+const docsCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const table = ctx.server.commands
+  const specs = args.length === 0 ? [...table.all()] : args.map((name) => lookupFull(table, name)).filter((s): s is CommandSpec => s !== undefined)
+  return map(specs.map((spec) => [bulk(spec.name), commandDocs(spec)] as const))
+}
+
+const listCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const names = allNames(ctx.server.commands.all())
+  if (args.length === 0) return array(names.map((n) => bulk(n.name)))
+  if (args.length !== 3 || (args[0] as Buffer).toString('latin1').toLowerCase() !== 'filterby') return SYNTAX
+  const kind = (args[1] as Buffer).toString('latin1').toLowerCase()
+  const value = (args[2] as Buffer).toString('latin1')
+  let keep: (spec: CommandSpec) => boolean
+  if (kind === 'module') keep = () => false
+  else if (kind === 'aclcat') keep = (spec) => (spec.categories ?? []).includes(value.toLowerCase())
+  // Redis matches nocase itself; lower-casing the pattern first would also fold escaped class members.
+  else if (kind === 'pattern') keep = (spec) => globMatch(value, spec.name, true)
+  else return SYNTAX
+  return array(names.filter(keep).map((n) => bulk(n.name)))
+}
+
+// COMMAND GETKEYS checks in Redis's order: a known command (a container needs a known subcommand), one that
+// takes keys, the arity, then whether these arguments name any key.
+const getkeysCommand = (withFlags: boolean) => (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const table = ctx.server.commands
+  const spec = table.lookup(args[0] as Buffer)
+  const target = spec !== undefined && (spec.subcommands ?? []).length > 0 && args.length > 1
+    ? table.lookupSubcommand(spec, args[1] as Buffer)
+    : spec
+  if (target === undefined) return error('ERR Invalid command specified')
+  if (!hasKeyArguments(target)) return error('ERR The command has no key arguments')
+  const arity = target.arity
+  if ((arity >= 0 && args.length !== arity) || args.length < -arity) {
+    return error('ERR Invalid number of arguments specified for command')
+  }
+  const keys = keysOf(target, args)
+  if (keys.length === 0) {
+    return target.flags.includes('no_mandatory_keys') ? array([]) : error('ERR Invalid arguments specified for command')
+  }
+  if (!withFlags) return array(keys.map((k) => bulk(args[k.pos] as Buffer)))
+  return array(keys.map((k) => array([bulk(args[k.pos] as Buffer), keyFlagsReply(k.flags)])))
+}
+
+const sub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
+  name: `command|${name}`, arity, flags: SUB_FLAGS, keys: NO_KEYS, categories: SUB_CATEGORIES, handler,
+})
+
+export const commandCommands: readonly CommandSpec[] = [{
+  name: 'command',
+  arity: -1,
+  flags: ['loading', 'stale'],
+  keys: NO_KEYS,
+  categories: ['slow', 'connection'],
+  handler: (ctx) => infoCommand(ctx, []),
+  subcommands: [
+    sub('count', 2, (ctx) => int(ctx.server.commands.size)),
+    sub('info', -2, infoCommand),
+    sub('docs', -2, docsCommand),
+    sub('list', -2, listCommand),
+    sub('getkeys', -4, getkeysCommand(false)),
+    sub('getkeysandflags', -4, getkeysCommand(true)),
+    sub('help', 2, () => helpReply('COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', COMMAND_HELP)),
+  ],
+}]
 
 function allNames(specs: Iterable<CommandSpec>): CommandSpec[] {
   const out: CommandSpec[] = []

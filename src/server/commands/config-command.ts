@@ -4,7 +4,6 @@
 import {keyOf} from '../../common/key.js'
 import {error, map, bulk, OK, type Reply} from '../../resp/reply.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
-import type {Server} from '../server.js'
 import {helpReply} from './help.js'
 
 const CONFIG_HELP = [
@@ -24,61 +23,59 @@ const ADMIN_CATEGORIES = ['admin', 'slow', 'dangerous'] as const
 /** ServerConfig's answers are plain texts; Redis error replies carry a code, ERR unless given. */
 const asError = (text: string): Reply => error(/^[A-Z]+ /.test(text) ? text : `ERR ${text}`)
 
-export function configCommands(server: Server): readonly CommandSpec[] {
-  const getCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const seen = new Map<string, string>()
-    for (const pattern of args) {
-      for (const [name, value] of server.config.getMatching(keyOf(pattern))) {
-        if (!seen.has(name)) seen.set(name, value)
-      }
+const getCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const seen = new Map<string, string>()
+  for (const pattern of args) {
+    for (const [name, value] of ctx.config.getMatching(keyOf(pattern))) {
+      if (!seen.has(name)) seen.set(name, value)
     }
-    return map([...seen].map(([name, value]) => [bulk(name), bulk(Buffer.from(value, 'latin1'))] as const))
   }
-
-  const setCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    if (args.length % 2 !== 0) return error("ERR wrong number of arguments for 'config|set' command")
-    const pairs: [string, string][] = []
-    for (let i = 0; i < args.length; i += 2) pairs.push([keyOf(args[i] as Buffer), keyOf(args[i + 1] as Buffer)])
-    const failure = server.config.set(pairs)
-    return failure === undefined ? OK : asError(failure)
-  }
-
-  const rewriteCommand = (): Reply => {
-    try {
-      const failure: unknown = server.config.rewrite()
-      if (typeof failure === 'string') return asError(failure)
-    } catch (cause) {
-      return asError(`Rewriting config file: ${(cause as Error).message}`)
-    }
-    server.logger.notice('CONFIG REWRITE executed with success.')
-    return OK
-  }
-
-  const resetstatCommand = (): Reply => {
-    server.stats.reset()
-    return OK
-  }
-
-  const sub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
-    name: `config|${name}`, arity, flags: ADMIN, keys: NO_KEYS, categories: ADMIN_CATEGORIES, handler,
-  })
-
-  return [{
-    name: 'config',
-    arity: -2,
-    flags: [],
-    keys: NO_KEYS,
-    categories: ['slow'],
-    handler: () => OK,
-    subcommands: [
-      sub('get', -3, getCommand),
-      sub('set', -4, setCommand),
-      sub('rewrite', 2, rewriteCommand),
-      sub('resetstat', 2, resetstatCommand),
-      {
-        name: 'config|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: ['slow'],
-        handler: () => helpReply('CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', CONFIG_HELP),
-      },
-    ],
-  }]
+  return map([...seen].map(([name, value]) => [bulk(name), bulk(Buffer.from(value, 'latin1'))] as const))
 }
+
+const setCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  if (args.length % 2 !== 0) return error("ERR wrong number of arguments for 'config|set' command")
+  const pairs: [string, string][] = []
+  for (let i = 0; i < args.length; i += 2) pairs.push([keyOf(args[i] as Buffer), keyOf(args[i + 1] as Buffer)])
+  const failure = ctx.config.set(pairs)
+  return failure === undefined ? OK : asError(failure)
+}
+
+const rewriteCommand = (ctx: CommandContext): Reply => {
+  try {
+    const failure: unknown = ctx.config.rewrite()
+    if (typeof failure === 'string') return asError(failure)
+  } catch (cause) {
+    return asError(`Rewriting config file: ${(cause as Error).message}`)
+  }
+  ctx.server.logger.notice('CONFIG REWRITE executed with success.')
+  return OK
+}
+
+const resetstatCommand = (ctx: CommandContext): Reply => {
+  ctx.stats.reset()
+  return OK
+}
+
+const sub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
+  name: `config|${name}`, arity, flags: ADMIN, keys: NO_KEYS, categories: ADMIN_CATEGORIES, handler,
+})
+
+export const configCommands: readonly CommandSpec[] = [{
+  name: 'config',
+  arity: -2,
+  flags: [],
+  keys: NO_KEYS,
+  categories: ['slow'],
+  handler: () => OK,
+  subcommands: [
+    sub('get', -3, getCommand),
+    sub('set', -4, setCommand),
+    sub('rewrite', 2, rewriteCommand),
+    sub('resetstat', 2, resetstatCommand),
+    {
+      name: 'config|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: ['slow'],
+      handler: () => helpReply('CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', CONFIG_HELP),
+    },
+  ],
+}]

@@ -8,7 +8,6 @@ import {array, error, OK, simple, type Reply} from '../../resp/reply.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {datasetDigest, valueDigest} from '../digest.js'
 import type {Entry} from '../keyspace/values.js'
-import type {Server} from '../server.js'
 import {parseInt64} from './args.js'
 import {helpReply} from './help.js'
 
@@ -43,59 +42,57 @@ const DEBUG_HELP = [
   '    Stop the server for <seconds>. Decimals allowed.',
 ]
 
-export function debugCommands(server: Server): readonly CommandSpec[] {
-  const wrongArgs = (sub: Buffer): Reply =>
-    error(`ERR unknown subcommand or wrong number of arguments for '${sub.toString('latin1')}'. Try DEBUG HELP.`)
+const wrongArgs = (sub: Buffer): Reply =>
+  error(`ERR unknown subcommand or wrong number of arguments for '${sub.toString('latin1')}'. Try DEBUG HELP.`)
 
-  const debugCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    if (!debugAllowed(server, ctx.client.remoteAddress)) return DEBUG_NOT_ALLOWED
-    const subArg = args[0] as Buffer
-    const sub = subArg.toString('latin1').toLowerCase()
-    const rest = args.slice(1)
-    switch (sub) {
-      case 'help':
-        return helpReply('DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', DEBUG_HELP)
-      case 'sleep':
-        if (rest.length !== 1) return wrongArgs(subArg)
-        sleepSync(Number.parseFloat(keyOf(rest[0] as Buffer)) || 0)
-        return OK
-      case 'digest':
-        if (rest.length !== 0) return wrongArgs(subArg)
-        return simple(datasetDigest(server.keyspace))
-      case 'digest-value':
-        return array(rest.map((k) => simple(valueDigest(ctx.db, keyOf(k)))))
-      case 'populate':
-        if (rest.length < 1 || rest.length > 3) return wrongArgs(subArg)
-        return populate(ctx, rest)
-      case 'reload':
-        return reload(server)
-      case 'set-active-expire':
-        if (rest.length !== 1) return wrongArgs(subArg)
-        setActiveExpire(server, keyOf(rest[0] as Buffer) !== '0')
-        return OK
-      case 'object':
-        if (rest.length !== 1) return wrongArgs(subArg)
-        return objectInfo(ctx, rest[0] as Buffer)
-      case 'log':
-        if (rest.length !== 1) return wrongArgs(subArg)
-        server.logger.warning(`DEBUG LOG: ${keyOf(rest[0] as Buffer)}`)
-        return OK
-      case 'error':
-        if (rest.length !== 1) return wrongArgs(subArg)
-        return error(keyOf(rest[0] as Buffer))
-      default:
-        return wrongArgs(subArg)
-    }
+const debugCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  if (!debugAllowed(ctx, ctx.client.remoteAddress)) return DEBUG_NOT_ALLOWED
+  const subArg = args[0] as Buffer
+  const sub = subArg.toString('latin1').toLowerCase()
+  const rest = args.slice(1)
+  switch (sub) {
+    case 'help':
+      return helpReply('DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', DEBUG_HELP)
+    case 'sleep':
+      if (rest.length !== 1) return wrongArgs(subArg)
+      sleepSync(Number.parseFloat(keyOf(rest[0] as Buffer)) || 0)
+      return OK
+    case 'digest':
+      if (rest.length !== 0) return wrongArgs(subArg)
+      return simple(datasetDigest(ctx.keyspace))
+    case 'digest-value':
+      return array(rest.map((k) => simple(valueDigest(ctx.db, keyOf(k)))))
+    case 'populate':
+      if (rest.length < 1 || rest.length > 3) return wrongArgs(subArg)
+      return populate(ctx, rest)
+    case 'reload':
+      return reload(ctx)
+    case 'set-active-expire':
+      if (rest.length !== 1) return wrongArgs(subArg)
+      ctx.keyspace.activeExpireEnabled = keyOf(rest[0] as Buffer) !== '0'
+      return OK
+    case 'object':
+      if (rest.length !== 1) return wrongArgs(subArg)
+      return objectInfo(ctx, rest[0] as Buffer)
+    case 'log':
+      if (rest.length !== 1) return wrongArgs(subArg)
+      ctx.server.logger.warning(`DEBUG LOG: ${keyOf(rest[0] as Buffer)}`)
+      return OK
+    case 'error':
+      if (rest.length !== 1) return wrongArgs(subArg)
+      return error(keyOf(rest[0] as Buffer))
+    default:
+      return wrongArgs(subArg)
   }
-
-  return [
-    {name: 'debug', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], keys: NO_KEYS, categories: ['admin', 'slow', 'dangerous'], handler: debugCommand},
-  ]
 }
 
+export const debugCommands: readonly CommandSpec[] = [
+  {name: 'debug', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], keys: NO_KEYS, categories: ['admin', 'slow', 'dangerous'], handler: debugCommand},
+]
+
 /** enable-debug-command: no (default), yes, or local (loopback clients only). */
-function debugAllowed(server: Server, remoteAddress: string): boolean {
-  const mode = server.config.get('enable-debug-command') ?? 'no'
+function debugAllowed(ctx: CommandContext, remoteAddress: string): boolean {
+  const mode = ctx.config.get('enable-debug-command') ?? 'no'
   if (mode === 'yes') return true
   if (mode === 'local') return /^(127\.|::1|::ffff:127\.)/.test(remoteAddress) || remoteAddress.startsWith('[::1]')
   return false
@@ -132,19 +129,15 @@ function populate(ctx: CommandContext, args: readonly Buffer[]): Reply {
   return OK
 }
 
-function reload(server: Server): Reply {
-  if (!server.persistence.saveNow()) return error('ERR Error trying to save the DB')
+function reload(ctx: CommandContext): Reply {
+  if (!ctx.persistence.saveNow()) return error('ERR Error trying to save the DB')
   try {
-    server.persistence.loadAtStartup()
+    ctx.persistence.loadAtStartup()
   } catch (cause) {
     return error(`ERR Error trying to load the RDB dump: ${(cause as Error).message}`)
   }
-  server.logger.notice('DB reloaded by DEBUG RELOAD')
+  ctx.server.logger.notice('DB reloaded by DEBUG RELOAD')
   return OK
-}
-
-function setActiveExpire(server: Server, enabled: boolean): void {
-  server.keyspace.activeExpireEnabled = enabled
 }
 
 /** DEBUG OBJECT: "Value at:… refcount:1 encoding:… serializedlength:… lru:… lru_seconds_idle:…". */

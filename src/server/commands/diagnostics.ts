@@ -6,7 +6,6 @@ import {SYNTAX, NOT_INTEGER} from '../../resp/errors.js'
 import {bulk, double, EMPTY_ARRAY, error, int, map, NIL, OK, verbatim, type Reply} from '../../resp/reply.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {RedisValue} from '../keyspace/values.js'
-import type {Server} from '../server.js'
 import {isOption, parseInt64} from './args.js'
 import {helpReply} from './help.js'
 
@@ -60,130 +59,128 @@ const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const
 const ADMIN_CATEGORIES = ['admin', 'slow', 'dangerous'] as const
 const HELP_FLAGS = ['loading', 'stale'] as const
 
-export function diagnosticCommands(server: Server): readonly CommandSpec[] {
-  const slowlogGetCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    let count = 10
-    if (args.length > 1) return error("ERR wrong number of arguments for 'slowlog|get' command")
-    if (args.length === 1) {
-      const parsed = parseInt64(args[0] as Buffer)
-      if (!parsed.ok || parsed.value < -1n) return error('ERR count should be greater than or equal to -1')
-      count = parsed.value > 1_000_000_000n ? -1 : Number(parsed.value)
-    }
-    return server.slowlog.get(count)
+const slowlogGetCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  let count = 10
+  if (args.length > 1) return error("ERR wrong number of arguments for 'slowlog|get' command")
+  if (args.length === 1) {
+    const parsed = parseInt64(args[0] as Buffer)
+    if (!parsed.ok || parsed.value < -1n) return error('ERR count should be greater than or equal to -1')
+    count = parsed.value > 1_000_000_000n ? -1 : Number(parsed.value)
   }
-
-  const memoryUsageCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    if (args.length === 3) {
-      if (!isOption(args[1], 'SAMPLES')) return SYNTAX
-      if (!parseInt64(args[2] as Buffer).ok) return NOT_INTEGER
-    } else if (args.length !== 1) {
-      return SYNTAX
-    }
-    const key = args[0] as Buffer
-    const entry = ctx.db.peek(keyOf(key))
-    if (entry === undefined) return NIL
-    return int(estimateBytes(key.length, entry.value))
-  }
-
-  const memoryStatsCommand = (): Reply => {
-    const usage = process.memoryUsage()
-    const keys = server.keyspace.databases.reduce((n, db) => n + db.size, 0)
-    const used = usage.heapUsed + usage.external
-    const entries: [Reply, Reply][] = [
-      [bulk('peak.allocated'), int(used)],
-      [bulk('total.allocated'), int(used)],
-      [bulk('startup.allocated'), int(876024)],
-      [bulk('replication.backlog'), int(0)],
-      [bulk('clients.slaves'), int(0)],
-      [bulk('clients.normal'), int(0)],
-      [bulk('cluster.links'), int(0)],
-      [bulk('aof.buffer'), int(0)],
-      [bulk('lua.caches'), int(0)],
-      [bulk('functions.caches'), int(0)],
-    ]
-    for (const db of server.keyspace.databases) {
-      if (db.size === 0) continue
-      entries.push([bulk(`db.${db.index}`), map([
-        [bulk('overhead.hashtable.main'), int(db.size * 24)],
-        [bulk('overhead.hashtable.expires'), int(db.volatileKeys.size * 24)],
-        [bulk('overhead.hashtable.slot-to-keys'), int(0)],
-      ])])
-    }
-    entries.push(
-      [bulk('overhead.total'), int(876024)],
-      [bulk('keys.count'), int(keys)],
-      [bulk('keys.bytes-per-key'), int(keys === 0 ? 0 : Math.floor(Math.max(0, used - 876024) / keys))],
-      [bulk('dataset.bytes'), int(Math.max(0, used - 876024))],
-      [bulk('dataset.percentage'), double(used === 0 ? 0 : (Math.max(0, used - 876024) / used) * 100)],
-      [bulk('peak.percentage'), double(100)],
-      [bulk('allocator.allocated'), int(usage.heapUsed)],
-      [bulk('allocator.active'), int(usage.heapTotal)],
-      [bulk('allocator.resident'), int(usage.rss)],
-      [bulk('allocator-fragmentation.ratio'), double(usage.heapTotal / Math.max(1, usage.heapUsed))],
-      [bulk('allocator-fragmentation.bytes'), int(usage.heapTotal - usage.heapUsed)],
-      [bulk('allocator-rss.ratio'), double(usage.rss / Math.max(1, usage.heapTotal))],
-      [bulk('allocator-rss.bytes'), int(usage.rss - usage.heapTotal)],
-      [bulk('rss-overhead.ratio'), double(1)],
-      [bulk('rss-overhead.bytes'), int(0)],
-      [bulk('fragmentation'), double(usage.rss / Math.max(1, used))],
-      [bulk('fragmentation.bytes'), int(usage.rss - used)],
-    )
-    return map(entries)
-  }
-
-  const memoryDoctorCommand = (): Reply => {
-    const keys = server.keyspace.databases.reduce((n, db) => n + db.size, 0)
-    return verbatim(keys === 0 ? MEMORY_DOCTOR_EMPTY : MEMORY_DOCTOR_OK)
-  }
-
-  const adminSub = (parent: string, name: string, arity: number, handler: CommandSpec['handler'], noscript = true): CommandSpec => ({
-    name: `${parent}|${name}`,
-    arity,
-    flags: noscript ? ADMIN : ['admin', 'loading', 'stale'],
-    keys: NO_KEYS,
-    categories: ADMIN_CATEGORIES,
-    handler,
-  })
-  const help = (parent: string, lines: readonly string[], categories: readonly string[] = ['slow']): CommandSpec => ({
-    name: `${parent}|help`, arity: 2, flags: HELP_FLAGS, keys: NO_KEYS, categories,
-    handler: () => helpReply(`${parent.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, lines),
-  })
-  const container = (name: string, subcommands: CommandSpec[]): CommandSpec => ({
-    name, arity: -2, flags: [], keys: NO_KEYS, categories: ['slow'], handler: () => OK, subcommands,
-  })
-  const plainSub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
-    name, arity, flags: [], keys: NO_KEYS, categories: ['slow'], handler,
-  })
-
-  return [
-    container('slowlog', [
-      adminSub('slowlog', 'get', -2, slowlogGetCommand, false),
-      adminSub('slowlog', 'len', 2, () => int(server.slowlog.len()), false),
-      adminSub('slowlog', 'reset', 2, () => {
-        server.slowlog.reset()
-        return OK
-      }, false),
-      help('slowlog', SLOWLOG_HELP),
-    ]),
-    container('latency', [
-      adminSub('latency', 'latest', 2, () => EMPTY_ARRAY),
-      adminSub('latency', 'history', 3, () => EMPTY_ARRAY),
-      adminSub('latency', 'reset', -2, () => int(0)),
-      adminSub('latency', 'doctor', 2, () => verbatim(LATENCY_DISABLED)),
-      adminSub('latency', 'graph', 3, (_ctx, args) => error(`ERR No samples available for event '${(args[0] as Buffer).toString('latin1')}'`)),
-      adminSub('latency', 'histogram', -2, () => map([])),
-      help('latency', LATENCY_HELP),
-    ]),
-    container('memory', [
-      {name: 'memory|usage', arity: -3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['read', 'slow'], handler: memoryUsageCommand},
-      plainSub('memory|stats', 2, memoryStatsCommand),
-      plainSub('memory|doctor', 2, memoryDoctorCommand),
-      plainSub('memory|malloc-stats', 2, () => verbatim('Stats not supported for the current allocator')),
-      plainSub('memory|purge', 2, () => OK),
-      help('memory', MEMORY_HELP),
-    ]),
-  ]
+  return ctx.server.slowlog.get(count)
 }
+
+const memoryUsageCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  if (args.length === 3) {
+    if (!isOption(args[1], 'SAMPLES')) return SYNTAX
+    if (!parseInt64(args[2] as Buffer).ok) return NOT_INTEGER
+  } else if (args.length !== 1) {
+    return SYNTAX
+  }
+  const key = args[0] as Buffer
+  const entry = ctx.db.peek(keyOf(key))
+  if (entry === undefined) return NIL
+  return int(estimateBytes(key.length, entry.value))
+}
+
+const memoryStatsCommand = (ctx: CommandContext): Reply => {
+  const usage = process.memoryUsage()
+  const keys = ctx.keyspace.databases.reduce((n, db) => n + db.size, 0)
+  const used = usage.heapUsed + usage.external
+  const entries: [Reply, Reply][] = [
+    [bulk('peak.allocated'), int(used)],
+    [bulk('total.allocated'), int(used)],
+    [bulk('startup.allocated'), int(876024)],
+    [bulk('replication.backlog'), int(0)],
+    [bulk('clients.slaves'), int(0)],
+    [bulk('clients.normal'), int(0)],
+    [bulk('cluster.links'), int(0)],
+    [bulk('aof.buffer'), int(0)],
+    [bulk('lua.caches'), int(0)],
+    [bulk('functions.caches'), int(0)],
+  ]
+  for (const db of ctx.keyspace.databases) {
+    if (db.size === 0) continue
+    entries.push([bulk(`db.${db.index}`), map([
+      [bulk('overhead.hashtable.main'), int(db.size * 24)],
+      [bulk('overhead.hashtable.expires'), int(db.volatileKeys.size * 24)],
+      [bulk('overhead.hashtable.slot-to-keys'), int(0)],
+    ])])
+  }
+  entries.push(
+    [bulk('overhead.total'), int(876024)],
+    [bulk('keys.count'), int(keys)],
+    [bulk('keys.bytes-per-key'), int(keys === 0 ? 0 : Math.floor(Math.max(0, used - 876024) / keys))],
+    [bulk('dataset.bytes'), int(Math.max(0, used - 876024))],
+    [bulk('dataset.percentage'), double(used === 0 ? 0 : (Math.max(0, used - 876024) / used) * 100)],
+    [bulk('peak.percentage'), double(100)],
+    [bulk('allocator.allocated'), int(usage.heapUsed)],
+    [bulk('allocator.active'), int(usage.heapTotal)],
+    [bulk('allocator.resident'), int(usage.rss)],
+    [bulk('allocator-fragmentation.ratio'), double(usage.heapTotal / Math.max(1, usage.heapUsed))],
+    [bulk('allocator-fragmentation.bytes'), int(usage.heapTotal - usage.heapUsed)],
+    [bulk('allocator-rss.ratio'), double(usage.rss / Math.max(1, usage.heapTotal))],
+    [bulk('allocator-rss.bytes'), int(usage.rss - usage.heapTotal)],
+    [bulk('rss-overhead.ratio'), double(1)],
+    [bulk('rss-overhead.bytes'), int(0)],
+    [bulk('fragmentation'), double(usage.rss / Math.max(1, used))],
+    [bulk('fragmentation.bytes'), int(usage.rss - used)],
+  )
+  return map(entries)
+}
+
+const memoryDoctorCommand = (ctx: CommandContext): Reply => {
+  const keys = ctx.keyspace.databases.reduce((n, db) => n + db.size, 0)
+  return verbatim(keys === 0 ? MEMORY_DOCTOR_EMPTY : MEMORY_DOCTOR_OK)
+}
+
+const adminSub = (parent: string, name: string, arity: number, handler: CommandSpec['handler'], noscript = true): CommandSpec => ({
+  name: `${parent}|${name}`,
+  arity,
+  flags: noscript ? ADMIN : ['admin', 'loading', 'stale'],
+  keys: NO_KEYS,
+  categories: ADMIN_CATEGORIES,
+  handler,
+})
+const help = (parent: string, lines: readonly string[], categories: readonly string[] = ['slow']): CommandSpec => ({
+  name: `${parent}|help`, arity: 2, flags: HELP_FLAGS, keys: NO_KEYS, categories,
+  handler: () => helpReply(`${parent.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, lines),
+})
+const container = (name: string, subcommands: CommandSpec[]): CommandSpec => ({
+  name, arity: -2, flags: [], keys: NO_KEYS, categories: ['slow'], handler: () => OK, subcommands,
+})
+const plainSub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
+  name, arity, flags: [], keys: NO_KEYS, categories: ['slow'], handler,
+})
+
+export const diagnosticCommands: readonly CommandSpec[] = [
+  container('slowlog', [
+    adminSub('slowlog', 'get', -2, slowlogGetCommand, false),
+    adminSub('slowlog', 'len', 2, (ctx) => int(ctx.server.slowlog.len()), false),
+    adminSub('slowlog', 'reset', 2, (ctx) => {
+      ctx.server.slowlog.reset()
+      return OK
+    }, false),
+    help('slowlog', SLOWLOG_HELP),
+  ]),
+  container('latency', [
+    adminSub('latency', 'latest', 2, () => EMPTY_ARRAY),
+    adminSub('latency', 'history', 3, () => EMPTY_ARRAY),
+    adminSub('latency', 'reset', -2, () => int(0)),
+    adminSub('latency', 'doctor', 2, () => verbatim(LATENCY_DISABLED)),
+    adminSub('latency', 'graph', 3, (_ctx, args) => error(`ERR No samples available for event '${(args[0] as Buffer).toString('latin1')}'`)),
+    adminSub('latency', 'histogram', -2, () => map([])),
+    help('latency', LATENCY_HELP),
+  ]),
+  container('memory', [
+    {name: 'memory|usage', arity: -3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['read', 'slow'], handler: memoryUsageCommand},
+    plainSub('memory|stats', 2, memoryStatsCommand),
+    plainSub('memory|doctor', 2, memoryDoctorCommand),
+    plainSub('memory|malloc-stats', 2, () => verbatim('Stats not supported for the current allocator')),
+    plainSub('memory|purge', 2, () => OK),
+    help('memory', MEMORY_HELP),
+  ]),
+]
 
 /** A rough object.c objectComputeSize: dict entry + key sds + value encoding, in bytes. */
 function estimateBytes(keyLength: number, value: RedisValue): number {

@@ -1,8 +1,8 @@
 // Every command group of the bundled server, gathered for the one command table (command-table.ts
-// rejects a name registered twice). Data groups are plain arrays; server groups close over the Server.
+// rejects a name registered twice). Each group is a plain CommandSpec[]: handlers reach the server only
+// through their call context's ports, so no group needs the Server to be built.
 
 import type {CommandSpec} from '../command-spec.js'
-import type {Server} from '../server.js'
 import {clientCommands} from './client-command.js'
 import {commandCommands} from './command-command.js'
 import {configCommands} from './config-command.js'
@@ -34,37 +34,35 @@ import {transactionCommands} from './transactions.js'
 import {dumpRestoreCommands} from './dump-restore.js'
 import {sortCommands} from './sort.js'
 
-export function commandGroups(server: Server): (readonly CommandSpec[])[] {
-  return [
-    connectionCommands(server),
-    clientCommands(server),
-    transactionCommands(server),
-    pubsubCommands(server),
-    replicationCommands(server),
-    serverAdminCommands(server),
-    configCommands(server),
-    commandCommands(server),
-    debugCommands(server),
-    diagnosticCommands(server),
-    stringCommands,
-    bitmapCommands,
-    lcsCommands,
-    keyCommands,
-    listCommands,
-    listPositionCommands,
-    blockingListCommands,
-    blockingSortedSetCommands,
-    hashCommands,
-    setCommands,
-    setAlgebraCommands,
-    sortedSetCommands,
-    sortedSetRangeCommands,
-    sortedSetLexCommands,
-    sortedSetAlgebraCommands,
-    sortedSetPopCommands,
-    sortedSetRandomCommands,
-    collectionScanCommands,
-    dumpRestoreCommands,
-    sortCommands,
-  ]
-}
+export const commandGroups: readonly (readonly CommandSpec[])[] = [
+  connectionCommands,
+  clientCommands,
+  transactionCommands,
+  pubsubCommands,
+  replicationCommands,
+  serverAdminCommands,
+  configCommands,
+  commandCommands,
+  debugCommands,
+  diagnosticCommands,
+  stringCommands,
+  bitmapCommands,
+  lcsCommands,
+  keyCommands,
+  listCommands,
+  listPositionCommands,
+  blockingListCommands,
+  blockingSortedSetCommands,
+  hashCommands,
+  setCommands,
+  setAlgebraCommands,
+  sortedSetCommands,
+  sortedSetRangeCommands,
+  sortedSetLexCommands,
+  sortedSetAlgebraCommands,
+  sortedSetPopCommands,
+  sortedSetRandomCommands,
+  collectionScanCommands,
+  dumpRestoreCommands,
+  sortCommands,
+]

@@ -3,7 +3,6 @@
 
 import {array, bulk, bulkArray, error, int, type Reply} from '../../resp/reply.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
-import type {Server} from '../server.js'
 import {helpReply} from './help.js'
 
 const PUBSUB_HELP = [
@@ -24,66 +23,62 @@ const SUB_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'] as const
 const INFO_FLAGS = ['pubsub', 'loading', 'stale'] as const
 const PUBLISH = Buffer.from('publish')
 
-export function pubsubCommands(server: Server): readonly CommandSpec[] {
-  const pubsub = server.pubsub
+const subscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => ctx.pubsub.subscribe(ctx.client, args)
+const psubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => ctx.pubsub.psubscribe(ctx.client, args)
+const unsubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => ctx.pubsub.unsubscribe(ctx.client, args)
+const punsubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => ctx.pubsub.punsubscribe(ctx.client, args)
 
-  const subscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => pubsub.subscribe(ctx.client, args)
-  const psubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => pubsub.psubscribe(ctx.client, args)
-  const unsubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => pubsub.unsubscribe(ctx.client, args)
-  const punsubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => pubsub.punsubscribe(ctx.client, args)
-
-  const publishCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    const [channel, message] = args as [Buffer, Buffer]
-    const receivers = pubsub.publish(channel, message)
-    // Redis forceCommandPropagation: PUBLISH always reaches replicas, which deliver it to their subscribers.
-    ctx.propagateAs([PUBLISH, channel, message])
-    return int(receivers)
-  }
-
-  const channelsCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    if (args.length > 1) return wrongSubArity('channels')
-    return bulkArray(pubsub.channels(args[0]))
-  }
-
-  const numsubCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply =>
-    array(args.flatMap((channel) => [bulk(channel), int(pubsub.numsub(channel))]))
-
-  const shardchannelsCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
-    if (args.length > 1) return wrongSubArity('shardchannels')
-    return array([])
-  }
-
-  const shardnumsubCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply =>
-    array(args.flatMap((channel) => [bulk(channel), int(0)]))
-
-  const sub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
-    name: `pubsub|${name}`, arity, flags: INFO_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler,
-  })
-
-  return [
-    {name: 'subscribe', arity: -2, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: subscribeCommand},
-    {name: 'psubscribe', arity: -2, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: psubscribeCommand},
-    {name: 'unsubscribe', arity: -1, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: unsubscribeCommand},
-    {name: 'punsubscribe', arity: -1, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: punsubscribeCommand},
-    {name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast'], keys: NO_KEYS, categories: ['pubsub', 'fast'], handler: publishCommand},
-    {
-      name: 'pubsub',
-      arity: -2,
-      flags: [],
-      keys: NO_KEYS,
-      categories: ['slow'],
-      handler: () => array([]),
-      subcommands: [
-        sub('channels', -2, channelsCommand),
-        sub('numsub', -2, numsubCommand),
-        sub('numpat', 2, () => int(pubsub.numpat())),
-        sub('shardchannels', -2, shardchannelsCommand),
-        sub('shardnumsub', -2, shardnumsubCommand),
-        {name: 'pubsub|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: ['slow'], handler: () => helpReply('PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', PUBSUB_HELP)},
-      ],
-    },
-  ]
+const publishCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const [channel, message] = args as [Buffer, Buffer]
+  const receivers = ctx.pubsub.publish(channel, message)
+  // Redis forceCommandPropagation: PUBLISH always reaches replicas, which deliver it to their subscribers.
+  ctx.propagateAs([PUBLISH, channel, message])
+  return int(receivers)
 }
+
+const channelsCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  if (args.length > 1) return wrongSubArity('channels')
+  return bulkArray(ctx.pubsub.channels(args[0]))
+}
+
+const numsubCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply =>
+  array(args.flatMap((channel) => [bulk(channel), int(ctx.pubsub.numsub(channel))]))
+
+const shardchannelsCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  if (args.length > 1) return wrongSubArity('shardchannels')
+  return array([])
+}
+
+const shardnumsubCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply =>
+  array(args.flatMap((channel) => [bulk(channel), int(0)]))
+
+const sub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
+  name: `pubsub|${name}`, arity, flags: INFO_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler,
+})
+
+export const pubsubCommands: readonly CommandSpec[] = [
+  {name: 'subscribe', arity: -2, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: subscribeCommand},
+  {name: 'psubscribe', arity: -2, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: psubscribeCommand},
+  {name: 'unsubscribe', arity: -1, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: unsubscribeCommand},
+  {name: 'punsubscribe', arity: -1, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: punsubscribeCommand},
+  {name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast'], keys: NO_KEYS, categories: ['pubsub', 'fast'], handler: publishCommand},
+  {
+    name: 'pubsub',
+    arity: -2,
+    flags: [],
+    keys: NO_KEYS,
+    categories: ['slow'],
+    handler: () => array([]),
+    subcommands: [
+      sub('channels', -2, channelsCommand),
+      sub('numsub', -2, numsubCommand),
+      sub('numpat', 2, (ctx) => int(ctx.pubsub.numpat())),
+      sub('shardchannels', -2, shardchannelsCommand),
+      sub('shardnumsub', -2, shardnumsubCommand),
+      {name: 'pubsub|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: ['slow'], handler: () => helpReply('PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', PUBSUB_HELP)},
+    ],
+  },
+]
 
 /** pubsub.c replies this (not the arity error) when CHANNELS/SHARDCHANNELS get more than one pattern. */
 function wrongSubArity(sub: string): Reply {

@@ -5,7 +5,7 @@
 import {release, type as osType, arch, totalmem} from 'node:os'
 import {realpathSync} from 'node:fs'
 import type {Server} from '../server.js'
-import {REDIS_VERSION} from '../server.js'
+import {REDIS_VERSION} from '../version.js'
 import {microsAsSeconds} from './format.js'
 
 export function serverSection(server: Server, configFile: string): string[] {

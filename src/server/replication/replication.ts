@@ -5,7 +5,7 @@
 
 import {randomBytes} from 'node:crypto'
 import {encodeCommand} from '../../resp/encoder.js'
-import {array, bulk, int, NONE, raw, simple, type Reply} from '../../resp/reply.js'
+import {array, bulk, int, NONE, raw, type Reply} from '../../resp/reply.js'
 import type {Client} from '../client.js'
 import {NULL_REPLID, replicationTail, type ReplicationInfoSource} from '../info/replication-section.js'
 import type {Server} from '../server.js'
@@ -471,5 +471,4 @@ export class Replication implements ReplicationInfoSource {
   }
 
   /** `+OK Already connected to specified master` or +OK, as REPLICAOF answers. */
-  static readonly ALREADY_CONNECTED = simple('OK Already connected to specified master')
 }
