@@ -62,6 +62,8 @@ export class Client {
   skipNextReply = false
   /** Set while a blocking command (BLPOP …) waits; the connection reads no further requests meanwhile. */
   blocked: BlockedState | undefined
+  /** Set while this client's script is suspended past busy-reply-threshold; its pipeline waits meanwhile. */
+  runningScript = false
   noEvict = false
   noTouch = false
   /** Replica clients: the listening port announced with REPLCONF listening-port, and similar. */

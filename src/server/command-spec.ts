@@ -1,6 +1,7 @@
 // Commands are data (design principle 1): each group file exports CommandSpec rows; the command table gathers them.
 // Handlers are synchronous and return a Reply, so every command is atomic on the event loop, as in Redis.
 
+import type {ScriptingEngine} from './scripting/scripting-engine.js'
 import type {Clock} from '../common/clock.js'
 import type {ServerConfig} from '../config/directives.js'
 import type {Reply} from '../resp/reply.js'
@@ -130,6 +131,8 @@ export interface InvokeOptions {
   readonly caller: Caller
   /** False for nested calls: a blocking command answers at once, as on timeout. */
   readonly mayBlock: boolean
+  /** False: the call's writes are not propagated (a script's redis.set_repl(redis.REPL_NONE)). */
+  readonly propagate?: boolean
 }
 
 /**
@@ -169,6 +172,8 @@ export interface CommandContext {
   readonly stats: Stats
   readonly persistence: PersistencePort
   readonly replication: ReplicationPort
+  /** EVAL's script cache and the running script (EVAL, SCRIPT, FUNCTION, FCALL). */
+  readonly scripting: ScriptingEngine
   /**
    * Replaces what is propagated to replicas for this command (Redis rewriteClientCommandVector and
    * alsoPropagate): e.g. SET … EX 10 goes out as SET … PXAT <abs>, SPOP as SREM. Without a call the

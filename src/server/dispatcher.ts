@@ -3,6 +3,7 @@
 // propagation of writes. Commands that run other commands (EXEC, scripts) come back through the same
 // pipeline with their own caller (`ctx.call`), and the dispatcher keeps the stack of calls in progress.
 
+import type {ScriptingEngine} from './scripting/scripting-engine.js'
 import {performance} from 'node:perf_hooks'
 import {execAbortBecause, unknownCommand, unknownSubcommand, wrongArity} from '../resp/errors.js'
 import {error, NONE, QUEUED, type Reply} from '../resp/reply.js'
@@ -40,6 +41,7 @@ export interface DispatcherHost {
   readonly clientsPort: ClientsPort
   readonly persistence: PersistencePort
   readonly replication: ReplicationPort
+  readonly scripting: ScriptingEngine
   readonly blocking: {block(client: Client, dbIndex: number, operation: BlockedOperation): void}
   requiresAuth(): boolean
   isReadOnlyReplica(): boolean
@@ -60,6 +62,8 @@ export class Dispatcher implements CommandPipeline {
   /** The calls in progress, outermost first (Redis server.current_client / executing_client / script_caller). */
   private readonly calls: CallContext[] = []
   private busyProvider: BusyProvider | undefined
+  /** Above zero while a call's writes must not reach replicas (InvokeOptions.propagate false). */
+  private propagationMuted = 0
   private readonly gateState: GateState
 
   /** End time of the last call, and whether it was in the current synchronous turn (see startTimer). */
@@ -137,13 +141,13 @@ export class Dispatcher implements CommandPipeline {
   resolve(argv: readonly Buffer[]): Resolved | Reply {
     const nameArg = argv[0] as Buffer
     const spec = this.server.commands.lookup(nameArg)
-    if (spec === undefined) return unknownCommand(nameArg.toString('latin1'), argv.slice(1))
+    if (spec === undefined) return unknownCommand(nameArg, argv.slice(1))
     if (!arityOk(spec.arity, argv.length)) return wrongArity(spec.name)
     // A container whose arity allows no subcommand (COMMAND) runs its own handler when called bare.
     if (spec.subcommands === undefined || spec.subcommands.length === 0 || argv.length === 1) return {spec, handlerArgs: argv.slice(1)}
     const subArg = argv[1] as Buffer
     const sub = this.server.commands.lookupSubcommand(spec, subArg)
-    if (sub === undefined) return unknownSubcommand(subArg.toString('latin1'), spec.name)
+    if (sub === undefined) return unknownSubcommand(subArg, spec.name)
     if (!arityOk(sub.arity, argv.length)) return wrongArity(sub.name)
     return {spec: sub, handlerArgs: argv.slice(2)}
   }
@@ -176,7 +180,18 @@ export class Dispatcher implements CommandPipeline {
 
   /** Runs a resolved command: the handler, then stats, slowlog, MONITOR and propagation. */
   invoke(client: Client, {spec, handlerArgs}: Resolved, argv: readonly Buffer[], options: InvokeOptions): Reply {
+    if (options.propagate === false) return this.withoutPropagation(() => this.run(client, spec, handlerArgs, argv, options.caller, options.mayBlock))
     return this.run(client, spec, handlerArgs, argv, options.caller, options.mayBlock)
+  }
+
+  /** Runs `fn` with everything it would propagate dropped. */
+  private withoutPropagation(fn: () => Reply): Reply {
+    this.propagationMuted++
+    try {
+      return fn()
+    } finally {
+      this.propagationMuted--
+    }
   }
 
   /** A command run from inside another (EXEC's queue, a script): resolve, the caller's gates, invoke; never blocks. */
@@ -228,7 +243,7 @@ export class Dispatcher implements CommandPipeline {
     }
     client.lastCommandName = spec.name
     server.afterCommand(client, spec, argv, usec, caller, ctx.monitorFed)
-    if (ctx.propagationPrevented) return reply
+    if (ctx.propagationPrevented || this.propagationMuted > 0) return reply
     const propagated = ctx.propagated
     if (server.keyspace.dirty !== dirtyBefore && (spec.flags.includes('write') || spec.flags.includes('may_replicate'))) {
       server.propagate(dbIndex, propagated ?? [argv])
@@ -311,6 +326,10 @@ class CallContext implements CommandContext {
 
   get persistence(): PersistencePort {
     return this.host.persistence
+  }
+
+  get scripting(): ScriptingEngine {
+    return this.host.scripting
   }
 
   get replication(): ReplicationPort {

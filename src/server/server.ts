@@ -16,6 +16,8 @@ import type {Caller, CommandSpec} from './command-spec.js'
 import {CommandTable} from './command-table.js'
 import {commandGroups} from './commands/index.js'
 import {Dispatcher, type DispatcherHost} from './dispatcher.js'
+import {createScriptingEngine} from './scripting-setup.js'
+import type {ScriptingEngine} from './scripting/scripting-engine.js'
 import {InfoBuilder} from './info/info.js'
 import {Keyspace} from './keyspace/keyspace.js'
 import {Persistence} from './persistence/persistence.js'
@@ -44,6 +46,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   readonly keyspace: Keyspace
   readonly commands: CommandTable
   readonly dispatcher: Dispatcher
+  readonly scripting: ScriptingEngine
   readonly stats = new Stats()
   readonly pubsub = new PubSub()
   readonly slowlog = new SlowLog()
@@ -83,6 +86,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
       isReplica: () => this.isReplica(),
       isMasterCalling: () => this.dispatcher.isMasterCalling(),
     })
+    this.scripting = createScriptingEngine(this)
     const groups = options.commandGroups ?? commandGroups
     this.commands = new CommandTable(typeof groups === 'function' ? groups(this) : groups)
     this.dispatcher = new Dispatcher(this)
@@ -169,6 +173,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   }
 
   private serverCron(): void {
+    // While a timed-out script is suspended only its BUSY replies are served: no expiry, saves or timeouts.
+    if (this.scripting.running?.timedOut === true) return
     const now = this.clock.nowMs()
     this.keyspace.activeExpireCycle()
     this.stats.sample(now)
@@ -227,7 +233,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
       },
       protocol: () => client.resp,
       isClosing: () => client.closing,
-      isBlocked: () => client.blocked !== undefined,
+      isBlocked: () => client.blocked !== undefined || client.runningScript,
       onProtocolError: (reason, sample) =>
         this.logger.verbose(`Protocol error (${reason}) from client: id=${client.id} addr=${client.remoteAddress}. Query buffer during protocol error: '${sample}'`),
       onQueryBufferLimit: (sample) =>

@@ -33,6 +33,7 @@ import {stringCommands} from './strings.js'
 import {transactionCommands} from './transactions.js'
 import {dumpRestoreCommands} from './dump-restore.js'
 import {sortCommands} from './sort.js'
+import {scriptingCommands} from './scripting.js'
 
 export const commandGroups: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -65,4 +66,5 @@ export const commandGroups: readonly (readonly CommandSpec[])[] = [
   collectionScanCommands,
   dumpRestoreCommands,
   sortCommands,
+  scriptingCommands,
 ]

@@ -27,6 +27,13 @@ const countedAt = (index: number, flags: readonly KeyFlag[]): KeySearch => ({
   flags, begin: {index}, find: {keynum: {keyNumIdx: 0, firstKey: 1, keyStep: 1}},
 })
 
+/** EVAL/FCALL: a numkeys argument at 2 and the keys after it, with a note on how they are used. */
+const scriptKeys = (flags: readonly KeyFlag[], notes?: string): KeySearch => ({
+  ...(notes === undefined ? {} : {notes}), flags, begin: {index: 2}, find: {keynum: {keyNumIdx: 0, firstKey: 1, keyStep: 1}},
+})
+const SCRIPT_RW = "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"
+const SCRIPT_RO = "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"
+
 /** Keys no spec can locate; the command's extractor finds them. */
 const unknownKeys = (flags: readonly KeyFlag[], notes: string): KeySearch => ({flags, notes, begin: {unknown: true}, find: {unknown: true}})
 
@@ -54,6 +61,12 @@ const KEY_ACCESS: Readonly<Record<string, KeyAccess>> = {
   blmove: {first: RW_ACCESS_DELETE, rest: RW_INSERT},
   blmpop: {specs: [countedAt(2, RW_ACCESS_DELETE)]},
   blpop: RW_ACCESS_DELETE,
+  eval: {specs: [scriptKeys(RW_ACCESS_UPDATE, SCRIPT_RW)]},
+  eval_ro: {specs: [scriptKeys(RO_ACCESS, SCRIPT_RO)]},
+  evalsha: {specs: [scriptKeys(RW_ACCESS_UPDATE)]},
+  evalsha_ro: {specs: [scriptKeys(RO_ACCESS)]},
+  fcall: {specs: [scriptKeys(RW_ACCESS_UPDATE, SCRIPT_RW)]},
+  fcall_ro: {specs: [scriptKeys(RO_ACCESS, SCRIPT_RO)]},
   brpop: RW_ACCESS_DELETE,
   brpoplpush: {first: RW_ACCESS_DELETE, rest: RW_INSERT},
   bzmpop: {specs: [countedAt(2, RW_ACCESS_DELETE)]},

@@ -1,0 +1,85 @@
+// Scripting commands (eval.c, functions.c): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT's subcommands.
+// The engine (scripting/scripting-engine.ts) runs the scripts; these rows hold Redis 7.0's metadata.
+
+import {error, int, array, bulk, OK, type Reply} from '../../resp/reply.js'
+import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
+import {helpReply} from './help.js'
+import {numkeysAt} from './keys-of.js'
+
+const MOVABLE = NO_KEYS
+const EVAL_FLAGS = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'] as const
+const EVAL_RO_FLAGS = ['readonly', ...EVAL_FLAGS] as const
+const SCRIPTING = ['slow', 'scripting']
+
+const SCRIPT_HELP = [
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+]
+
+const evalLike = (sha: boolean, readOnly: boolean) => (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+    // EVAL is skip_monitor: its MONITOR line goes out now, before the lines of the commands it runs.
+    ctx.feedMonitor()
+    ctx.preventPropagation()
+    return ctx.scripting.evalCommand(ctx.client, args, {sha, readOnly, maySuspend: ctx.caller === 'client'})
+  }
+const scriptFlush = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+    const mode = args[0]?.toString('latin1').toLowerCase()
+    if (args.length > 1 || (mode !== undefined && mode !== 'sync' && mode !== 'async')) return error('ERR SCRIPT FLUSH only support SYNC|ASYNC option')
+    ctx.scripting.evalScripts.flush()
+    return OK
+  }
+const scriptExists = (ctx: CommandContext, args: readonly Buffer[]): Reply =>
+  array(args.map((sha) => int(ctx.scripting.evalScripts.exists(sha.toString('latin1')) ? 1 : 0)))
+const scriptLoad = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+    const created = ctx.scripting.evalScripts.create(args[0] as Buffer)
+    return 'kind' in created ? created : bulk(created.sha)
+  }
+const scriptDebug = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
+    const mode = (args[0] as Buffer).toString('latin1').toLowerCase()
+    if (mode === 'no') return OK
+    if (mode !== 'yes' && mode !== 'sync') return error('ERR Use SCRIPT DEBUG YES/SYNC/NO')
+    return error('ERR SCRIPT DEBUG (the Lua debugger) is not available in rtopo-server')
+  }
+const evalRow = (name: string, sha: boolean, readOnly: boolean): CommandSpec => ({
+    name,
+    arity: -3,
+    flags: readOnly ? EVAL_RO_FLAGS : EVAL_FLAGS,
+    keys: MOVABLE,
+    getKeys: numkeysAt(2),
+    categories: SCRIPTING,
+    handler: evalLike(sha, readOnly),
+  })
+export const scriptingCommands: readonly CommandSpec[] = [
+    evalRow('eval', false, false),
+    evalRow('evalsha', true, false),
+    evalRow('eval_ro', false, true),
+    evalRow('evalsha_ro', true, true),
+    {
+      name: 'script',
+      arity: -2,
+      flags: [],
+      keys: NO_KEYS,
+      categories: ['slow'],
+      handler: () => OK,
+      subcommands: [
+        {name: 'script|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: SCRIPTING, handler: () => helpReply('SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', SCRIPT_HELP)},
+        {name: 'script|flush', arity: -2, flags: ['noscript'], keys: NO_KEYS, categories: SCRIPTING, handler: scriptFlush},
+        {name: 'script|exists', arity: -3, flags: ['noscript'], keys: NO_KEYS, categories: SCRIPTING, handler: scriptExists},
+        {name: 'script|load', arity: 3, flags: ['noscript', 'stale'], keys: NO_KEYS, categories: SCRIPTING, handler: scriptLoad},
+        {name: 'script|kill', arity: 2, flags: ['noscript', 'allow_busy'], keys: NO_KEYS, categories: SCRIPTING, handler: (ctx) => ctx.scripting.kill(true)},
+        {name: 'script|debug', arity: 3, flags: ['noscript'], keys: NO_KEYS, categories: SCRIPTING, handler: scriptDebug},
+      ],
+    },
+]

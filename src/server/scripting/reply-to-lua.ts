@@ -1,0 +1,167 @@
+// A command's reply as the script sees it (script_lua.c redisProtocolToLuaType): Redis encodes the reply in
+// the script client's protocol (RESP2 unless redis.setresp(3)) and converts that protocol to Lua values.
+// Scalars take a direct path; every other reply is encoded and parsed, so the shapes are exactly the wire's.
+
+import {encodeReply} from '../../resp/encoder.js'
+import type {Reply} from '../../resp/reply.js'
+import {ReplyParser, type RespValue} from '../../resp/reply-parser.js'
+import {lua, luaKey, type LuaState} from './lua-engine.js'
+
+const OK_FIELD = luaKey('ok')
+const ERR_FIELD = luaKey('err')
+const IGNORE_STATS_FIELD = luaKey('ignore_error_stats_update')
+const MAP_FIELD = luaKey('map')
+const SET_FIELD = luaKey('set')
+const DOUBLE_FIELD = luaKey('double')
+const BIG_NUMBER_FIELD = luaKey('big_number')
+const VERBATIM_FIELD = luaKey('verbatim_string')
+const STRING_FIELD = luaKey('string')
+const FORMAT_FIELD = luaKey('format')
+
+/** Pushes the Lua form of `reply`, as seen by a script whose client speaks `resp`. */
+export function pushReply(L: LuaState, reply: Reply, resp: 2 | 3): void {
+  switch (reply.kind) {
+    case 'int':
+      lua.lua_pushnumber(L, Number(reply.value))
+      return
+    case 'bulk':
+      lua.lua_pushlstring(L, reply.value, reply.value.length)
+      return
+    case 'simple':
+      pushStatusTable(L, Buffer.from(reply.value, 'latin1'))
+      return
+    case 'error':
+      pushErrorTable(L, `-${reply.message}`)
+      lua.lua_pushboolean(L, true)
+      lua.lua_setfield(L, -2, IGNORE_STATS_FIELD)
+      return
+    case 'nil':
+    case 'nilArray':
+      if (resp === 2) lua.lua_pushboolean(L, false)
+      else lua.lua_pushnil(L)
+      return
+    default: {
+      const parser = new ReplyParser()
+      parser.feed(encodeReply(reply, resp))
+      const parsed = parser.next()
+      if (parsed === undefined) lua.lua_pushboolean(L, false)
+      else pushRespValue(L, parsed.value)
+    }
+  }
+}
+
+function pushRespValue(L: LuaState, value: RespValue): void {
+  lua.lua_checkstack(L, 5)
+  switch (value.type) {
+    case 'int':
+      lua.lua_pushnumber(L, Number(value.value))
+      return
+    case 'bulk':
+      if (value.value === null) lua.lua_pushboolean(L, false)
+      else lua.lua_pushlstring(L, value.value, value.value.length)
+      return
+    case 'simple':
+      pushStatusTable(L, Buffer.from(value.value, 'latin1'))
+      return
+    case 'error':
+      pushErrorTable(L, `-${value.value}`)
+      lua.lua_pushboolean(L, true)
+      lua.lua_setfield(L, -2, IGNORE_STATS_FIELD)
+      return
+    case 'array':
+    case 'push':
+      if (value.value === null) {
+        lua.lua_pushboolean(L, false)
+        return
+      }
+      lua.lua_createtable(L, value.value.length, 0)
+      value.value.forEach((item, i) => {
+        pushRespValue(L, item)
+        lua.lua_rawseti(L, -2, i + 1)
+      })
+      return
+    case 'map':
+      lua.lua_createtable(L, 0, 1)
+      lua.lua_createtable(L, 0, value.value.length)
+      for (const [k, v] of value.value) {
+        pushRespValue(L, k)
+        pushRespValue(L, v)
+        lua.lua_settable(L, -3)
+      }
+      lua.lua_setfield(L, -2, MAP_FIELD)
+      return
+    case 'set':
+      lua.lua_createtable(L, 0, 1)
+      lua.lua_createtable(L, 0, value.value.length)
+      for (const item of value.value) {
+        pushRespValue(L, item)
+        lua.lua_pushboolean(L, true)
+        lua.lua_settable(L, -3)
+      }
+      lua.lua_setfield(L, -2, SET_FIELD)
+      return
+    case 'double':
+      lua.lua_createtable(L, 0, 1)
+      lua.lua_pushnumber(L, parseRespDouble(value.value))
+      lua.lua_setfield(L, -2, DOUBLE_FIELD)
+      return
+    case 'bool':
+      lua.lua_pushboolean(L, value.value)
+      return
+    case 'null':
+      lua.lua_pushnil(L)
+      return
+    case 'bignum':
+      lua.lua_createtable(L, 0, 1)
+      lua.lua_pushstring(L, Buffer.from(value.value, 'latin1'))
+      lua.lua_setfield(L, -2, BIG_NUMBER_FIELD)
+      return
+    case 'verbatim': {
+      // The parser hands back "fmt:text"; Lua sees {verbatim_string={format=fmt, string=text}}.
+      const format = value.value.subarray(0, 3)
+      const text = value.value.subarray(4)
+      lua.lua_createtable(L, 0, 1)
+      lua.lua_createtable(L, 0, 2)
+      lua.lua_pushlstring(L, text, text.length)
+      lua.lua_setfield(L, -2, STRING_FIELD)
+      lua.lua_pushlstring(L, format, format.length)
+      lua.lua_setfield(L, -2, FORMAT_FIELD)
+      lua.lua_setfield(L, -2, VERBATIM_FIELD)
+    }
+  }
+}
+
+const parseRespDouble = (text: string): number =>
+  text === 'inf' ? Infinity : text === '-inf' ? -Infinity : text === 'nan' || text === '-nan' ? NaN : Number(text)
+
+function pushStatusTable(L: LuaState, text: Buffer): void {
+  lua.lua_createtable(L, 0, 1)
+  lua.lua_pushlstring(L, text, text.length)
+  lua.lua_setfield(L, -2, OK_FIELD)
+}
+
+/**
+ * Pushes Redis's error table {err="CODE message"} (luaPushErrorBuff): a text starting with '-' carries its
+ * own code as the first word, any other text gets ERR; trailing CR/LF are trimmed.
+ */
+export function pushErrorTable(L: LuaState, text: string | Buffer): void {
+  let s: Buffer = typeof text === 'string' ? Buffer.from(text, 'latin1') : text
+  let code: Buffer = Buffer.from('ERR')
+  if (s[0] === 0x2d) {
+    const space = s.indexOf(0x20)
+    if (space < 0) {
+      s = s.subarray(1)
+    } else {
+      code = s.subarray(1, space)
+      s = s.subarray(space + 1)
+    }
+  }
+  let start = 0
+  let end = s.length
+  while (start < end && (s[start] === 0x0d || s[start] === 0x0a)) start++
+  while (end > start && (s[end - 1] === 0x0d || s[end - 1] === 0x0a)) end--
+  const message = Buffer.concat([code, Buffer.from(' '), s.subarray(start, end)])
+  lua.lua_createtable(L, 0, 1)
+  lua.lua_pushlstring(L, message, message.length)
+  lua.lua_setfield(L, -2, ERR_FIELD)
+}
