@@ -50,14 +50,27 @@ export const BUSYKEY = error('BUSYKEY Target key name already exists.')
 export const wrongArity = (name: string): Reply =>
   error(`ERR wrong number of arguments for '${name.toLowerCase()}' command`)
 
-/** `ERR unknown command 'x', with args beginning with: 'a' 'b' ` — Redis quotes at most 128 chars of each arg. */
-export const unknownCommand = (name: string, args: readonly Buffer[]): Reply => {
-  const shown = args.map((a) => `'${sanitize(a.toString('latin1').slice(0, 128))}' `).join('')
-  return error(`ERR unknown command '${sanitize(name.slice(0, 128))}', with args beginning with: ${shown}`)
+/** An argument as C's `%s` prints it: up to its first NUL byte (latin1, one character per byte). */
+const cString = (arg: Buffer | string): string => {
+  const text = typeof arg === 'string' ? arg : arg.toString('latin1')
+  const nul = text.indexOf('\0')
+  return nul < 0 ? text : text.slice(0, nul)
 }
 
-export const unknownSubcommand = (sub: string, command: string): Reply =>
-  error(`ERR unknown subcommand '${sanitize(sub.slice(0, 128))}'. Try ${command.toUpperCase()} HELP.`)
+/**
+ * `ERR unknown command 'x', with args beginning with: 'a' 'b' ` (server.c commandCheckExistence): the
+ * arguments are appended as `'arg' ` while the list is shorter than 128 characters, each one cut to what
+ * is left of the 128; the name is cut at 128.
+ */
+export const unknownCommand = (name: Buffer | string, args: readonly Buffer[]): Reply => {
+  let shown = ''
+  for (let i = 0; i < args.length && shown.length < 128; i++) shown += `'${cString(args[i] as Buffer).slice(0, 128 - shown.length)}' `
+  return error(sanitize(`ERR unknown command '${cString(name).slice(0, 128)}', with args beginning with: ${shown}`))
+}
+
+/** `ERR unknown subcommand 'x'. Try CONFIG HELP.`: the subcommand cut at 128 characters (and at a NUL). */
+export const unknownSubcommand = (sub: Buffer | string, command: string): Reply =>
+  error(sanitize(`ERR unknown subcommand '${cString(sub).slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`))
 
 /** Redis replaces CR and LF in error texts with spaces so the reply stays one line. */
 export const sanitize = (text: string): string => text.replace(/[\r\n]/g, ' ')

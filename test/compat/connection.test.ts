@@ -26,6 +26,22 @@ describe.skipIf(!!skipReason)(title('connection commands match Redis 7.0'), () =
     await pair.reset()
   })
 
+  it('unknown commands and subcommands quote their arguments as Redis does: a 128-character budget, cut at NUL, no CR/LF', async () => {
+    await pair.expectSame('NOSUCH')
+    await pair.expectSame('NOSUCH', 'x'.repeat(300))
+    await pair.expectSame('NOSUCH', 'a'.repeat(100), 'b'.repeat(100), 'c')
+    await pair.expectSame('NOSUCH', 'a'.repeat(125), 'b', 'c')
+    await pair.expectSame('NOSUCH', 'a'.repeat(126), 'b', 'c')
+    await pair.expectSame('NOSUCH', ...Array.from({length: 60}, (_, i) => `arg${i}`))
+    await pair.expectSame('NOSUCH', ...Array.from({length: 70}, () => ''))
+    await pair.expectSame('y'.repeat(200), 'a')
+    await pair.expectSame(Buffer.from('no\0such'), 'a')
+    await pair.expectSame('NOSUCH', Buffer.from('ab\0cd'), 'line\r\nbreak', Buffer.from([0xff, 0x80, 0x20]))
+    await pair.expectSame('CONFIG', 'z'.repeat(200))
+    await pair.expectSame('CONFIG', Buffer.from('ge\0t'), 'x')
+    await pair.expectSame('client', 'no\r\nsuch')
+  })
+
   it('PING and ECHO', async () => {
     await pair.expectSame('PING')
     await pair.expectSame('ping', 'hello world')

@@ -82,4 +82,36 @@ describe.skipIf(!!skipReason)(`transactions match Redis 7.0${skipReason ? ` (ski
     await pair.expectSame('EXEC')
     await pair.expectSame('WATCH')
   })
+
+  it('EXEC is gated on its queue: a write queued before the server became a read-only replica aborts it', async () => {
+    const [realOther, ourOther] = [await pair.real.raw(), await pair.ours.raw()]
+    const both = (...args: string[]) => Promise.all([realOther.command(...args), ourOther.command(...args)])
+    try {
+      await pair.expectSame('SET', 'k', 'before')
+      await pair.expectSame('MULTI')
+      await pair.expectSame('SET', 'k', 'v')
+      await pair.expectSame('GET', 'k')
+      await both('REPLICAOF', '127.0.0.1', '1')
+      // processCommand checks EXEC with its queue's flags; execCommandAbort discards the transaction.
+      expect(await pair.expectSame('EXEC')).toBe("-EXECABORT Transaction discarded because of: READONLY You can't write against a read only replica.\r\n")
+      await pair.expectSame('EXEC')
+      await pair.expectSame('GET', 'k')
+      await pair.expectSame('MULTI')
+      await pair.expectSame('GET', 'k')
+      await pair.expectSame('EXEC')
+      // A queue of reads is refused as a whole once the replica may not serve stale data.
+      await pair.expectSame('MULTI')
+      await pair.expectSame('GET', 'k')
+      await both('CONFIG', 'SET', 'replica-serve-stale-data', 'no')
+      await pair.expectSame('EXEC')
+      await pair.expectSame('MULTI')
+      await pair.expectSame('GET', 'k')
+      await pair.expectSame('EXEC')
+    } finally {
+      await both('CONFIG', 'SET', 'replica-serve-stale-data', 'yes')
+      await both('REPLICAOF', 'NO', 'ONE')
+      realOther.close()
+      ourOther.close()
+    }
+  })
 })
