@@ -114,4 +114,17 @@ describe.skipIf(!!skipReason)(`transactions match Redis 7.0${skipReason ? ` (ski
       ourOther.close()
     }
   })
+
+  it('queued commands are not gated again when EXEC runs them: a write after a queued REPLICAOF succeeds', async () => {
+    try {
+      await pair.expectSame('MULTI')
+      await pair.expectSame('REPLICAOF', '127.0.0.1', '1')
+      await pair.expectSame('SET', 'k', 'v')
+      expect(await pair.expectSame('EXEC')).toBe('*2\r\n+OK\r\n+OK\r\n')
+      await pair.expectSame('GET', 'k')
+      await pair.expectSame('SET', 'k', 'w')
+    } finally {
+      await pair.expectSame('REPLICAOF', 'NO', 'ONE')
+    }
+  })
 })
