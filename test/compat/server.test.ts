@@ -151,4 +151,33 @@ describe.skipIf(!!skipReason)(`server commands match Redis 7.0${skipReason ? ` (
     expect(ours).toMatch(/^\*2\r\n\$10\r\n\d{10}\r\n\$\d\r\n\d{1,6}\r\n$/)
     expect((await pair.ourClient.command('LASTSAVE')).toString('latin1')).toMatch(/^:\d{10}\r\n$/)
   })
+
+  it('MONITOR lines: EXEC after its queued commands, EVAL before the commands its script runs, shown as lua', async () => {
+    const [realMonitor, ourMonitor] = [await pair.real.raw(), await pair.ours.raw()]
+    try {
+      await Promise.all([realMonitor.command('MONITOR'), ourMonitor.command('MONITOR')])
+      await pair.expectSame('SET', 'a', '1')
+      await pair.expectSame('MULTI')
+      await pair.expectSame('SET', 'b', '2')
+      await pair.expectSame('EXEC')
+      await pair.expectSame('SELECT', '2')
+      await pair.expectSame('EVAL', "redis.call('set', KEYS[1], ARGV[1]) return redis.call('get', KEYS[1])", '1', 'c', '3')
+      await pair.expectSame('CONFIG', 'GET', 'maxclients')
+      await pair.expectSame('PING')
+      const lines = async (monitor: typeof realMonitor): Promise<string[]> => {
+        const out: string[] = []
+        for (let i = 0; i < 8; i++) {
+          // The time and the client's address differ between the servers; the rest must not.
+          out.push((await monitor.reply(2000)).toString('latin1').replace(/^\+\d+\.\d{6} /, '+T ').replace(/^\+T \[(\d+) (?!lua\])[^\]]+\]/, '+T [$1 ADDR]'))
+        }
+        return out
+      }
+      const [real, ours] = await Promise.all([lines(realMonitor), lines(ourMonitor)])
+      expect(ours).toEqual(real)
+      expect(real.some((l) => l.includes('[2 lua] "set" "c" "3"'))).toBe(true)
+    } finally {
+      realMonitor.close()
+      ourMonitor.close()
+    }
+  })
 })
