@@ -52,6 +52,7 @@ export function createScriptingEngine(server: Server): ScriptingEngine {
       client.sink.push(reply)
       client.sink.resume()
       server.blocking.serveReadyKeys()
+      server.replication.link?.resumeStream()
     },
   })
   return engine

@@ -1,6 +1,7 @@
 // Server commands (Redis "server" group): INFO DBSIZE FLUSHDB FLUSHALL SWAPDB TIME LASTSAVE SAVE BGSAVE
 // SHUTDOWN MONITOR ROLE. CONFIG, COMMAND, DEBUG and the diagnostics live in their own files.
 
+import {BUSY_EVAL, BUSY_FUNCTION} from '../scripting/scripting-engine.js'
 import {DB_INDEX_OUT_OF_RANGE, SYNTAX} from '../../resp/errors.js'
 import {bulk, error, int, NONE, OK, simple, verbatim, type Reply} from '../../resp/reply.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
@@ -81,6 +82,9 @@ const shutdownCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply =>
   if ([...flags].some((f) => !known.includes(f)) || flags.size !== args.length) return SYNTAX
   if (flags.has('nosave') && flags.has('save')) return SYNTAX
   if (flags.has('abort')) return flags.size === 1 ? error('ERR No shutdown in progress.') : SYNTAX
+  // A timed-out script allows only SHUTDOWN NOSAVE: a save would write its half-done effects.
+  const script = ctx.scripting.running
+  if (script?.timedOut === true && !flags.has('nosave')) return script.options.isEval ? BUSY_EVAL : BUSY_FUNCTION
   const save = flags.has('nosave') ? false : flags.has('save') ? true : undefined
   const client = ctx.client
   // Success is the connection closing without a reply; a failed final save is reported to the caller.

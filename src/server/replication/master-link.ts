@@ -371,6 +371,9 @@ export class MasterLink {
     this.readOffset = (this.readOffset ?? 0) + chunk.length
     this.parser.feed(chunk)
     for (;;) {
+      // While a timed-out script runs, the master's commands wait in the parser (Redis stops reading the
+      // master client then): they would be refused with BUSY and the replica would diverge.
+      if (this.server.scripting.running?.timedOut === true) return
       const before = this.parser.bufferedBytes
       let request
       try {
@@ -411,6 +414,11 @@ export class MasterLink {
       }
       if (this.closed) return
     }
+  }
+
+  /** Applies what the stream delivered while a script held the server (see applyStream). */
+  resumeStream(): void {
+    if (!this.closed && this.state === 'connected') this.applyStream(Buffer.alloc(0))
   }
 
   private teardown(): void {

@@ -62,7 +62,7 @@ export class ScriptingEngine {
       busyThresholdMs: () => Number(host.config('busy-reply-threshold') ?? host.config('lua-time-limit') ?? 5000),
       nowMs: () => host.nowMs(),
       enterTimedOut: (run) => {
-        host.log('warning', `Slow script detected: still in execution after ${run.elapsedMs()} milliseconds. You can try killing the script using the ${run.options.isEval ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${run.options.name}.`)
+        host.log('warning', `Slow script detected: still in execution after ${Math.floor(run.elapsedMs())} milliseconds. You can try killing the script using the ${run.options.isEval ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${run.options.name}.`)
         run.timedOut = true
         host.setBusy(run.options.isEval ? BUSY_EVAL : BUSY_FUNCTION)
       },
