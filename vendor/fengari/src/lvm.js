@@ -652,10 +652,12 @@ const luaV_execute = function(L) {
                 }
 
                 let h = L.stack[ra].value;
-                let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;
+                let first = (c - 1) * LFIELDS_PER_FLUSH;
 
-                for (; n > 0; n--) {
-                    ltable.luaH_setint(h, last--, L.stack[ra + n]);
+                /* PATCH(redis-lua51): store ascending, so that pairs() visits {10, 20, 30} as 1, 2, 3
+                   (a table iterates in insertion order here; in C Lua these sit in the array part) */
+                for (let k = 1; k <= n; k++) {
+                    ltable.luaH_setint(h, first + k, L.stack[ra + k]);
                 }
                 ldo.adjust_top(L, ci.top);  /* correct top (in case of previous open call) */
                 break;

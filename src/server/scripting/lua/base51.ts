@@ -134,6 +134,34 @@ function gcinfo(L: LuaState): number {
   return 1
 }
 
+/** 5.1 error: a number message gets the position too (5.3 only adds it to strings). */
+function error51(L: LuaState): number {
+  const level = optInt(L, 2, 1)
+  lua.lua_settop(L, 1)
+  if (lua.lua_isstring(L, 1) && level > 0) {
+    lauxlib.luaL_where(L, level)
+    lua.lua_pushvalue(L, 1)
+    lua.lua_concat(L, 2)
+  }
+  return lua.lua_error(L)
+}
+
+function ipairsAux(L: LuaState): number {
+  const i = lauxlib.luaL_checknumber(L, 2) + 1
+  lua.lua_pushnumber(L, i)
+  lua.lua_rawgeti(L, 1, i)
+  return lua.lua_type(L, -1) === lua.LUA_TNIL ? 0 : 2
+}
+
+/** 5.1 ipairs: a table only, raw access. */
+function ipairs51(L: LuaState): number {
+  lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE)
+  lua.lua_pushcfunction(L, ipairsAux)
+  lua.lua_pushvalue(L, 1)
+  lua.lua_pushnumber(L, 0)
+  return 3
+}
+
 /** script_lua.c luaRedisPcall. */
 function redisPcall(L: LuaState): number {
   const argc = lua.lua_gettop(L)
@@ -166,6 +194,8 @@ export function adjustBaseLibrary(L: LuaState, unpack: (L: LuaState) => number):
     collectgarbage: collectgarbage51,
     gcinfo,
     unpack,
+    error: error51,
+    ipairs: ipairs51,
     pcall: redisPcall,
   })
   lua.lua_pushstring(L, 'Lua 5.1')

@@ -70,8 +70,9 @@ function encodeException(L: LuaState, index: number, reason: string): never {
 function appendNumber(L: LuaState, cfg: JsonConfig, out: ByteBuffer, index: number): void {
   const num = lua.lua_tonumber(L, index)
   if (!Number.isFinite(num)) {
-    if (cfg.encodeInvalidNumbers === 0) encodeException(L, index, 'must not be NaN or Infinity')
-    if (cfg.encodeInvalidNumbers === 1) out.add(Number.isNaN(num) ? 'NaN' : num < 0 ? '-Infinity' : 'Infinity')
+    if (cfg.encodeInvalidNumbers === 0) encodeException(L, index, 'must not be NaN or Inf')
+    // Redis's cjson prints them with %.14g when allowed: inf, -inf, nan
+    if (cfg.encodeInvalidNumbers === 1) out.add(Number.isNaN(num) ? 'nan' : num < 0 ? '-inf' : 'inf')
     else out.add('null')
     return
   }

@@ -43,15 +43,13 @@ const INT64_LIMIT = 9223372036854775808
 function encodeNumber(buf: PackBuffer, n: number): void {
   // IS_INT64_EQUIVALENT: not inf, and (int64_t)n == n (NaN and 2^63 fail it)
   if (Number.isFinite(n) && Math.trunc(n) === n && n >= -INT64_LIMIT && n < INT64_LIMIT) return encodeInt(buf, n === 0 ? 0 : n)
-  const view = new DataView(new ArrayBuffer(8))
+  // typed arrays keep a NaN's sign bit (Redis packs 0/0 as ff f8 ...); bytes reversed to big endian
   if (Math.fround(n) === n) {
-    view.setFloat32(0, n)
     buf.byte(0xca)
-    buf.raw(new Uint8Array(view.buffer, 0, 4))
+    buf.raw(new Uint8Array(Float32Array.of(n).buffer).reverse())
   } else {
-    view.setFloat64(0, n)
     buf.byte(0xcb)
-    buf.raw(new Uint8Array(view.buffer))
+    buf.raw(new Uint8Array(Float64Array.of(n).buffer).reverse())
   }
 }
 
@@ -212,7 +210,7 @@ const SCALARS: Record<number, [number, (v: DataView) => number]> = {
   0xcc: [2, (v) => v.getUint8(1)],
   0xcd: [3, (v) => v.getUint16(1)],
   0xce: [5, (v) => v.getUint32(1)],
-  0xcf: [9, (v) => Number(v.getBigUint64(1))],
+  0xcf: [9, (v) => Number(v.getBigInt64(1))], // lua_pushunsigned is lua_pushinteger on 5.1: a signed cast
   0xd0: [2, (v) => v.getInt8(1)],
   0xd1: [3, (v) => v.getInt16(1)],
   0xd2: [5, (v) => v.getInt32(1)],
