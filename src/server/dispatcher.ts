@@ -42,7 +42,7 @@ export interface DispatcherHost {
   readonly persistence: PersistencePort
   readonly replication: ReplicationPort
   readonly scripting: ScriptingEngine
-  readonly blocking: {block(client: Client, dbIndex: number, operation: BlockedOperation): void}
+  readonly blocking: {block(client: Client, dbIndex: number, operation: BlockedOperation): void; serveReadyKeys(): void}
   requiresAuth(): boolean
   isReadOnlyReplica(): boolean
   isStaleReplica(): boolean
@@ -114,8 +114,18 @@ export class Dispatcher implements CommandPipeline {
     return performance.now()
   }
 
-  /** Runs one request from a client (or, with caller 'master', from the master's stream) and returns its reply. */
+  /**
+   * Runs one request from a client (or, with caller 'master', from the master's stream) and returns its
+   * reply; then the clients blocked on keys it made ready are served (processCommand's
+   * handleClientsBlockedOnKeys), so a write from the master wakes a replica's BLPOP as a client's would.
+   */
   execute(client: Client, argv: readonly Buffer[], caller: 'client' | 'master' = 'client'): Reply {
+    const reply = this.request(client, argv, caller)
+    this.server.blocking.serveReadyKeys()
+    return reply
+  }
+
+  private request(client: Client, argv: readonly Buffer[], caller: 'client' | 'master'): Reply {
     // Hot path: a known command without subcommands and with a valid arity resolves without a Resolved object.
     const spec = this.server.commands.lookup(argv[0] as Buffer)
     if (spec !== undefined && (spec.subcommands === undefined || spec.subcommands.length === 0) && arityOk(spec.arity, argv.length)) {

@@ -228,7 +228,6 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
       handle: (args) => {
         client.lastCommandAtMs = this.clock.nowMs()
         const reply = this.dispatcher.execute(client, args)
-        this.blocking.serveReadyKeys()
         return this.filterReply(client, reply)
       },
       protocol: () => client.resp,

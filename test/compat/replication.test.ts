@@ -128,6 +128,20 @@ describe.skipIf(!!skip)(`replication with real Redis 7.0${skip ? ` (skipped: ${s
     await waitForDigestsEqual([master, replica], 3000)
   })
 
+  it.concurrent("our replica: a client blocked in BLPOP is served by the master's push", async ({expect, onTestFinished}) => {
+    const start = nodeScope(onTestFinished)
+    const master = await start({engine: 'redis', args: [...base, '--repl-diskless-sync', 'no']})
+    // BLPOP is a write: only a writable replica lets a client block on it.
+    const replica = await start({engine: 'bundled', args: [...base, '--replica-read-only', 'no', '--replicaof', '127.0.0.1', String(master.port)]})
+    await waitForLinkUp(replica)
+    const waiter = replica.client()
+    const popped = waiter.blpop('queue', 10)
+    await waitFor(() => admin(replica).info('clients'), (text) => /blocked_clients:1/.test(text), {what: 'the BLPOP blocked on our replica'})
+    await master.client().rpush('queue', 'job')
+    expect(await popped).toEqual(['queue', 'job'])
+    waiter.disconnect()
+  })
+
   it.concurrent('a real replica (masterauth) of our master (requirepass): full sync, stream, INFO slave0, ROLE, WAIT', async ({expect, onTestFinished}) => {
     const start = nodeScope(onTestFinished)
     const master = await start({engine: 'bundled', args: [...base, '--requirepass', 'pw'], password: 'pw'})
