@@ -14,6 +14,8 @@ import {fileURLToPath} from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const TESTS = 'set,get,incr,lpush,hset'
+/** A small script as applications run them (a rate limiter, a lock), through EVALSHA. */
+const SCRIPT = "return redis.call('INCR', KEYS[1])"
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200000)
 const CLIENTS = 50
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
@@ -71,14 +73,32 @@ const cpuMs = (pid) => {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
 }
 
-/** One redis-benchmark run of one test: requests/s and the server's CPU µs per request. */
+/** SCRIPT LOAD over a raw connection; resolves to the sha. */
+const scriptLoad = (port, script) =>
+  new Promise((resolve, reject) => {
+    const socket = connect({port, host: '127.0.0.1'}, () =>
+      socket.write(`*3\r\n$6\r\nSCRIPT\r\n$4\r\nLOAD\r\n$${Buffer.byteLength(script)}\r\n${script}\r\n`))
+    let text = ''
+    socket.on('data', (d) => {
+      text += d.toString()
+      const m = /^\$40\r\n([0-9a-f]{40})\r\n/.exec(text)
+      if (m) {
+        socket.destroy()
+        resolve(m[1])
+      } else if (text.startsWith('-')) reject(new Error(text.trim()))
+    })
+    socket.on('error', reject)
+  })
+
+/** One redis-benchmark run of one test (a -t name, or a whole command line): requests/s and the server's CPU µs per request. */
 function benchmark(node, test, pipeline) {
   const before = cpuMs(node.child.pid)
-  const out = execFileSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(node.port), '-t', test, '-n', String(REQUESTS), '-c', String(CLIENTS), '-P', String(pipeline), '--csv'], {encoding: 'utf8'})
+  const what = Array.isArray(test) ? test : ['-t', test]
+  const out = execFileSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(node.port), '-n', String(REQUESTS), '-c', String(CLIENTS), '-P', String(pipeline), '--csv', ...what], {encoding: 'utf8'})
   const cpuUs = ((cpuMs(node.child.pid) - before) * 1000) / REQUESTS
   const line = out.trim().split('\n')[1] ?? ''
   const [name = test, rps] = line.split(',').map((c) => c.replace(/"/g, ''))
-  return {name: name.split(' ')[0], rps: Number(rps), cpuUs}
+  return {name: name.split(' ')[0].toUpperCase(), rps: Number(rps), cpuUs}
 }
 
 const median = (values) => {
@@ -99,15 +119,18 @@ else console.log('redis-server not installed: showing rtopo-server alone')
 try {
   const idle = nodes.map((n) => `${n.name} ${rssMb(n.child.pid).toFixed(1)} MB`)
   const rows = []
+  const shas = await Promise.all(nodes.map((n) => scriptLoad(n.port, SCRIPT)))
+  if (new Set(shas).size !== 1) throw new Error(`SCRIPT LOAD gave different shas: ${shas.join(' ')}`)
+  const tests = [...TESTS.split(','), ['evalsha', shas[0], '1', 'bench:counter']]
   for (const pipeline of [1, 16]) {
-    for (const test of TESTS.split(',')) {
+    for (const test of tests) {
       const runs = nodes.map(() => [])
       for (let round = 0; round < ROUNDS; round++) nodes.forEach((n, i) => runs[i].push(benchmark(n, test, pipeline)))
       const [ours, real] = runs.map((r) => ({rps: median(r.map((x) => x.rps)), cpuUs: median(r.map((x) => x.cpuUs))}))
       rows.push({test: runs[0][0].name, pipeline, ours, real, ratio: real ? ours.rps / real.rps : undefined})
     }
   }
-  console.log(`\nredis-benchmark -t ${TESTS} -n ${REQUESTS} -c ${CLIENTS}; ${cpus().length} cores; node ${process.version}; median of ${ROUNDS} alternating run(s)`)
+  console.log(`\nredis-benchmark -t ${TESTS} and EVALSHA of "${SCRIPT}" -n ${REQUESTS} -c ${CLIENTS}; ${cpus().length} cores; node ${process.version}; median of ${ROUNDS} alternating run(s)`)
   console.log('| command | -P | rtopo-server req/s | redis-server req/s | ratio | rtopo-server CPU µs/req | redis-server CPU µs/req |')
   console.log('|---|---|---|---|---|---|---|')
   for (const r of rows) {

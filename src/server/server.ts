@@ -336,6 +336,12 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     const buffered = this.transactionBuffer
     this.transactionBuffer = []
     if (buffered.length === 0) return
+    // The common case (one script or one queued write) goes out as it is, without the wrapper.
+    const first = buffered[0] as {dbIndex: number; commands: (readonly Buffer[])[]}
+    if (buffered.length === 1 && first.commands.length === 1) {
+      this.propagate(first.dbIndex, first.commands)
+      return
+    }
     const all = buffered.flatMap((b) => b.commands.map((c) => ({dbIndex: b.dbIndex, command: c})))
     if (all.length === 1) {
       const only = all[0] as {dbIndex: number; command: readonly Buffer[]}

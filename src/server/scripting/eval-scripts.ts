@@ -16,7 +16,13 @@ export interface CachedScript {
   readonly sha: string
   readonly body: Buffer
   readonly flags: ScriptFlags
+  /** The compiled function's reference in the Lua registry (Redis names it f_<sha> there; scripts see neither). */
+  readonly ref: number
 }
+
+const KEYS = luaKey('KEYS')
+const ARGV = luaKey('ARGV')
+const CHUNK_NAME = luaKey('@user_script')
 
 export const sha1hex = (body: Buffer): string => createHash('sha1').update(body).digest('hex')
 
@@ -98,14 +104,14 @@ export class EvalScripts {
     const L = this.L
     // The shebang line is cut but its line feed kept, so line numbers in errors stay the user's.
     const code = body.subarray(shebang.shebangLength)
-    if (lauxlib.luaL_loadbuffer(L, code, code.length, luaKey('@user_script')) !== lua.LUA_OK) {
+    if (lauxlib.luaL_loadbuffer(L, code, code.length, CHUNK_NAME) !== lua.LUA_OK) {
       const message = lua.lua_tolstring(L, -1)
       lua.lua_pop(L, 1)
       const text = message === null || message === undefined ? '' : Buffer.from(message).toString('latin1')
       return error(`ERR Error compiling script (new function): ${text}`.replace(/[\r\n]/g, ' '))
     }
-    lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, luaKey(`f_${sha}`))
-    const script: CachedScript = {sha, body: Buffer.from(body), flags: shebang.ok ? shebang.flags : COMPAT_FLAGS}
+    const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX)
+    const script: CachedScript = {sha, body: Buffer.from(body), flags: shebang.ok ? shebang.flags : COMPAT_FLAGS, ref}
     this.cache.set(sha, script)
     this.cacheBytes += 40 + body.length
     return script
@@ -116,11 +122,11 @@ export class EvalScripts {
     const L = this.L
     this.sandbox.setGlobalsWritable(L, true)
     pushStringArray(L, keys)
-    lua.lua_setglobal(L, luaKey('KEYS'))
+    lua.lua_setglobal(L, KEYS)
     pushStringArray(L, args)
-    lua.lua_setglobal(L, luaKey('ARGV'))
+    lua.lua_setglobal(L, ARGV)
     this.sandbox.setGlobalsWritable(L, false)
-    lua.lua_getfield(T, lua.LUA_REGISTRYINDEX, luaKey(`f_${script.sha}`))
+    lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, script.ref)
   }
 }
 

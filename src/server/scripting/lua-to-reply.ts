@@ -40,7 +40,7 @@ export function popReply(L: LuaState, scriptResp: 2 | 3, callerResp: 2 | 3): Rep
 function toReply(L: LuaState, scriptResp: 2 | 3, callerResp: 2 | 3, depth: number): Reply {
   switch (lua.lua_type(L, -1)) {
     case lua.LUA_TSTRING:
-      return {kind: 'bulk', value: Buffer.from(bufferAt(L, -1) ?? Buffer.alloc(0))}
+      return {kind: 'bulk', value: bufferAt(L, -1) ?? Buffer.alloc(0)}
     case lua.LUA_TBOOLEAN: {
       const value = lua.lua_toboolean(L, -1)
       if (scriptResp === 2) return value ? int(1) : NIL

@@ -48,9 +48,10 @@ function argvOf(L: LuaState): Buffer[] | string {
       argv.push(Buffer.from(formatLuaNumber(lua.lua_tonumber(L, j)), 'latin1'))
       continue
     }
+    // A view on the Lua string, not a copy: Lua strings never change.
     const s = bufferAt(L, j)
     if (s === undefined) break
-    argv.push(Buffer.from(s))
+    argv.push(s)
   }
   lua.lua_settop(L, 0)
   return argv.length === argc ? argv : 'Lua redis lib command arguments must be strings or integers'

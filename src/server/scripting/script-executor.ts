@@ -99,9 +99,7 @@ export function execute(
   pushCall: (T: LuaState) => void,
   maySuspend: boolean,
 ): RunOutcome {
-  const T = lua.lua_newthread(L)
-  // Anchored in the registry: the caller's stack may move while the script is suspended.
-  const threadRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX)
+  const {thread: T, ref: threadRef} = takeThread(L)
   lua.lua_pushcfunction(T, runBody)
   lua.lua_pushcfunction(T, errorHandler)
   pushCall(T)
@@ -137,7 +135,7 @@ export function execute(
       reply = ok ? popReply(T, run.scriptClient.resp, run.caller.resp) : errorReplyOf(T, run)
     }
     lua.lua_sethook(T, null, 0, 0)
-    lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, threadRef)
+    releaseThread(L, T, threadRef, status === lua.LUA_OK)
     return reply
   }
   const status = lua.lua_resume(T, L, nargs + 2)
@@ -153,6 +151,32 @@ export function execute(
       }
       setImmediate(step)
     },
+  }
+}
+
+/**
+ * One spare thread per Lua state: a coroutine that returned normally can start another function, so the
+ * common case allocates no thread. A thread that failed is dead and is dropped. Threads are anchored in
+ * the registry: the state's own stack may move while a script is suspended.
+ */
+const spareThreads = new WeakMap<LuaState, {thread: LuaState; ref: number}>()
+
+function takeThread(L: LuaState): {thread: LuaState; ref: number} {
+  const spare = spareThreads.get(L)
+  if (spare !== undefined) {
+    spareThreads.delete(L)
+    return spare
+  }
+  const thread = lua.lua_newthread(L)
+  return {thread, ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX)}
+}
+
+function releaseThread(L: LuaState, thread: LuaState, ref: number, reusable: boolean): void {
+  if (reusable && !spareThreads.has(L)) {
+    lua.lua_settop(thread, 0)
+    spareThreads.set(L, {thread, ref})
+  } else {
+    lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, ref)
   }
 }
 
