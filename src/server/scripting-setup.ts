@@ -40,6 +40,9 @@ export function createScriptingEngine(server: Server): ScriptingEngine {
     config: (name) => server.config.get(name),
     log: (level, text) => server.logger[level](text),
     setBusy: (reply: Reply | undefined) => server.dispatcher.setBusyProvider(reply === undefined ? undefined : () => reply),
+    freezeExpiryTime: (frozen) => {
+      server.scriptStartedAtMs = frozen ? server.clock.nowMs() : undefined
+    },
     nowMs: () => performance.now(),
   }
   let engine: ScriptingEngine | undefined = undefined

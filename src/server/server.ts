@@ -47,6 +47,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   readonly commands: CommandTable
   readonly dispatcher: Dispatcher
   readonly scripting: ScriptingEngine
+  /** The wall-clock start of the running script, the 'now' of key expiry meanwhile; undefined otherwise. */
+  scriptStartedAtMs: number | undefined
   readonly stats = new Stats()
   readonly pubsub = new PubSub()
   readonly slowlog = new SlowLog()
@@ -77,7 +79,9 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   ) {
     this.mode = options.mode ?? 'standalone'
     this.startedAtMs = clock.nowMs()
-    this.keyspace = new Keyspace(config.databases(), clock, {
+    // While a script runs, keys expire by the time it started (Redis's script time snapshot).
+    const expiryClock: Clock = {nowMs: () => this.scriptStartedAtMs ?? clock.nowMs()}
+    this.keyspace = new Keyspace(config.databases(), expiryClock, {
       keyExpired: (dbIndex, key) => {
         this.stats.expiredKeys++
         this.propagate(dbIndex, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]])

@@ -32,6 +32,8 @@ export interface ScriptHost {
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', text: string): void
   /** Turns the BUSY gate on (a reply for commands without allow_busy) or off (undefined). */
   setBusy(reply: Reply | undefined): void
+  /** While `frozen`, keys expire by the time the script started, not by the clock (script time snapshot). */
+  freezeExpiryTime(frozen: boolean): void
   /** Monotonic milliseconds. */
   nowMs(): number
 }

@@ -1,10 +1,12 @@
 // The scripting engine of the server: the one script that may run at a time (EVAL or FCALL), the script
 // client it runs commands as, the BUSY state once it passes busy-reply-threshold, SCRIPT KILL /
-// FUNCTION KILL, and EVAL's script cache. Handlers in commands/scripting.ts call into it.
+// FUNCTION KILL, EVAL's script cache and the function libraries. Handlers in commands/scripting.ts and
+// commands/functions.ts call into it.
 
 import {error, NONE, OK, type Reply} from '../../resp/reply.js'
 import type {Client} from '../client.js'
 import {EvalScripts, NOSCRIPT, splitKeysAndArgs, type CachedScript} from './eval-scripts.js'
+import {Functions} from './functions/functions.js'
 import {execute, type ExecutorHost} from './script-executor.js'
 import type {ScriptHost} from './script-host.js'
 import {ScriptRun, type ScriptRunOptions} from './script-run.js'
@@ -42,6 +44,8 @@ export interface RunRequest {
 
 export class ScriptingEngine {
   readonly evalScripts: EvalScripts
+  /** FUNCTION LOAD's libraries, on their own Lua state (FCALL runs through run() like EVAL). */
+  readonly functions: Functions
   private current: ScriptRun | undefined
   private readonly scriptClient: Client
   private readonly executorHost: ExecutorHost
@@ -57,6 +61,7 @@ export class ScriptingEngine {
       verbosity: () => LOG_LEVEL_NUMBER[host.config('loglevel') ?? 'notice'] ?? 2,
     }
     this.evalScripts = new EvalScripts(sandbox, api)
+    this.functions = new Functions(sandbox, api, () => host.nowMs())
     this.scriptClient = host.newScriptClient()
     this.executorHost = {
       busyThresholdMs: () => Number(host.config('busy-reply-threshold') ?? host.config('lua-time-limit') ?? 5000),
@@ -92,6 +97,7 @@ export class ScriptingEngine {
     client.resp = 2
     const run = new ScriptRun(this.host, request.caller, client, request.options)
     this.current = run
+    this.host.freezeExpiryTime(true)
     this.host.beginEffects()
     const outcome = execute(this.executorHost, request.state, run, request.nargs, request.pushCall, request.maySuspend)
     if (outcome.done) return this.end(run, outcome.reply)
@@ -103,6 +109,7 @@ export class ScriptingEngine {
 
   private end(run: ScriptRun, reply: Reply): Reply {
     this.host.endEffects()
+    this.host.freezeExpiryTime(false)
     if (run.timedOut) this.host.setBusy(undefined)
     if (run.killed) this.host.log('warning', `Lua script killed by user with ${run.options.isEval ? 'SCRIPT' : 'FUNCTION'} KILL.`)
     this.current = undefined
