@@ -1,6 +1,6 @@
 // INFO memory with Redis 7.0's fields. used_memory is the V8 heap in use (what the dataset costs),
-// used_memory_rss the process RSS; allocator and scripting fields have no counterpart and stay at
-// the values an idle Redis shows.
+// used_memory_rss the process RSS; the script cache is counted (shas and bodies); allocator fields and the
+// Lua VMs' memory have no counterpart (fengari keeps no count) and stay at the values an idle Redis shows.
 
 import type {Server} from '../server.js'
 import {bytesToHuman, fixed2} from './format.js'
@@ -40,16 +40,16 @@ export class MemoryTracker {
       'used_memory_lua:32768',
       'used_memory_vm_eval:32768',
       'used_memory_lua_human:32.00K',
-      'used_memory_scripts_eval:0',
-      'number_of_cached_scripts:0',
+      `used_memory_scripts_eval:${server.scripting.evalScripts.memory}`,
+      `number_of_cached_scripts:${server.scripting.evalScripts.count}`,
       'number_of_functions:0',
       'number_of_libraries:0',
       'used_memory_vm_functions:32768',
       'used_memory_vm_total:65536',
       'used_memory_vm_total_human:64.00K',
       'used_memory_functions:0',
-      'used_memory_scripts:0',
-      'used_memory_scripts_human:0B',
+      `used_memory_scripts:${server.scripting.evalScripts.memory}`,
+      `used_memory_scripts_human:${bytesToHuman(server.scripting.evalScripts.memory)}`,
       `maxmemory:${maxmemory}`,
       `maxmemory_human:${bytesToHuman(maxmemory)}`,
       `maxmemory_policy:${server.config.get('maxmemory-policy') ?? 'noeviction'}`,
