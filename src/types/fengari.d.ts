@@ -88,6 +88,31 @@ declare module 'fengari' {
     lua_type(L: LuaState, idx: number): number
     lua_typename(L: LuaState, t: number): LuaString
     lua_upvalueindex(i: number): number
+    lua_isfunction(L: LuaState, idx: number): boolean
+    lua_iscfunction(L: LuaState, idx: number): boolean
+    lua_isuserdata(L: LuaState, idx: number): boolean
+    lua_islightuserdata(L: LuaState, idx: number): boolean
+    lua_isthread(L: LuaState, idx: number): boolean
+    lua_isyieldable(L: LuaState): boolean
+    lua_pushlstring(L: LuaState, s: LuaString | string, len: number): void
+    lua_tolstring(L: LuaState, idx: number): LuaString | null
+    lua_topointer(L: LuaState, idx: number): unknown
+    lua_newthread(L: LuaState): LuaState
+    lua_resume(L: LuaState, from: LuaState | null, nargs: number): number
+    lua_yield(L: LuaState, nresults: number): number
+    lua_pcallk(L: LuaState, nargs: number, nresults: number, errfunc: number, ctx: number, k: unknown): number
+    lua_gc(L: LuaState, what: number, data: number): number
+    lua_close(L: LuaState): void
+    lua_getstack(L: LuaState, level: number, ar: unknown): boolean
+    lua_getinfo(L: LuaState, what: LuaString | string, ar: unknown): boolean
+    lua_sethook(L: LuaState, hook: ((L: LuaState, ar: unknown) => void) | null, mask: number, count: number): void
+    LUA_YIELD: number
+    LUA_MASKCALL: number
+    LUA_MASKRET: number
+    LUA_MASKLINE: number
+    LUA_MASKCOUNT: number
+    LUA_GCCOUNT: number
+    LUA_GCCOUNTB: number
   }
 
   export interface LauxLib {
@@ -112,6 +137,10 @@ declare module 'fengari' {
     luaL_tolstring(L: LuaState, idx: number): LuaString
     luaL_typename(L: LuaState, idx: number): LuaString
     luaL_where(L: LuaState, level: number): void
+    luaL_ref(L: LuaState, t: number): number
+    luaL_unref(L: LuaState, t: number, ref: number): void
+    LUA_NOREF: number
+    LUA_REFNIL: number
   }
 
   export interface LuaLib {

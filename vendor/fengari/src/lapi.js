@@ -525,7 +525,7 @@ const lua_rawget = function(L, idx) {
 
 // narray and nrec are mostly useless for this implementation
 const lua_createtable = function(L, narray, nrec) {
-    let t = new lobject.TValue(LUA_TTABLE, ltable.luaH_new(L));
+    let t = new lobject.TValue(LUA_TTABLE, ltable.luaH_new(L, narray, nrec)); /* PATCH(redis-lua51): sizes */
     L.stack[L.top] = t;
     api_incr_top(L);
 };

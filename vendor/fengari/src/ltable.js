@@ -29,6 +29,7 @@ const {
     TString
 } = require('./lstring.js');
 const lstate  = require('./lstate.js');
+const ltable51 = require('./ltable51.js'); /* PATCH(redis-lua51) */
 
 /* used to prevent conflicts with lightuserdata keys */
 let lightuserdata_hashes = new WeakMap();
@@ -163,8 +164,15 @@ const mark_dead = function(t, hash) {
     }
 };
 
-const luaH_new = function(L) {
-    return new Table(L);
+/* PATCH(redis-lua51): sizes as Lua 5.1's luaH_new(L, narray, nhash), for the 5.1 layout */
+const luaH_new = function(L, narray, nhash) {
+    let t = new Table(L);
+    ltable51.init(t, narray || 0, nhash || 0);
+    return t;
+};
+
+const luaH_resizearray = function(t, nasize) {
+    ltable51.resizearray(t, nasize);
 };
 
 const getgeneric = function(t, hash) {
@@ -201,6 +209,7 @@ const luaH_setint = function(t, key, value) {
         let tv = e.value;
         tv.setfrom(value);
     } else {
+        ltable51.set(t, { type: LUA_TNUMFLT, value: key }, hash); /* PATCH(redis-lua51): 5.1 layout */
         let k = new lobject.TValue(LUA_TNUMINT, key);
         let v = new lobject.TValue(value.type, value.value);
         add(t, hash, k, v);
@@ -227,6 +236,7 @@ const luaH_setfrom = function(L, t, key, value) {
         } else {
             k = new lobject.TValue(key.type, kv);
         }
+        ltable51.set(t, { type: k.type, value: kv }, hash); /* PATCH(redis-lua51): 5.1 layout */
         let v = new lobject.TValue(value.type, value.value);
         add(t, hash, k, v);
     }
@@ -236,60 +246,23 @@ const luaH_setfrom = function(L, t, key, value) {
 ** Try to find a boundary in table 't'. A 'boundary' is an integer index
 ** such that t[i] is non-nil and t[i+1] is nil (and 0 if t[1] is nil).
 */
+/* PATCH(redis-lua51): Lua 5.1's border search over the 5.1 layout */
 const luaH_getn = function(t) {
-    let i = 0;
-    let j = t.strong.size + 1; /* use known size of Map to kick start search */
-    /* find 'i' and 'j' such that i is present and j is not */
-    while (!(luaH_getint(t, j).ttisnil())) {
-        i = j;
-        if (j > LUA_MAXINTEGER / 2) {  /* overflow? */
-            /* table was built with bad purposes: resort to linear search */
-            i = 1;
-            while (!luaH_getint(t, i).ttisnil()) i++;
-            return i - 1;
-        }
-        j *= 2;
-    }
-    /* now do a binary search between them */
-    while (j - i > 1) {
-        let m = Math.floor((i+j)/2);
-        if (luaH_getint(t, m).ttisnil()) j = m;
-        else i = m;
-    }
-    return i;
+    return ltable51.getn(t);
 };
 
+/* PATCH(redis-lua51): Lua 5.1's traversal order: array part, then hash nodes */
 const luaH_next = function(L, table, keyI) {
     let keyO = L.stack[keyI];
-
-    let entry;
-    if (keyO.type === LUA_TNIL) {
-        entry = table.f;
-        if (!entry)
-            return false;
-    } else {
-        /* First find current key */
-        let hash = table_hash(L, keyO);
-        /* Look in main part of table */
-        entry = table.strong.get(hash);
-        if (entry) {
-            entry = entry.n;
-            if (!entry)
-                return false;
-        } else {
-            /* Try dead keys */
-            entry = (table.dead_weak && table.dead_weak.get(hash)) || table.dead_strong.get(hash);
-            if (!entry)
-                /* item not in table */
-                return ldebug.luaG_runerror(L, to_luastring("invalid key to 'next'"));
-            /* Iterate until either out of keys, or until finding a non-dead key */
-            do {
-                entry = entry.n;
-                if (!entry)
-                    return false;
-            } while (entry.key.ttisdeadkey());
-        }
+    let index = -1;
+    if (keyO.type !== LUA_TNIL) {
+        index = ltable51.findindex(table, keyO, table_hash(L, keyO));
+        if (index === undefined)
+            return ldebug.luaG_runerror(L, to_luastring("invalid key to 'next'"));
     }
+    let entry = ltable51.next(table, index);
+    if (!entry)
+        return false;
     lobject.setobj2s(L, keyI, entry.key);
     lobject.setobj2s(L, keyI+1, entry.value);
     return true;
@@ -303,5 +276,6 @@ module.exports.luaH_getstr  = luaH_getstr;
 module.exports.luaH_setfrom = luaH_setfrom;
 module.exports.luaH_setint  = luaH_setint;
 module.exports.luaH_new     = luaH_new;
+module.exports.luaH_resizearray = luaH_resizearray;
 module.exports.luaH_next    = luaH_next;
 module.exports.Table        = Table;

@@ -95,6 +95,7 @@ const ldo     = require('./ldo.js');
 const ltm     = require('./ltm.js');
 const ltable  = require('./ltable.js');
 const ldebug  = require('./ldebug.js');
+const ltable51 = require('./ltable51.js'); /* PATCH(redis-lua51) */
 
 /*
 ** finish execution of an opcode interrupted by an yield
@@ -262,7 +263,8 @@ const luaV_execute = function(L) {
                 break;
             }
             case OP_NEWTABLE: {
-                L.stack[ra].sethvalue(ltable.luaH_new(L));
+                /* PATCH(redis-lua51): presized as 5.1 does (the 5.1 layout decides pairs() order) */
+                L.stack[ra].sethvalue(ltable.luaH_new(L, ltable51.fb2int(i.B), ltable51.fb2int(i.C)));
                 break;
             }
             case OP_SELF: {
@@ -653,6 +655,8 @@ const luaV_execute = function(L) {
 
                 let h = L.stack[ra].value;
                 let first = (c - 1) * LFIELDS_PER_FLUSH;
+                if (first + n > h.sizearray)  /* PATCH(redis-lua51): 5.1 pre-allocates the array part */
+                    ltable.luaH_resizearray(h, first + n);
 
                 /* PATCH(redis-lua51): store ascending, so that pairs() visits {10, 20, 30} as 1, 2, 3
                    (a table iterates in insertion order here; in C Lua these sit in the array part) */
