@@ -109,6 +109,8 @@ export interface CommandSpec {
   readonly getKeys?: KeyExtractor
   /** ACL categories without the '@' (e.g. 'string', 'fast'), as COMMAND INFO lists them. */
   readonly categories?: readonly string[]
+  /** Command tips (e.g. 'nondeterministic_output_order', 'request_policy:all_shards'), as COMMAND INFO lists them. */
+  readonly tips?: readonly string[]
   /** Receives the arguments after the command name (and after the subcommand name for subcommands). */
   readonly handler: Handler
   readonly subcommands?: readonly CommandSpec[]

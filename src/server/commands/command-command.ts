@@ -143,7 +143,7 @@ export function commandEntry(spec: CommandSpec): Reply {
     int(last),
     int(step),
     set((spec.categories ?? []).map((c) => simple(`@${c}`))),
-    set([]),
+    set((spec.tips ?? []).map((t) => bulk(t))),
     set(keySpecs(spec)),
     set((spec.subcommands ?? []).map(commandEntry)),
   ])

@@ -34,6 +34,7 @@ import {transactionCommands} from './transactions.js'
 import {dumpRestoreCommands} from './dump-restore.js'
 import {sortCommands} from './sort.js'
 import {scriptingCommands} from './scripting.js'
+import {functionCommands} from './functions.js'
 
 export const commandGroups: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -67,4 +68,5 @@ export const commandGroups: readonly (readonly CommandSpec[])[] = [
   dumpRestoreCommands,
   sortCommands,
   scriptingCommands,
+  functionCommands,
 ]

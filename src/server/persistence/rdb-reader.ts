@@ -1,6 +1,7 @@
 // RDB → databases (rdb.c rdbLoadRio): every encoding Redis 7.0 writes or still loads — strings (raw, int,
 // LZF), lists (quicklist-2, quicklist, ziplist, plain), sets (intset, listpack, plain), hashes (listpack,
-// ziplist, plain), sorted sets (listpack, ziplist, zset-2, zset). Errors name the byte offset.
+// ziplist, plain), sorted sets (listpack, ziplist, zset-2, zset), and function libraries (FUNCTION2 records, and
+// the FUNCTION records of 7.0 release candidates), handed to the caller's loader. Errors name the byte offset.
 
 import {keyOf} from '../../common/key.js'
 import {systemClock} from '../../common/clock.js'
@@ -15,8 +16,11 @@ import {OPCODE, TYPE} from './rdb-format.js'
 
 export class RdbError extends Error {
   override readonly name = 'RdbError'
+  /** The message without the offset (FUNCTION RESTORE answers it as it is). */
+  readonly reason: string
   constructor(message: string, readonly offset: number) {
     super(`${message} (at byte ${offset})`)
+    this.reason = message
   }
 }
 
@@ -27,10 +31,22 @@ export interface LoadedRdb {
   version: number
 }
 
+export interface RdbReadOptions {
+  checkCrc?: boolean
+  keepExpired?: boolean
+  /** Loads one library's code (the function registry's hook); an error text makes the load fail at that record. */
+  loadFunction?: (code: Buffer) => string | undefined
+}
+
 const detachedHooks = {keyModified: () => {}, keyExpired: () => {}, isReplica: () => true}
 
-export function readRdb(data: Buffer, nowMs: number, options: {checkCrc?: boolean; keepExpired?: boolean} = {}): LoadedRdb {
+export function readRdb(data: Buffer, nowMs: number, options: RdbReadOptions = {}): LoadedRdb {
   return new RdbReader(data, nowMs, options).read()
+}
+
+/** One function record at `pos` (FUNCTION RESTORE): its library code and where the next record starts, or rdb.c's error text. */
+export function readFunctionRecord(data: Buffer, pos: number): {code: Buffer; next: number} | {error: string} {
+  return new RdbReader(data, 0, {}).functionRecordAt(pos)
 }
 
 /**
@@ -48,7 +64,7 @@ class RdbReader {
   constructor(
     private readonly data: Buffer,
     private readonly nowMs: number,
-    private readonly options: {checkCrc?: boolean; keepExpired?: boolean},
+    private readonly options: RdbReadOptions,
   ) {}
 
   read(): LoadedRdb {
@@ -98,7 +114,11 @@ class RdbReader {
         this.byte()
         continue
       }
-      if (op === OPCODE.FUNCTION2 || op === OPCODE.FUNCTION) throw new RdbError('the RDB holds Redis functions, which rtopo-server does not support', opAt)
+      if (op === OPCODE.FUNCTION2 || op === OPCODE.FUNCTION) {
+        const failure = this.options.loadFunction?.(this.functionCode(op))
+        if (failure !== undefined) throw new RdbError(`Failed loading library, ${failure}`, opAt)
+        continue
+      }
       if (op === OPCODE.MODULE_AUX) throw new RdbError('the RDB holds module data, which rtopo-server cannot load', opAt)
       const key = keyOf(this.string())
       const value = this.value(op, opAt)
@@ -113,6 +133,45 @@ class RdbReader {
     }
     if (version >= 5) this.checkTrailer()
     return {databases: [...this.dbs.values()], aux, expiredKeys, version}
+  }
+
+  functionRecordAt(pos: number): {code: Buffer; next: number} | {error: string} {
+    this.pos = pos
+    if (pos >= this.data.length) return {error: 'can not read data type'}
+    const type = this.byte()
+    if (type !== OPCODE.FUNCTION && type !== OPCODE.FUNCTION2) return {error: 'given type is not a function'}
+    try {
+      const code = this.functionCode(type)
+      return {code, next: this.pos}
+    } catch (cause) {
+      if (cause instanceof RdbError) return {error: cause.reason}
+      throw cause
+    }
+  }
+
+  /** rdbFunctionLoad's parsing: a FUNCTION2 record's code, or an old FUNCTION record rebuilt with its metadata line. */
+  private functionCode(type: number): Buffer {
+    const field = (what: string): Buffer => {
+      const at = this.pos
+      try {
+        return this.string()
+      } catch {
+        throw new RdbError(`Failed loading ${what}`, at)
+      }
+    }
+    if (type === OPCODE.FUNCTION2) return field('library payload')
+    const name = field('library name')
+    const engine = field('engine name')
+    const at = this.pos
+    let hasDescription: number
+    try {
+      hasDescription = this.length()
+    } catch {
+      throw new RdbError('Failed loading library description indicator', at)
+    }
+    if (hasDescription !== 0) field('library description')
+    const blob = field('library blob')
+    return Buffer.concat([Buffer.from('#!'), engine, Buffer.from(' name='), name, Buffer.from('\n'), blob])
   }
 
   typedValue(): RedisValue | undefined {

@@ -17,6 +17,8 @@ export interface ScriptRunOptions {
   readonly flags: ScriptFlags
   /** EVAL_RO / EVALSHA_RO / FCALL_RO. */
   readonly readOnlyCommand: boolean
+  /** The caller's command line, which FUNCTION STATS shows while a function runs. */
+  readonly command?: readonly Buffer[]
 }
 
 /** The outcome of a redis.call: the command's reply, or a script error text (it never ran). */

@@ -22,6 +22,7 @@
 //   setTableReadonly(L, index: number, enabled: boolean): void   Redis's lua_enablereadonlytable
 //   isTableReadonly(L, index: number): boolean                   Redis's lua_isreadonlytable
 //   protectTableRecursively(L, index: number): void              luaSetTableProtectionRecursively
+//   setErrorMetatable(L): void                                   luaSetErrorMetatable on the table on top
 //   USER_SCRIPT_CHUNK = '@user_script'   the chunk name Redis compiles EVAL bodies with
 //   RedisPrng (./prng.js)                the generator, with next(), seed(n), reset(), nextDouble()
 
@@ -189,6 +190,14 @@ function protectedTableError(L: LuaState): number {
   return lauxlib.luaL_error(L, "Script attempted to access nonexistent global variable '%s'", name)
 }
 
+/** script_lua.c luaSetErrorMetatable: reading a missing field of the table on top raises Redis's error. */
+export function setErrorMetatable(L: LuaState): void {
+  lua.lua_newtable(L)
+  lua.lua_pushcfunction(L, protectedTableError)
+  lua.lua_setfield(L, -2, '__index')
+  lua.lua_setmetatable(L, -2)
+}
+
 export function protectGlobals(L: LuaState, options: {errorHandler?: boolean} = {}): void {
   if (options.errorHandler !== false) {
     const source = toLuaString(ERROR_HANDLER_SOURCE)
@@ -198,10 +207,7 @@ export function protectGlobals(L: LuaState, options: {errorHandler?: boolean} = 
     lua.lua_call(L, 0, 0)
   }
   lua.lua_pushglobaltable(L)
-  lua.lua_newtable(L)
-  lua.lua_pushcfunction(L, protectedTableError)
-  lua.lua_setfield(L, -2, '__index')
-  lua.lua_setmetatable(L, -2)
+  setErrorMetatable(L)
   protectTableRecursively(L, -1)
   lua.lua_pop(L, 1)
   lua.lua_pushstring(L, '')
