@@ -194,6 +194,7 @@ export const ALIASES: Readonly<Record<string, string>> = {
   'slave-lazy-flush': 'replica-lazy-flush',
   'slave-ignore-maxmemory': 'replica-ignore-maxmemory',
   'min-slaves-to-write': 'min-replicas-to-write',
+  'lua-time-limit': 'busy-reply-threshold',
   'min-slaves-max-lag': 'min-replicas-max-lag',
   'repl-ping-slave-period': 'repl-ping-replica-period',
   'hash-max-ziplist-entries': 'hash-max-listpack-entries',

@@ -15,8 +15,9 @@ interface Definition {
   readonly validate: Validator
 }
 
+// An alias has no value of its own: it reads and writes its target's (lua-time-limit is busy-reply-threshold).
 const DEFINITIONS = new Map<string, Definition>(
-  DEFAULTS.map(([name, defaultValue]) => [name, {name, defaultValue, validate: validatorFor(name, defaultValue)}]),
+  DEFAULTS.filter(([name]) => ALIASES[name] === undefined).map(([name, defaultValue]) => [name, {name, defaultValue, validate: validatorFor(name, defaultValue)}]),
 )
 /** Directives whose repeated lines add up instead of replacing each other. */
 const ACCUMULATING = new Set(['save', 'client-output-buffer-limit'])
