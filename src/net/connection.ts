@@ -1,11 +1,13 @@
 // One client socket: bytes → RequestParser → session → replies in order through one ReplyWriter.
 // Back-pressure (aedes): when the socket's buffer is full we stop reading until 'drain'. A protocol error
-// replies, stops parsing and closes after the flush (networking.c setProtocolError).
+// replies, stops parsing and closes after the flush (networking.c setProtocolError). As readQueryFromClient,
+// every read is checked against client-query-buffer-limit, whatever the client is doing (blocked, or
+// waiting for a payload), and a connection that is closing reads nothing more into its query buffer.
 
 import type {Socket} from 'node:net'
 import {ReplyWriter} from '../resp/encoder.js'
 import {ProtocolError} from '../resp/errors.js'
-import {RequestParser, type ParserLimits} from '../resp/parser.js'
+import {RequestParser, RequestProtocolError, type ParserLimits} from '../resp/parser.js'
 import {error, type Reply} from '../resp/reply.js'
 
 /** What the server gives each connection: it runs requests and learns about the connection's life. */
@@ -18,14 +20,16 @@ export interface Session {
   isClosing(): boolean
   /** True while a blocking command waits: later requests stay in the query buffer until `resume`. */
   isBlocked(): boolean
+  /** `reason` as setProtocolError() logs it; `querySample` the query buffer as it logs it, between quotes. */
   onProtocolError(reason: string, querySample: string): void
+  /** `sample`: the first 64 bytes of the query buffer as sdscatrepr() writes them, without the quotes. */
   onQueryBufferLimit(sample: string): void
   onClose(): void
 }
 
 export interface ConnectionOptions extends ParserLimits {
-  /** client-query-buffer-limit in bytes. */
-  queryBufferLimit: number
+  /** client-query-buffer-limit in bytes (a function reads the current setting on every read). */
+  queryBufferLimit: number | (() => number)
   /** Output bytes after which a connection is dropped (client-output-buffer-limit hard limit); 0 = none. */
   outputHardLimit?: () => number
 }
@@ -95,7 +99,15 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     this.bytesIn += chunk.length
+    // Closing (QUIT, a protocol error, CLIENT KILL): the rest of the input is never parsed, so it is not kept.
+    if (this.closed || this.closeAfterFlush) return
     this.parser.feed(chunk)
+    const limit = this.options.queryBufferLimit
+    if (this.parser.bufferedBytes > (typeof limit === 'function' ? limit() : limit)) {
+      this.session?.onQueryBufferLimit(this.parser.sampleRepr())
+      this.destroy()
+      return
+    }
     this.processRequests()
   }
 
@@ -116,18 +128,11 @@ export class Connection {
         } catch (cause) {
           if (!(cause instanceof ProtocolError)) throw cause
           this.writer.write(error(`ERR Protocol error: ${cause.message}`), session.protocol())
-          session.onProtocolError(cause.message, parser.sample())
+          session.onProtocolError(cause instanceof RequestProtocolError ? cause.logReason : cause.message, parser.sample())
           this.closeAfterFlush = true
           break
         }
-        if (args === undefined) {
-          if (parser.bufferedBytes > this.options.queryBufferLimit) {
-            session.onQueryBufferLimit(parser.sample())
-            this.destroy()
-            return
-          }
-          break
-        }
+        if (args === undefined) break
         const first = args[0]
         if (first !== undefined && isHttpProbe(first)) {
           // Cross-protocol scripting guard: an HTTP request is dropped without a reply.
@@ -169,7 +174,8 @@ export class Connection {
     }
     if (this.closeAfterFlush) {
       this.closed = true
-      this.socket.end()
+      // Like Redis's close(2) once the reply is written: not a half-open socket the peer may keep feeding.
+      this.socket.end(() => this.socket.destroy())
       this.session?.onClose()
     }
   }

@@ -1,5 +1,7 @@
 // Incremental request parser (networking.c processMultibulkBuffer / processInlineBuffer). It knows nothing
-// about sockets: feed it Buffers split anywhere and pull whole commands out. Limits and error texts are Redis 7.0's.
+// about sockets: feed it Buffers split anywhere and pull whole commands out. Limits and error texts are Redis 7.0's:
+// a header or inline line is searched with strchr(), so a NUL byte before its end leaves it incomplete, and
+// more than 64 KB without a complete line is a protocol error (PROTO_INLINE_MAX_SIZE).
 
 import {ProtocolError} from './errors.js'
 import {splitArgs} from './split-args.js'
@@ -13,6 +15,8 @@ const UNAUTH_MAX_BULK = 16384
 /** Larger requests take the general path (the fast one is for the many small commands of a pipeline). */
 const FAST_MAX_ARGS = 1024
 const EMPTY = Buffer.alloc(0)
+/** setProtocolError() logs up to this many bytes of the query buffer (PROTO_DUMP_LEN). */
+const DUMP_LEN = 128
 /** Node's Buffer class (Buffer[Symbol.species]): a view made with it skips subarray's argument handling. */
 const FastBuffer = (Buffer as unknown as {[Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer})[Symbol.species]
 
@@ -22,6 +26,15 @@ export interface ParserLimits {
   /** Returns false while the client must still authenticate (tighter limits apply). */
   isAuthenticated?: () => boolean
 }
+
+/** A protocol error: `message` follows "Protocol error: " in the reply, `logReason` is what Redis logs. */
+export class RequestProtocolError extends ProtocolError {
+  constructor(message: string, readonly logReason: string) {
+    super(message)
+  }
+}
+
+const protocolError = (message: string, logReason = message): RequestProtocolError => new RequestProtocolError(message, logReason)
 
 export interface ParsedRequest {
   readonly args: Buffer[]
@@ -37,7 +50,10 @@ export class RequestParser {
   private args: Buffer[] = []
   /** Length of the bulk whose payload we wait for, or -1 when the next thing is a header. */
   private bulkLength = -1
-  /** Chunks of a large payload collected without re-copying the buffer on every read. */
+  /**
+   * Chunks received after `buf`, joined only when parsing goes on: a large payload, or the input of a client
+   * that is not being served (blocked), is not re-copied on every read.
+   */
   private pendingChunks: Buffer[] = []
   private pendingBytes = 0
   /** Whether the request last returned by nextArgs was an inline one. */
@@ -50,10 +66,50 @@ export class RequestParser {
     return this.buf.length - this.pos + this.pendingBytes
   }
 
-  /** Up to 128 printable bytes of the unparsed input, for protocol-error log lines. */
+  /**
+   * The query buffer as setProtocolError() logs it, between its quotes: all of it below 128 bytes, else the
+   * first and last 64 with the count of bytes between (each part as C's %s prints it, up to a NUL), and
+   * non-printable bytes as '.'.
+   */
   sample(): string {
-    const pending = this.buf.subarray(this.pos, this.pos + 128)
-    return [...pending].map((c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`)).join('')
+    const length = this.bufferedBytes
+    const cText = (b: Buffer): string => {
+      const nul = b.indexOf(0)
+      return [...(nul < 0 ? b : b.subarray(0, nul))].map((c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.')).join('')
+    }
+    if (length < DUMP_LEN) return cText(this.peek(0, length))
+    const half = DUMP_LEN / 2
+    return `${cText(this.peek(0, half))}' (... more ${length - DUMP_LEN} bytes ...) '${cText(this.peek(length - half, length))}`
+  }
+
+  /** The first 64 bytes of the query buffer as sdscatrepr() writes them, without its quotes. */
+  sampleRepr(): string {
+    let out = ''
+    for (const c of this.peek(0, Math.min(64, this.bufferedBytes))) {
+      if (c === 0x5c || c === 0x22) out += `\\${String.fromCharCode(c)}`
+      else if (c === 0x0a) out += '\\n'
+      else if (c === 0x0d) out += '\\r'
+      else if (c === 0x09) out += '\\t'
+      else if (c === 0x07) out += '\\a'
+      else if (c === 0x08) out += '\\b'
+      else if (c >= 0x20 && c < 0x7f) out += String.fromCharCode(c)
+      else out += `\\x${c.toString(16).padStart(2, '0')}`
+    }
+    return out
+  }
+
+  /** Bytes [start, end) of the unparsed input, which may span the buffer and the pending chunks. */
+  private peek(start: number, end: number): Buffer {
+    const parts: Buffer[] = []
+    let offset = 0
+    for (const part of [this.buf.subarray(this.pos), ...this.pendingChunks]) {
+      const from = Math.max(start - offset, 0)
+      const to = Math.min(end - offset, part.length)
+      if (from < to) parts.push(part.subarray(from, to))
+      offset += part.length
+      if (offset >= end) break
+    }
+    return Buffer.concat(parts)
   }
 
   feed(chunk: Buffer): void {
@@ -63,25 +119,20 @@ export class RequestParser {
       this.pos = 0
       return
     }
-    if (this.bulkLength >= 0 && this.buf.length - this.pos + this.pendingBytes + chunk.length < this.bulkLength + 2) {
-      // Still short of a large payload: keep the chunk aside instead of concatenating every time.
-      if (this.pos < this.buf.length) {
-        this.pendingChunks.push(this.buf.subarray(this.pos))
-        this.pendingBytes += this.buf.length - this.pos
-      }
-      this.buf = EMPTY
-      this.pos = 0
-      this.pendingChunks.push(chunk)
-      this.pendingBytes += chunk.length
-      return
-    }
+    this.pendingChunks.push(chunk)
+    this.pendingBytes += chunk.length
+  }
+
+  /** Joins the pending chunks to the buffer; false while they are still short of the awaited payload. */
+  private absorb(): boolean {
+    if (this.bulkLength >= 0 && this.buf.length - this.pos + this.pendingBytes < this.bulkLength + 2) return false
     const parts = this.pendingChunks
     if (this.pos < this.buf.length) parts.unshift(this.buf.subarray(this.pos))
-    parts.push(chunk)
-    this.buf = parts.length === 1 ? chunk : Buffer.concat(parts)
+    this.buf = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts)
     this.pos = 0
     this.pendingChunks = []
     this.pendingBytes = 0
+    return true
   }
 
   /** The next complete request, or undefined when more bytes are needed. Throws ProtocolError. */
@@ -95,7 +146,7 @@ export class RequestParser {
    * bytes are needed; `lastInline` tells whether it was an inline request. Throws ProtocolError.
    */
   nextArgs(): Buffer[] | undefined {
-    if (this.pendingBytes > 0) return undefined
+    if (this.pendingBytes > 0 && !this.absorb()) return undefined
     if (this.argsLeft === 0 && this.args.length === 0) {
       const args = this.parseWhole()
       if (args !== undefined) {
@@ -194,13 +245,27 @@ export class RequestParser {
     return undefined
   }
 
+  /**
+   * strchr(buf + pos, byte): the index of the first `byte`, or -1 when a NUL byte or the end of the input
+   * comes first (Redis's query buffer is a C string there).
+   */
+  private lineEnd(byte: number): number {
+    const buf = this.buf
+    const at = buf.indexOf(byte, this.pos)
+    if (at < 0) return -1
+    if (at - this.pos > 32) return buf.subarray(this.pos, at).indexOf(0) < 0 ? at : -1
+    for (let i = this.pos; i < at; i++) if (buf[i] === 0) return -1
+    return at
+  }
+
+  /** The CR ending the header line at pos, or undefined while it is incomplete. */
   private findCR(tooBig: string): number | undefined {
-    const cr = this.buf.indexOf(CR, this.pos)
+    const cr = this.lineEnd(CR)
     if (cr < 0) {
-      if (this.buf.length - this.pos > MAX_HEADER) throw new ProtocolError(tooBig)
+      if (this.buf.length - this.pos > MAX_HEADER) throw protocolError(tooBig)
       return undefined
     }
-    if (cr - this.pos > MAX_HEADER) throw new ProtocolError(tooBig)
+    if (cr - this.pos > MAX_HEADER) throw protocolError(tooBig)
     // The byte after CR must have arrived before the line counts as complete.
     if (cr + 1 >= this.buf.length) return undefined
     return cr
@@ -210,9 +275,9 @@ export class RequestParser {
     const cr = this.findCR('too big mbulk count string')
     if (cr === undefined) return undefined
     const count = parseStrictInt(this.buf, this.pos + 1, cr)
-    if (count === undefined || count > MAX_MULTIBULK) throw new ProtocolError('invalid multibulk length')
+    if (count === undefined || count > MAX_MULTIBULK) throw protocolError('invalid multibulk length', 'invalid mbulk count')
     if (count > UNAUTH_MAX_ARGS && this.limits.isAuthenticated?.() === false) {
-      throw new ProtocolError('unauthenticated multibulk length')
+      throw protocolError('unauthenticated multibulk length', 'unauth mbulk count')
     }
     this.pos = cr + 2
     return count
@@ -222,15 +287,17 @@ export class RequestParser {
     const cr = this.findCR('too big bulk count string')
     if (cr === undefined) return false
     if (this.buf[this.pos] !== 0x24 /* '$' */) {
-      throw new ProtocolError(`expected '$', got '${String.fromCharCode(this.buf[this.pos] as number)}'`)
+      // addReplyErrorFormat() turns CR and LF into spaces.
+      const c = this.buf[this.pos] as number
+      throw protocolError(`expected '$', got '${c === CR || c === LF ? ' ' : String.fromCharCode(c)}'`, 'expected $ but got something else')
     }
     const length = parseStrictInt(this.buf, this.pos + 1, cr)
     const max = this.limits.maxBulkLength
     if (length === undefined || length < 0 || (max !== undefined && length > max)) {
-      throw new ProtocolError('invalid bulk length')
+      throw protocolError('invalid bulk length')
     }
     if (length > UNAUTH_MAX_BULK && this.limits.isAuthenticated?.() === false) {
-      throw new ProtocolError('unauthenticated bulk length')
+      throw protocolError('unauthenticated bulk length', 'unauth bulk length')
     }
     this.pos = cr + 2
     this.bulkLength = length
@@ -239,17 +306,18 @@ export class RequestParser {
 
   /** Returns the split line, [] for a blank line, or undefined when the line is incomplete. */
   private parseInline(): Buffer[] | undefined {
-    const lf = this.buf.indexOf(LF, this.pos)
+    const lf = this.lineEnd(LF)
     if (lf < 0) {
-      if (this.buf.length - this.pos > MAX_HEADER) throw new ProtocolError('too big inline request')
+      if (this.buf.length - this.pos > MAX_HEADER) throw protocolError('too big inline request')
       return undefined
     }
+    if (lf - this.pos > MAX_HEADER) throw protocolError('too big inline request')
     let end = lf
     if (end > this.pos && this.buf[end - 1] === CR) end--
     const line = this.buf.subarray(this.pos, end)
     this.pos = lf + 1
     const args = splitArgs(line)
-    if (args === undefined) throw new ProtocolError('unbalanced quotes in request')
+    if (args === undefined) throw protocolError('unbalanced quotes in request', 'unbalanced quotes in inline request')
     return args
   }
 }
