@@ -137,6 +137,7 @@ declare module 'fengari' {
     luaL_tolstring(L: LuaState, idx: number): LuaString
     luaL_typename(L: LuaState, idx: number): LuaString
     luaL_where(L: LuaState, level: number): void
+    luaL_callmeta(L: LuaState, obj: number, e: LuaString | string): boolean
     luaL_ref(L: LuaState, t: number): number
     luaL_unref(L: LuaState, t: number, ref: number): void
     LUA_NOREF: number

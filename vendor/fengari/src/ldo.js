@@ -14,7 +14,9 @@ const {
         LUA_TCCL,
         LUA_TLCF,
         LUA_TLCL,
-        LUA_TNIL
+        LUA_TNIL,
+        LUA_TNUMFLT,
+        LUA_TTABLE
     },
     thread_status: {
         LUA_ERRMEM,
@@ -41,6 +43,7 @@ const lopcodes = require('./lopcodes.js');
 const lparser  = require('./lparser.js');
 const lstate   = require('./lstate.js');
 const { luaS_newliteral } = require('./lstring.js');
+const ltable   = require('./ltable.js'); /* PATCH(redis-lua51) */
 const ltm      = require('./ltm.js');
 const { LUAI_MAXSTACK } = require('./luaconf.js');
 const lundump  = require('./lundump.js');
@@ -325,6 +328,17 @@ const adjust_varargs = function(L, p, actual) {
 
     for (; i < nfixargs; i++)
         L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null);
+
+    if (p.needsarg) {  /* PATCH(redis-lua51): LUA_COMPAT_VARARG's 'arg' = {...extra arguments, n = count} */
+        let nvar = actual > nfixargs ? actual - nfixargs : 0;
+        let htab = ltable.luaH_new(L, nvar, 1);
+        for (let k = 0; k < nvar; k++)
+            ltable.luaH_setint(htab, k + 1, L.stack[fixed + nfixargs + k]);
+        let key = new lobject.TValue();
+        key.setsvalue(luaS_newliteral(L, "n"));
+        ltable.luaH_setfrom(L, htab, key, new lobject.TValue(LUA_TNUMFLT, nvar));
+        L.stack[L.top++] = new lobject.TValue(LUA_TTABLE, htab);
+    }
 
     return base;
 };
@@ -628,9 +642,9 @@ const lua_yieldk = function(L, nresults, ctx, k) {
 
     if (L.nny > 0) {
         if (L !== L.l_G.mainthread)
-            ldebug.luaG_runerror(L, to_luastring("attempt to yield across a JS-call boundary", true));
+            ldebug.luaG_runerror(L, to_luastring("attempt to yield across metamethod/C-call boundary", true)); /* PATCH(redis-lua51) */
         else
-            ldebug.luaG_runerror(L, to_luastring("attempt to yield from outside a coroutine", true));
+            ldebug.luaG_runerror(L, to_luastring("attempt to yield across metamethod/C-call boundary", true)); /* PATCH(redis-lua51) */
     }
 
     L.status = LUA_YIELD;
@@ -710,7 +724,7 @@ const checkmode = function(L, mode, x) {
 const f_parser = function(L, p) {
     let cl;
     let c = p.z.zgetc();  /* read first character */
-    if (c === LUA_SIGNATURE[0]) {
+    if (c === LUA_SIGNATURE[0] && false) {  /* PATCH(redis-lua51): Redis's Lua loads no binary chunks; all is source */
         checkmode(L, p.mode, to_luastring("binary", true));
         cl = lundump.luaU_undump(L, p.z, p.name);
     } else {

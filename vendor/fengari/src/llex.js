@@ -277,22 +277,16 @@ const check_next2 = function(ls, set) {
 };
 
 const read_numeral = function(ls, seminfo) {
-    let expo = "Ee";
-    let first = ls.current;
+    /* PATCH(redis-lua51): 5.1's read_numeral: digits and dots, an optional exponent sign
+       after E/e, then any letters, digits and '_' (so 0x1.8 is 0x1 followed by .8) */
     lua_assert(lisdigit(ls.current));
-    save_and_next(ls);
-    if (first === 48 /* ('0').charCodeAt(0) */ && check_next2(ls, "xX"))  /* hexadecimal? */
-        expo = "Pp";
-
-    for (;;) {
-        if (check_next2(ls, expo))  /* exponent part? */
-            check_next2(ls, "-+");  /* optional exponent sign */
-        if (lisxdigit(ls.current))
-            save_and_next(ls);
-        else if (ls.current === 46 /* ('.').charCodeAt(0) */)
-            save_and_next(ls);
-        else break;
-    }
+    do {
+        save_and_next(ls);
+    } while (lisdigit(ls.current) || ls.current === 46 /* '.' */);
+    if (check_next2(ls, "Ee"))
+        check_next2(ls, "-+");
+    while (lislalnum(ls.current))
+        save_and_next(ls);
 
     // save(ls, 0);
 

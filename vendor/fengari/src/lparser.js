@@ -853,6 +853,10 @@ const parlist = function(ls) {
                 case R.TK_DOTS: {  /* param -> '...' */
                     llex.luaX_next(ls);
                     f.is_vararg = true;  /* declared vararg */
+                    /* PATCH(redis-lua51): LUA_COMPAT_VARARG, the implicit local 'arg' */
+                    new_localvarliteral(ls, "arg");
+                    nparams++;
+                    f.needsarg = true;
                     break;
                 }
                 default: llex.luaX_syntaxerror(ls, to_luastring("<name> or '...' expected", true));
@@ -860,7 +864,7 @@ const parlist = function(ls) {
         } while(!f.is_vararg && testnext(ls, 44 /* (',').charCodeAt(0) */));
     }
     adjustlocalvars(ls, nparams);
-    f.numparams = fs.nactvar;
+    f.numparams = fs.nactvar - (f.is_vararg ? 1 : 0);  /* 'arg' is not a fixed parameter */
     luaK_reserveregs(fs, fs.nactvar);  /* reserve register for parameters */
 };
 
@@ -1037,6 +1041,7 @@ const simpleexp = function(ls, v) {
         case R.TK_DOTS: {  /* vararg */
             let fs = ls.fs;
             check_condition(ls, fs.f.is_vararg, to_luastring("cannot use '...' outside a vararg function", true));
+            fs.f.needsarg = false;  /* PATCH(redis-lua51): a body using '...' gets no 'arg' table */
             init_exp(v, expkind.VVARARG, luaK_codeABC(fs, OP_VARARG, 0, 1, 0));
             break;
         }

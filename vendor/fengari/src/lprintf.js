@@ -21,17 +21,69 @@ const expSuffix = function(e, upper) {
     return (upper ? 'E' : 'e') + (e < 0 ? '-' : '+') + (a < 10 ? '0' : '') + a;
 };
 
+/*
+** JS rounds an exact tie (x * 10^k ending in exactly .5) up; glibc rounds it to even.
+** tieRound returns the half-even rounding of x * 10^k when x * 10^k is exactly a tie, else undefined.
+*/
+const u32 = new Uint32Array(f64.buffer);
+const tieRound = function(x, k) {
+    f64[0] = x;
+    const bexp = (u32[1] >>> 20) & 0x7ff;
+    let m = (BigInt(u32[1] & 0xfffff) << 32n) | BigInt(u32[0]);
+    let e = -1074;
+    if (bexp !== 0) { m |= 1n << 52n; e = bexp - 1075; }
+    let num = m, den = 1n;
+    if (e >= 0) num <<= BigInt(e); else den <<= BigInt(-e);
+    if (k >= 0) num *= 10n ** BigInt(k); else den *= 10n ** BigInt(-k);
+    const twice = 2n * num;
+    if (twice % den !== 0n) return undefined;
+    const t = twice / den;
+    if (t % 2n === 0n) return undefined;  /* an integer: no tie */
+    const q = (t - 1n) / 2n;
+    return q % 2n === 0n ? q : q + 1n;
+};
+
+/* whether the digits after the first 'kept' ones are 5 then zeros (a possible tie) */
+const looksLikeTie = function(digits, kept) {
+    return /^50*$/.test(digits.slice(kept));
+};
+
 /* %e body of a finite x >= 0 */
 const fmtE = function(x, prec, upper) {
     const s = x.toExponential(prec);
     const k = s.indexOf('e');
+    if (x !== 0 && prec + 20 <= 100) {
+        const longer = x.toExponential(prec + 20);
+        const lk = longer.indexOf('e');
+        const E0 = parseInt(longer.slice(lk + 1), 10);
+        if (looksLikeTie(longer.slice(0, lk).replace('.', ''), prec + 1)) {
+            const q = tieRound(x, prec - E0);
+            if (q !== undefined) {
+                let ds = q.toString();
+                let E = E0;
+                if (ds.length > prec + 1) { E++; ds = ds.slice(0, prec + 1); }
+                return ds[0] + (prec > 0 ? '.' + ds.slice(1) : '') + expSuffix(E, upper);
+            }
+        }
+    }
     return s.slice(0, k) + expSuffix(parseInt(s.slice(k + 1), 10), upper);
 };
 
 /* %f body of a finite x >= 0 (toFixed switches to exponents at 1e21) */
 const fmtF = function(x, prec) {
-    if (x < 1e21) return x.toFixed(prec);
-    return BigInt(x).toString() + (prec > 0 ? '.' + '0'.repeat(prec) : '');
+    if (x >= 1e21) return BigInt(x).toString() + (prec > 0 ? '.' + '0'.repeat(prec) : '');
+    if (prec + 20 <= 100) {
+        const longer = x.toFixed(prec + 20);
+        const point = longer.indexOf('.');
+        if (looksLikeTie(longer.slice(point + 1), prec)) {
+            const q = tieRound(x, prec);
+            if (q !== undefined) {
+                const ds = q.toString().padStart(prec + 1, '0');
+                return prec > 0 ? ds.slice(0, ds.length - prec) + '.' + ds.slice(ds.length - prec) : ds;
+            }
+        }
+    }
+    return x.toFixed(prec);
 };
 
 const stripZeros = function(s) {

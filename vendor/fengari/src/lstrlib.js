@@ -325,7 +325,7 @@ const addliteral = function(L, b, arg) {
 const scanformat = function(L, strfrmt, i, form) {
     let p = i;
     while (strfrmt[p] !== 0 && luastring_indexOf(FLAGS, strfrmt[p]) >= 0) p++;  /* skip flags */
-    if (p - i >= FLAGS.length)
+    if (p - i >= FLAGS.length + 1)  /* PATCH(redis-lua51): C's sizeof counts the NUL */
         luaL_error(L, to_luastring("invalid format (repeated flags)"));
     if (isdigit(strfrmt[p])) p++;  /* skip width */
     if (isdigit(strfrmt[p])) p++;  /* (2 digits at most) */
@@ -384,6 +384,7 @@ const str_format = function(L) {
                     let w = spec ? spec.width : 0;
                     let left = spec && spec.flags.indexOf('-') >= 0;
                     if (!left) for (let k = 1; k < w; k++) luaL_addchar(b, 32);
+                    if (c === 0) break;  /* 5.1 adds sprintf's output up to its first NUL */
                     luaL_addchar(b, c);
                     if (left) for (let k = 1; k < w; k++) luaL_addchar(b, 32);
                     break;
@@ -972,7 +973,7 @@ const match_class = function(c, cl) {
         case 67  /* 'C'.charCodeAt(0) */: return !iscntrl(c);
         case 100 /* 'd'.charCodeAt(0) */: return  isdigit(c);
         case 68  /* 'D'.charCodeAt(0) */: return !isdigit(c);
-        case 103 /* 'g'.charCodeAt(0) */: return  isgraph(c);
+        /* PATCH(redis-lua51): no %g class in 5.1 ('%g' matches 'g') */
         case 71  /* 'G'.charCodeAt(0) */: return !isgraph(c);
         case 108 /* 'l'.charCodeAt(0) */: return  islower(c);
         case 76  /* 'L'.charCodeAt(0) */: return !islower(c);
@@ -1281,11 +1282,9 @@ const str_find_aux = function(L, find) {
     let ls = s.length;
     let lp = p.length;
     let init = posrelat(luaL_optinteger(L, 3, 1), ls);
+    /* PATCH(redis-lua51): 5.1 clamps the start to the string's end */
     if (init < 1) init = 1;
-    else if (init > ls + 1) {  /* start after string's end? */
-        lua_pushnil(L);  /* cannot find anything */
-        return 1;
-    }
+    else if (init > ls + 1) init = ls + 1;
     /* explicit request or no special characters? */
     if (find && (lua_toboolean(L, 4) || nospecials(p, lp))) {
         /* do a plain search */
@@ -1377,9 +1376,7 @@ const add_s = function(ms, b, s, e) {
             luaL_addchar(b, news[i]);
         else {
             i++;  /* skip ESC */
-            if (!isdigit(news[i])) {
-                if (news[i] !== L_ESC)
-                    luaL_error(L, to_luastring("invalid use of '%c' in replacement string"), L_ESC);
+            if (!isdigit(news[i])) {  /* PATCH(redis-lua51): 5.1 keeps the character after '%' */
                 luaL_addchar(b, news[i]);
             } else if (news[i] === 48 /* '0'.charCodeAt(0) */)
                 luaL_addlstring(b, ms.src.subarray(s, e), e - s);

@@ -538,7 +538,8 @@ const luaV_execute = function(L) {
                     let nfunc = nci.func;
                     let nfuncOff = nci.funcOff;
                     let ofuncOff = oci.funcOff;
-                    let lim = nci.l_base + nfunc.value.p.numparams;
+                    /* PATCH(redis-lua51): the implicit 'arg' parameter moves with the frame */
+                    let lim = nci.l_base + nfunc.value.p.numparams + (nfunc.value.p.needsarg ? 1 : 0);
                     if (cl.p.p.length > 0) lfunc.luaF_close(L, oci.l_base);
                     for (let aux = 0; nfuncOff + aux < lim; aux++)
                         lobject.setobjs2s(L, ofuncOff + aux, nfuncOff + aux);
@@ -714,38 +715,47 @@ const donextjump = function(L, ci) {
 };
 
 
+/*
+** PATCH(redis-lua51): 5.1's comparisons: operands of different types are an error before any
+** metamethod, and __lt/__le are called only when both operands have the same metamethod.
+*/
+const call_orderTM51 = function(L, p1, p2, event) {
+    let tm1 = ltm.luaT_gettmbyobj(L, p1, event);
+    if (tm1.ttisnil()) return null;
+    let tm2 = ltm.luaT_gettmbyobj(L, p2, event);
+    if (!luaV_equalobj(null, tm1, tm2)) return null;
+    let res = new lobject.TValue();
+    ltm.luaT_callTM(L, tm1, p1, p2, res, 1);
+    return !res.l_isfalse();
+};
+
 const luaV_lessthan = function(L, l, r) {
-    if (l.ttisnumber() && r.ttisnumber())
+    if (l.ttnov() !== r.ttnov())
+        ldebug.luaG_ordererror(L, l, r);
+    if (l.ttisnumber())
         return LTnum(l, r) ? 1 : 0;
-    else if (l.ttisstring() && r.ttisstring())
+    if (l.ttisstring())
         return l_strcmp(l.tsvalue(), r.tsvalue()) < 0 ? 1 : 0;
-    else {
-        let res = ltm.luaT_callorderTM(L, l, r, ltm.TMS.TM_LT);
-        if (res === null)
-            ldebug.luaG_ordererror(L, l, r);
-        return res ? 1 : 0;
-    }
+    let res = call_orderTM51(L, l, r, ltm.TMS.TM_LT);
+    if (res === null)
+        ldebug.luaG_ordererror(L, l, r);
+    return res ? 1 : 0;
 };
 
 const luaV_lessequal = function(L, l, r) {
-    let res;
-
-    if (l.ttisnumber() && r.ttisnumber())
+    if (l.ttnov() !== r.ttnov())
+        ldebug.luaG_ordererror(L, l, r);
+    if (l.ttisnumber())
         return LEnum(l, r) ? 1 : 0;
-    else if (l.ttisstring() && r.ttisstring())
+    if (l.ttisstring())
         return l_strcmp(l.tsvalue(), r.tsvalue()) <= 0 ? 1 : 0;
-    else {
-        res = ltm.luaT_callorderTM(L, l, r, ltm.TMS.TM_LE);
-        if (res !== null)
-            return res ? 1 : 0;
-    }
-    /* try 'lt': */
-    L.ci.callstatus |= lstate.CIST_LEQ; /* mark it is doing 'lt' for 'le' */
-    res = ltm.luaT_callorderTM(L, r, l, ltm.TMS.TM_LT);
-    L.ci.callstatus ^= lstate.CIST_LEQ; /* clear mark */
+    let res = call_orderTM51(L, l, r, ltm.TMS.TM_LE);
+    if (res !== null)
+        return res ? 1 : 0;
+    res = call_orderTM51(L, r, l, ltm.TMS.TM_LT);
     if (res === null)
         ldebug.luaG_ordererror(L, l, r);
-    return res ? 0 : 1; /* result is negated */
+    return res ? 0 : 1;
 };
 
 const luaV_equalobj = function(L, t1, t2) {
@@ -780,9 +790,12 @@ const luaV_equalobj = function(L, t1, t2) {
             if (t1.value === t2.value) return 1;
             else if (L === null) return 0;
 
+            /* PATCH(redis-lua51): 5.1's get_compTM: __eq only when both have the same metamethod */
             tm = ltm.fasttm(L, t1.value.metatable, ltm.TMS.TM_EQ);
-            if (tm === null)
-                tm = ltm.fasttm(L, t2.value.metatable, ltm.TMS.TM_EQ);
+            if (tm !== null && t1.value.metatable !== t2.value.metatable) {
+                let tm2 = ltm.fasttm(L, t2.value.metatable, ltm.TMS.TM_EQ);
+                if (tm2 === null || !luaV_equalobj(null, tm, tm2)) tm = null;
+            }
             break;
         default:
             return t1.value === t2.value ? 1 : 0;
@@ -909,10 +922,8 @@ const luaV_objlen = function(L, ra, rb) {
     let tm;
     switch(rb.ttype()) {
         case LUA_TTABLE: {
-            let h = rb.value;
-            tm = ltm.fasttm(L, h.metatable, ltm.TMS.TM_LEN);
-            if (tm !== null) break; /* metamethod? break switch to call it */
-            ra.setivalue(ltable.luaH_getn(h)); /* else primitive len */
+            /* PATCH(redis-lua51): 5.1 ignores __len on tables */
+            ra.setivalue(ltable.luaH_getn(rb.value));
             return;
         }
         case LUA_TSHRSTR:

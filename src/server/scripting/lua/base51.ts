@@ -162,6 +162,14 @@ function ipairs51(L: LuaState): number {
   return 3
 }
 
+/** 5.1 tostring: whatever __tostring returns, unchecked; numbers with %.14g. */
+function tostring51(L: LuaState): number {
+  lauxlib.luaL_checkany(L, 1)
+  if (lauxlib.luaL_callmeta(L, 1, '__tostring')) return 1
+  lauxlib.luaL_tolstring(L, 1)
+  return 1
+}
+
 /** script_lua.c luaRedisPcall. */
 function redisPcall(L: LuaState): number {
   const argc = lua.lua_gettop(L)
@@ -195,6 +203,7 @@ export function adjustBaseLibrary(L: LuaState, unpack: (L: LuaState) => number):
     gcinfo,
     unpack,
     error: error51,
+    tostring: tostring51,
     ipairs: ipairs51,
     pcall: redisPcall,
   })

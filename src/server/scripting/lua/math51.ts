@@ -117,9 +117,28 @@ export function adjustMathLibrary(L: LuaState, random: {random: LuaCFunction; ra
   })
 }
 
+/** Above this a string.rep result is refused as Redis's allocator would (proto-max-bulk-len scale). */
+const MAX_REP_BYTES = 512 * 1024 * 1024
+
+/** 5.1 string.rep(s, n): no separator argument. */
+function rep(L: LuaState): number {
+  const s = lauxlib.luaL_checkstring(L, 1)
+  const n = Math.trunc(lauxlib.luaL_checknumber(L, 2))
+  if (n <= 0 || s.length === 0) {
+    lua.lua_pushstring(L, new Uint8Array(0))
+    return 1
+  }
+  if (s.length * n > MAX_REP_BYTES) return lauxlib.luaL_error(L, 'not enough memory')
+  const out = new Uint8Array(s.length * n)
+  for (let i = 0; i < n; i++) out.set(s, i * s.length)
+  lua.lua_pushstring(L, out)
+  return 1
+}
+
 /** Turns fengari's string table (on top of the stack) into 5.1's. */
 export function adjustStringLibrary(L: LuaState): void {
   lua.lua_getfield(L, -1, 'gmatch')
   lua.lua_setfield(L, -2, 'gfind')
   removeFields(L, -1, ['pack', 'packsize', 'unpack'])
+  setFunctions(L, {rep})
 }
