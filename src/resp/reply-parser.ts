@@ -13,7 +13,7 @@ export type RespValue =
   | {type: 'double'; value: string}
   | {type: 'bool'; value: boolean}
   | {type: 'null'}
-  | {type: 'verbatim'; value: Buffer}
+  | {type: 'verbatim'; value: Buffer; format: string}
   | {type: 'bignum'; value: string}
 
 interface Parsed {
@@ -98,7 +98,7 @@ function parseValue(buf: Buffer, start: number): Parsed | undefined {
       if (length < 0) return {value: {type: 'bulk', value: null}, end}
       if (buf.length < end + length + 2) return undefined
       const data = buf.subarray(end, end + length)
-      if (type === '=') return {value: {type: 'verbatim', value: data.subarray(4)}, end: end + length + 2}
+      if (type === '=') return {value: {type: 'verbatim', value: data.subarray(4), format: data.subarray(0, 3).toString('latin1')}, end: end + length + 2}
       return {value: {type: 'bulk', value: data}, end: end + length + 2}
     }
     case '*':

@@ -102,6 +102,6 @@ export function replyText(value: RespValue | undefined): string | undefined {
   if (value === undefined) return undefined
   if (value.type === 'simple' || value.type === 'error') return value.value
   if (value.type === 'bulk') return value.value?.toString('latin1')
-  if (value.type === 'verbatim') return value.value.toString('latin1').slice(4)
+  if (value.type === 'verbatim') return value.value.toString('latin1')
   return undefined
 }

@@ -264,7 +264,7 @@ export class Sentinel {
   private sendInfo(instance: Instance): void {
     instance.cc?.send(this.command(instance, ['INFO']), (reply) => {
       if (reply?.type === 'bulk' && reply.value !== null) this.refreshInfo(instance, reply.value.toString('latin1'))
-      else if (reply?.type === 'verbatim') this.refreshInfo(instance, reply.value.toString('latin1').slice(4))
+      else if (reply?.type === 'verbatim') this.refreshInfo(instance, reply.value.toString('latin1'))
     })
   }
 

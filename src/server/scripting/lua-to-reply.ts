@@ -68,8 +68,8 @@ function stringField(L: LuaState, name: Uint8Array, tableIndex = -1): Buffer | u
 function tableToReply(L: LuaState, scriptResp: 2 | 3, callerResp: 2 | 3, depth: number): Reply {
   const err = stringField(L, ERR)
   if (err !== undefined) {
-    const text = oneLine(err.toString('latin1'))
-    return error(text.startsWith('-') ? text.slice(1) : text)
+    // Redis writes "-" and the text, so {err='-X'} goes out as "--X".
+    return error(oneLine(err.toString('latin1')))
   }
   const ok = stringField(L, OK)
   if (ok !== undefined) return simple(oneLine(ok.toString('latin1')))

@@ -117,9 +117,9 @@ function pushRespValue(L: LuaState, value: RespValue): void {
       lua.lua_setfield(L, -2, BIG_NUMBER_FIELD)
       return
     case 'verbatim': {
-      // The parser hands back "fmt:text"; Lua sees {verbatim_string={format=fmt, string=text}}.
-      const format = value.value.subarray(0, 3)
-      const text = value.value.subarray(4)
+      // Lua sees {verbatim_string={format=fmt, string=text}}.
+      const format = Buffer.from(value.format, 'latin1')
+      const text = value.value
       lua.lua_createtable(L, 0, 1)
       lua.lua_createtable(L, 0, 2)
       lua.lua_pushlstring(L, text, text.length)

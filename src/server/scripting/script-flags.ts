@@ -30,7 +30,8 @@ export function extractShebangFlags(body: Buffer): ShebangResult {
   const set = new Set<ScriptFlag>()
   for (const part of parts.slice(1)) {
     if (!part.startsWith('flags=')) return {ok: false, error: `Unknown lua shebang option: ${part}`}
-    for (const flag of part.slice(6).split(',')) {
+    const list = part.slice(6)
+    for (const flag of list === '' ? [] : list.split(',')) {
       if (!isScriptFlag(flag)) return {ok: false, error: `Unexpected flag in script shebang: ${flag}`}
       set.add(flag)
     }
