@@ -3,7 +3,7 @@
 // of the server. Anything else is an unknown command, as on redis-sentinel.
 
 import {isIP} from 'node:net'
-import {globMatch} from '../server/keyspace/glob.js'
+import {cPattern, globMatch} from '../server/keyspace/glob.js'
 import {array, bulk, error, int, map, NIL_ARRAY, OK, simple, type Reply} from '../resp/reply.js'
 import type {CommandContext, CommandSpec} from '../server/command-spec.js'
 import {NO_KEYS} from '../server/command-spec.js'
@@ -190,7 +190,8 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
 
   const resetCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
     const s = sentinel()
-    const pattern = (args[0] as Buffer).toString('latin1')
+    // stringmatch(): the pattern ends at its first NUL.
+    const pattern = cPattern((args[0] as Buffer).toString('latin1'))
     let count = 0
     for (const m of s.masters.values()) {
       if (!globMatch(pattern, m.name)) continue
@@ -242,7 +243,7 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
       ['sentinel-pass', () => s.sentinelPass ?? ''],
     ]
     if (action === 'get' && args.length === 2) {
-      const pattern = (args[1] as Buffer).toString('latin1')
+      const pattern = cPattern((args[1] as Buffer).toString('latin1'))
       return map(params.filter(([name]) => globMatch(pattern, name, true)).map(([name, value]) => [bulk(name), bulk(value())] as const))
     }
     if (action === 'set' && args.length === 3) {
