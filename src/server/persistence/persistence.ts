@@ -39,8 +39,17 @@ export class Persistence {
     const {logger, keyspace, clock} = this.server
     if (!existsSync(this.path)) return
     const started = clock.nowMs()
-    const loaded = loadRdbFile(this.path, clock.nowMs())
+    // The file's libraries replace ours only once the whole file has loaded.
+    const functions = this.server.scripting.functions.stageForRdb()
+    let loaded
+    try {
+      loaded = loadRdbFile(this.path, clock.nowMs(), {loadFunction: functions.loadFunction})
+    } catch (cause) {
+      functions.discard()
+      throw cause
+    }
     if (loaded === undefined) return
+    functions.commit()
     const version = loaded.aux.get('redis-ver')
     if (version !== undefined) logger.notice(`Loading RDB produced by version ${version.toString()}`)
     keyspace.replaceAll(loaded.databases)
@@ -58,15 +67,17 @@ export class Persistence {
 
   /** Serialises the whole keyspace as an RDB image (also what a full resync ships). */
   snapshot(extraAux: {replId?: string; replOffset?: number; replStreamDb?: number} = this.server.replication.snapshotAux()): Buffer {
-    const {keyspace, clock, config} = this.server
+    const {keyspace, clock, config, scripting} = this.server
+    const compress = config.get('rdbcompression') !== 'no'
     return writeRdb(keyspace.databases, {
       redisVer: '7.0.15',
       redisBits: 64,
       ctime: Math.floor(clock.nowMs() / 1000),
       usedMem: process.memoryUsage().rss,
       aofBase: 0,
+      functions: scripting.functions.rdbRecords(compress),
       ...extraAux,
-    }, clock.nowMs(), {compress: config.get('rdbcompression') !== 'no'})
+    }, clock.nowMs(), {compress})
   }
 
   /** SAVE: blocks until the file is on disk. Returns false (and logs why) on failure. */

@@ -1,4 +1,5 @@
-// Keyspace → RDB version 10 image that real Redis 7.0 loads (rdb.c rdbSaveRio): aux fields, one section per
+// Keyspace → RDB version 10 image that real Redis 7.0 loads (rdb.c rdbSaveRio): aux fields, the function
+// libraries (FUNCTION2 records, encoded by the function registry), one section per
 // non-empty db, Redis 7.0's value encodings (listpack/intset for small collections, quicklist-2 for lists),
 // expiries, EOF and the CRC-64 trailer. Already-expired keys are left out.
 
@@ -19,6 +20,8 @@ export interface RdbAux {
   replId?: string
   replOffset?: number
   aofBase: number
+  /** The libraries as rdbSaveFunctions writes them (RDB_OPCODE_FUNCTION2 records), placed before the databases. */
+  functions?: Buffer
 }
 
 export interface RdbWriteOptions {
@@ -58,6 +61,7 @@ export function writeRdb(databases: readonly Database[], aux: RdbAux, nowMs: num
     auxField('repl-offset', String(aux.replOffset ?? 0))
   }
   auxField('aof-base', String(aux.aofBase))
+  if (aux.functions !== undefined) parts.push(aux.functions)
   for (const db of databases) {
     const live = [...db.entries].filter(([, e]) => e.expiresAt === undefined || e.expiresAt > nowMs)
     if (live.length === 0) continue

@@ -4,7 +4,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {writeFileAtomic, writeFileAtomicAsync} from '../../common/atomic-write.js'
-import {readRdb, RdbError, type LoadedRdb} from './rdb-reader.js'
+import {readRdb, RdbError, type LoadedRdb, type RdbReadOptions} from './rdb-reader.js'
 
 const tempFor = (path: string): string => join(dirname(path), `temp-${process.pid}.rdb`)
 
@@ -17,11 +17,11 @@ export function saveRdbFileAsync(path: string, data: Buffer): Promise<void> {
 }
 
 /** Undefined when there is no file; throws RdbError naming the file when it is truncated or corrupt. */
-export function loadRdbFile(path: string, nowMs: number): LoadedRdb | undefined {
+export function loadRdbFile(path: string, nowMs: number, options: RdbReadOptions = {}): LoadedRdb | undefined {
   if (!existsSync(path)) return undefined
   const data = readFileSync(path)
   try {
-    return readRdb(data, nowMs)
+    return readRdb(data, nowMs, options)
   } catch (cause) {
     if (cause instanceof RdbError) throw new RdbError(`${path}: ${cause.message.replace(/ \(at byte \d+\)$/, '')}`, cause.offset)
     throw cause

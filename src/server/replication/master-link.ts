@@ -328,14 +328,18 @@ export class MasterLink {
     logger.notice('MASTER <-> REPLICA sync: Flushing old data')
     logger.notice('MASTER <-> REPLICA sync: Loading DB in memory')
     let loaded
+    // The master's libraries replace ours, as its keys replace our keys.
+    const functions = this.server.scripting.functions.stageForRdb()
     try {
       // Keys already expired stay: a replica waits for its master's DEL, as Redis does.
-      loaded = readRdb(rdb, clock.nowMs(), {keepExpired: true})
+      loaded = readRdb(rdb, clock.nowMs(), {keepExpired: true, loadFunction: functions.loadFunction})
     } catch (cause) {
+      functions.discard()
       logger.warning(`Failed trying to load the MASTER synchronization DB from socket: ${cause instanceof RdbError ? cause.message : describe(cause)}`)
       this.teardown()
       return
     }
+    functions.commit()
     keyspace.replaceAll(loaded.databases)
     const version = loaded.aux.get('redis-ver')
     if (version !== undefined) logger.notice(`Loading RDB produced by version ${version.toString('latin1')}`)
