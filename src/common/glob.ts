@@ -32,18 +32,37 @@ const fold = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c)
 /** A byte as C's (signed) char. */
 const signed = (c: number): number => (c >= 0x80 ? c - 0x100 : c)
 
-let cachedPattern: string | undefined
-let cachedNocase = false
-let cached: Compiled | undefined
+/**
+ * Compiled patterns, so that KEYS/SCAN over many keys and PUBLISH over many subscribed patterns compile each
+ * pattern once. Only short patterns are kept, and the cache is emptied when full, so it stays small.
+ */
+const cache = new Map<string, Compiled>()
+const CACHE_ENTRIES = 512
+const CACHED_PATTERN_MAX = 256
+let lastPattern: string | undefined
+let lastNocase = false
+let last: Compiled | undefined
 
 /** Whether `text` matches the glob `pattern` (both latin1 strings, one char per byte), as stringmatchlen. */
 export function globMatch(pattern: string, text: string, nocase = false): boolean {
-  if (cached === undefined || cachedPattern !== pattern || cachedNocase !== nocase) {
-    cached = compile(pattern, nocase)
-    cachedPattern = pattern
-    cachedNocase = nocase
+  if (last === undefined || lastPattern !== pattern || lastNocase !== nocase) {
+    last = compiled(pattern, nocase)
+    lastPattern = pattern
+    lastNocase = nocase
   }
-  return run(cached, text)
+  return run(last, text)
+}
+
+function compiled(pattern: string, nocase: boolean): Compiled {
+  if (pattern.length > CACHED_PATTERN_MAX) return compile(pattern, nocase)
+  const key = nocase ? `i${pattern}` : `s${pattern}`
+  let found = cache.get(key)
+  if (found === undefined) {
+    if (cache.size >= CACHE_ENTRIES) cache.clear()
+    found = compile(pattern, nocase)
+    cache.set(key, found)
+  }
+  return found
 }
 
 /** The pattern as C's stringmatch() sees it: up to its first NUL byte (CONFIG GET, the sentinel's patterns). */

@@ -96,6 +96,17 @@ describe('glob matcher, patterns that are exponential for a backtracking matcher
     expect(globMatch(`${'*?'.repeat(5000)}*[b]`, long)).toBe(false)
   })
 
+  it('many patterns in turn (PUBLISH to many pattern subscribers) keep their own answers', () => {
+    const patterns = Array.from({length: 1500}, (_, i) => `ch${i}:[a-c]*`)
+    for (let round = 0; round < 2; round++) {
+      patterns.forEach((p, i) => {
+        expect(globMatch(p, `ch${i}:b-news`), p).toBe(true)
+        expect(globMatch(p, `ch${i}:d-news`, true), p).toBe(false)
+        expect(globMatch(p.toUpperCase(), `ch${i}:b-news`, true), p).toBe(true)
+      })
+    }
+  })
+
   it('a long class is compiled once per pattern, not once per string', () => {
     const pattern = `[${'a-b'.repeat(20_000)}]*`
     for (let i = 0; i < 10_000; i++) expect(globMatch(pattern, `b${i}`)).toBe(true)
