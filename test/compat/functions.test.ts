@@ -9,6 +9,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {encodeCommand} from '../../src/resp/encoder.js'
 import {crc64} from '../../src/server/persistence/crc64.js'
 import type {DifferentialPair} from '../helpers/differential.js'
 import {bundledMissing, startServer, stopAllNodes, type NodeHandle} from '../helpers/nodes.js'
@@ -87,6 +88,36 @@ describe.skipIf(!!skip)(`Redis functions: edge cases, RDB files and replication 
   })
 
   describeCases(() => pair, {'load-time sandbox, FCALL and FUNCTION RESTORE edge cases': EDGES})
+
+  it('a running function: FUNCTION STATS, BUSY, FUNCTION KILL; a running EVAL: FUNCTION STATS and FUNCTION KILL refuse', async () => {
+    const SPIN = lib('spin', "redis.register_function('spin', function() local i = 0 while true do i = i + 1 end end)")
+    const each = async (node: NodeHandle): Promise<string[]> => {
+      const [a, b] = [await node.raw(), await node.raw()]
+      const out: string[] = []
+      const step = async (...args: string[]): Promise<void> => {
+        out.push((await b.command(...args)).toString('latin1').replace(/duration_ms\r\n:\d+/, 'duration_ms\r\n:N'))
+      }
+      await b.command('CONFIG', 'SET', 'busy-reply-threshold', '100')
+      await b.command('FUNCTION', 'FLUSH')
+      await b.command('FUNCTION', 'LOAD', SPIN)
+      for (const [start, kill] of [[['fcall', 'spin', '0'], 'FUNCTION'], [['EVAL', 'while true do end', '0'], 'SCRIPT']] as const) {
+        a.send(encodeCommand([...start]))
+        await waitFor(async () => (await b.command('PING')).toString(), (r) => r.startsWith('-BUSY'), {what: 'the script to turn BUSY on'})
+        await step('FUNCTION', 'STATS')
+        await step('PING')
+        await step(kill === 'FUNCTION' ? 'SCRIPT' : 'FUNCTION', 'KILL')
+        await step(kill, 'KILL')
+        out.push((await a.reply()).toString('latin1'))
+        await step(kill, 'KILL')
+        await step('FUNCTION', 'STATS')
+      }
+      await b.command('CONFIG', 'SET', 'busy-reply-threshold', '5000')
+      a.close()
+      b.close()
+      return out
+    }
+    expect(await each(pair.ours)).toEqual(await each(pair.real))
+  })
 
   describe('RDB files', () => {
     const args = ['--save', '', '--dbfilename', 'dump.rdb']

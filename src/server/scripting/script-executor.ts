@@ -112,7 +112,8 @@ export function execute(
     if (run.killed) {
       // Every line raises again, so a pcall in a loop cannot keep a killed script alive.
       lua.lua_sethook(H, hook, lua.LUA_MASKLINE, 0)
-      pushErrorTable(H, `Script killed by user with ${run.options.isEval ? 'SCRIPT' : 'FUNCTION'} KILL...`)
+      // Redis names SCRIPT KILL here even when FUNCTION KILL stopped a function (script_lua.c luaMaskCountHook).
+      pushErrorTable(H, 'Script killed by user with SCRIPT KILL...')
       lua.lua_error(H)
       return
     }

@@ -111,7 +111,8 @@ export class ScriptingEngine {
     this.host.endEffects()
     this.host.freezeExpiryTime(false)
     if (run.timedOut) this.host.setBusy(undefined)
-    if (run.killed) this.host.log('warning', `Lua script killed by user with ${run.options.isEval ? 'SCRIPT' : 'FUNCTION'} KILL.`)
+    // The same words for FUNCTION KILL, as Redis logs them.
+    if (run.killed) this.host.log('warning', 'Lua script killed by user with SCRIPT KILL.')
     this.current = undefined
     return reply
   }
