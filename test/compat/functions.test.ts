@@ -57,6 +57,16 @@ const EDGES: Case[] = [
     ['EVAL', "return redis.call('function', 'load', '#!lua name=fromeval\\nredis.register_function(\\'x\\', function() end)')", '0'],
     ['EVAL', "return redis.pcall('fcall', 't3', '0')", '0'], load('t6', "redis.register_function('t6', function(keys, args) return {#keys, #args, type(KEYS), type(ARGV)} end)"),
   ]},
+  {name: 'the protections of Redis\'s test suite: malicious access, tricks on the globals, shebang quoting', steps: [
+    ['FUNCTION', 'LOAD', "#!lua name=lib1\nlocal lib = redis\nlib.register_function('f1', function() lib.redis = redis lib.math = math return {ok='OK'} end)\n" +
+      "lib.register_function('f2', function() lib.register_function('f1', function() return 1 end) end)"],
+    ['FCALL', 'f1', '0'], ['FCALL', 'f2', '0'], load('lib2', 'redis.math.random()'), load('lib2', "redis.redis.call('ping')"), load('lib2', 'return math.random()'),
+    load('lib2', 'redis.setresp(3)'), load('lib2', 'redis.set_repl(redis.REPL_NONE)'), load('lib2', 'mt = getmetatable(_G)'),
+    load('t1', "redis.register_function('tg', function() mt = getmetatable(_G) original_globals = mt.__index original_globals['redis'] = function() return 1 end end)"), ['FCALL', 'tg', '0'],
+    load('t2', "redis.register_function('tg2', function() local mt = getmetatable(_G) return {type(mt), type(rawget(_G, 'redis')), tostring(rawequal(_G, _G._G))} end)"), ['FCALL', 'tg2', '0'],
+    ['FUNCTION', 'LOAD', "#!lua name=\"quoted\"\nredis.register_function('q', function() return 1 end)"], ['FUNCTION', 'LOAD', "#! name=test\nredis.register_function('e', function() return 1 end)"],
+    ['FUNCTION', 'LOAD', "#!lua name='sq' \nredis.register_function('sq', function() return 1 end)"], ['FUNCTION', 'LIST', 'LIBRARYNAME', '*q*'],
+  ]},
   {name: 'FCALL numkeys, keys and arguments, db of the caller, FUNCTION DELETE of a library in use', steps: [
     ['FUNCTION', 'LOAD', WRITER], ['SELECT', '2'], ['FCALL', 'setk', '2', 'a', 'n', 'v1'], ['GET', 'a'], ['SELECT', '0'], ['GET', 'a'], ['FCALL', 'setk', '1', 'a'],
     ['FCALL', 'setk', ' 1', 'a', 'b'], ['FCALL', 'setk', '1.0', 'a', 'b'], ['FCALL', 'SETK', '2', 'x', 'y', 'z'], ['FCALL_RO', 'GETK', '1', 'x'], ['FUNCTION', 'DELETE', 'w'],
