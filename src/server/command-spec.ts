@@ -114,6 +114,11 @@ export interface CommandSpec {
   /** Receives the arguments after the command name (and after the subcommand name for subcommands). */
   readonly handler: Handler
   readonly subcommands?: readonly CommandSpec[]
+  /**
+   * The flags the gates judge a call by, when they depend on its arguments: EVAL and FCALL take the flags
+   * their script declares (Redis evalGetCommandFlags / fcallGetCommandFlags). COMMAND INFO shows `flags`.
+   */
+  readonly gateFlags?: (argv: readonly Buffer[], scripting: ScriptingEngine) => readonly CommandFlag[]
 }
 
 /**

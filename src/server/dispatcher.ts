@@ -12,7 +12,7 @@ import type {Logger} from '../common/logger.js'
 import type {ServerConfig} from '../config/directives.js'
 import type {BlockedOperation} from './blocking.js'
 import type {Client} from './client.js'
-import type {Caller, CommandContext, CommandPipeline, CommandSpec, InvokeOptions, Resolved} from './command-spec.js'
+import type {Caller, CommandContext, CommandFlag, CommandPipeline, CommandSpec, InvokeOptions, Resolved} from './command-spec.js'
 import type {CommandTable} from './command-table.js'
 import {GATES_BY_CALLER, type GateState} from './gates.js'
 import type {Database} from './keyspace/database.js'
@@ -138,10 +138,12 @@ export class Dispatcher implements CommandPipeline {
 
   /** The gates, then MULTI queueing or the call. */
   private admit(client: Client, spec: CommandSpec, handlerArgs: readonly Buffer[], argv: readonly Buffer[], caller: Caller): Reply {
-    const refused = this.gate(client, spec, caller)
+    // EVAL and FCALL are gated by their script's declared flags (Redis getCommandFlags).
+    const gated = spec.gateFlags === undefined ? spec : withFlags(spec, spec.gateFlags(argv, this.server.scripting))
+    const refused = this.gate(client, gated, caller)
     if (refused !== undefined) return this.reject(client, spec, refused)
     if (client.multi !== undefined && !NOT_QUEUED.has(spec.name.split('|')[0] as string)) {
-      client.multi.queue.push({name: spec.name, args: argv, flags: spec.flags})
+      client.multi.queue.push({name: spec.name, args: argv, flags: gated.flags})
       return QUEUED
     }
     return this.run(client, spec, handlerArgs, argv, caller, true)
@@ -373,5 +375,7 @@ class CallContext implements CommandContext {
     this.host.feedMonitors(this.client, this.spec, this.argv, this.caller)
   }
 }
+
+const withFlags = (spec: CommandSpec, flags: readonly CommandFlag[]): CommandSpec => (flags === spec.flags ? spec : {...spec, flags})
 
 const arityOk = (arity: number, count: number): boolean => (arity >= 0 ? count === arity : count >= -arity)

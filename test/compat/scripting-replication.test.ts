@@ -49,7 +49,8 @@ const WORKLOAD: string[][] = [
   ['EVAL', "redis.set_repl(redis.REPL_AOF); redis.call('set','aof','1'); return 1", '0'],
   ['EVAL', "redis.set_repl(redis.REPL_REPLICA); redis.call('set','rep','1'); return 1", '0'],
   ['EVAL_RO', "return redis.call('get','a')", '0'],
-  ['EVAL', "redis.call('set','s1','x'); redis.call('sadd','set','a','b'); redis.call('spop','set'); return 1", '0'],
+  // One member, so SPOP's random choice (Redis's libc random(), not reproduced) cannot differ; its SREM rewrite can.
+  ['EVAL', "redis.call('set','s1','x'); redis.call('sadd','set','a'); redis.call('spop','set'); return 1", '0'],
   ['EVAL', "redis.call('hincrbyfloat','hf','f','1.5'); redis.call('incrbyfloat','fl','0.1'); return 1", '0'],
   ['FCALL_RO', 'get_before', '1', 'a'],
 ]

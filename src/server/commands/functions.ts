@@ -3,6 +3,7 @@
 // FUNCTION KILL and the replication of a function's effects are EVAL's. FUNCTION LOAD/DELETE/FLUSH/RESTORE
 // count as a change (server.dirty++), so save points see them and replicas get the command as it was sent.
 
+import {fcallGateFlags} from '../scripting/gate-flags.js'
 import {error, array, bulk, int, map, NIL, OK, set, simple, type Reply} from '../../resp/reply.js'
 import {globMatch} from '../../common/glob.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
@@ -198,9 +199,12 @@ function functionRestore(ctx: CommandContext, args: readonly Buffer[]): Reply {
 const sub = (name: string, arity: number, flags: CommandSpec['flags'], categories: string[], handler: CommandSpec['handler'], tips?: string[]): CommandSpec =>
   ({name: `function|${name}`, arity, flags, keys: NO_KEYS, categories, handler, ...(tips === undefined ? {} : {tips})})
 
+/** FCALL and FCALL_RO are gated by the called function's flags. */
+const withFcallGateFlags = (spec: CommandSpec): CommandSpec => ({...spec, gateFlags: fcallGateFlags(spec)})
+
 export const functionCommands: readonly CommandSpec[] = [
-  {name: 'fcall', arity: -3, flags: FCALL_FLAGS, keys: NO_KEYS, getKeys: numkeysAt(2), categories: SCRIPTING, handler: fcall(false)},
-  {name: 'fcall_ro', arity: -3, flags: ['readonly', ...FCALL_FLAGS], keys: NO_KEYS, getKeys: numkeysAt(2), categories: SCRIPTING, handler: fcall(true)},
+  withFcallGateFlags({name: 'fcall', arity: -3, flags: FCALL_FLAGS, keys: NO_KEYS, getKeys: numkeysAt(2), categories: SCRIPTING, handler: fcall(false)}),
+  withFcallGateFlags({name: 'fcall_ro', arity: -3, flags: ['readonly', ...FCALL_FLAGS], keys: NO_KEYS, getKeys: numkeysAt(2), categories: SCRIPTING, handler: fcall(true)}),
   {
     name: 'function',
     arity: -2,

@@ -109,9 +109,9 @@ function setCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   }
   ctx.db.set(key, {type: 'string', value}, {keepTtl: options.keepTtl, expiresAt})
   // Replicas get an absolute expiry so they expire at the same moment (Redis 7.0 rewrites to PXAT).
+  // Otherwise the command goes out as it came (NX, XX, KEEPTTL and the name's case kept), GET removed.
   if (expiresAt !== undefined) ctx.propagateAs([SET_NAME, keyArg, value, PXAT_NAME, Buffer.from(String(expiresAt))])
-  else if (options.keepTtl) ctx.propagateAs([SET_NAME, keyArg, value, KEEPTTL_NAME])
-  else ctx.propagateAs([SET_NAME, keyArg, value])
+  else if (options.get) ctx.propagateAs([SET_NAME, ...args.filter((a, i) => i < 2 || a.toString('latin1').toLowerCase() !== 'get')])
   return options.get ? previous : OK
 }
 
