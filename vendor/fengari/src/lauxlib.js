@@ -608,11 +608,8 @@ const luaL_tolstring = function(L, idx) {
                 lua_pushliteral(L, "nil");
                 break;
             default: {
-                let tt = luaL_getmetafield(L, idx, __name);
-                let kind = tt === LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, idx);
-                lua_pushfstring(L, to_luastring("%s: %p"), kind, lua_topointer(L, idx));
-                if (tt !== LUA_TNIL)
-                    lua_remove(L, -2);
+                /* PATCH(redis-lua51): 5.1 has no __name */
+                lua_pushfstring(L, to_luastring("%s: %p"), luaL_typename(L, idx), lua_topointer(L, idx));
                 break;
             }
         }

@@ -461,7 +461,7 @@ const freeexps = function(fs, e1, e2) {
 const addk = function(fs, key, v) {
     let f = fs.f;
     let idx = ltable.luaH_get(fs.L, fs.ls.h, key);  /* index scanner table */
-    if (idx.ttisinteger()) {  /* is there an index there? */
+    if (idx.ttisnumber()) {  /* is there an index there? PATCH(redis-lua51): indices are floats now */
         let k = idx.value;
         /* correct value? (warning: must distinguish floats from integers!) */
         if (k < fs.nk && f.k[k].ttype() === v.ttype() && f.k[k].value === v.value)
@@ -996,7 +996,7 @@ const constfolding = function(op, e1, e2) {
     }
     else {  /* folds neither NaN nor 0.0 (to avoid problems with -0.0) */
         let n = res.value;
-        if (isNaN(n) || n === 0)
+        if (isNaN(n))  /* PATCH(redis-lua51): 5.1 folds -0 too (it then shares the constant slot of 0) */
             return false;
         e1.k = ek.VKFLT;
         e1.u.nval = n;

@@ -27,7 +27,10 @@ module.exports.luai_nummod = luai_nummod;
 const luai_numpow = function(L, a, b) {
     if (a === 1 || b === 0) return 1;
     if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
-    return Math.pow(a, b);
+    if (a !== a) return a;  /* a NaN operand comes back with its sign */
+    if (b !== b) return b;
+    let r = Math.pow(a, b);
+    return r !== r ? -NaN : r;  /* glibc's invalid result is -nan */
 };
 module.exports.luai_numpow = luai_numpow;
 

@@ -170,6 +170,24 @@ function tostring51(L: LuaState): number {
   return 1
 }
 
+/** The iterator 5.1's pairs returns: its own next, not the global one (pairs({}) ~= next). */
+function pairsNext(L: LuaState): number {
+  lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE)
+  lua.lua_settop(L, 2)
+  if (lua.lua_next(L, 1)) return 2
+  lua.lua_pushnil(L)
+  return 1
+}
+
+/** 5.1 pairs: a table only, no __pairs. */
+function pairs51(L: LuaState): number {
+  lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE)
+  lua.lua_pushcfunction(L, pairsNext)
+  lua.lua_pushvalue(L, 1)
+  lua.lua_pushnil(L)
+  return 3
+}
+
 /** script_lua.c luaRedisPcall. */
 function redisPcall(L: LuaState): number {
   const argc = lua.lua_gettop(L)
@@ -205,6 +223,7 @@ export function adjustBaseLibrary(L: LuaState, unpack: (L: LuaState) => number):
     error: error51,
     tostring: tostring51,
     ipairs: ipairs51,
+    pairs: pairs51,
     pcall: redisPcall,
   })
   lua.lua_pushstring(L, 'Lua 5.1')

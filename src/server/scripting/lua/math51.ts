@@ -4,12 +4,21 @@
 
 import {lauxlib, lua, removeFields, setFunctions, type LuaCFunction, type LuaState} from './lua-api.js'
 
-/** C pow: pow(1, y) and pow(x, 0) are 1 even for NaN, pow(-1, ±inf) is 1. */
+/** glibc's NaN for an invalid operation (sign bit set), built from bits so no compiler folds it. */
+export const NEGATIVE_NAN = new Float64Array(new Uint32Array([0, 0xfff80000]).buffer)[0] as number
+
+/** C pow: pow(1, y) and pow(x, 0) are 1 even for NaN, pow(-1, ±inf) is 1, a NaN operand keeps its sign, an invalid result is -nan. */
 export function cPow(x: number, y: number): number {
   if (x === 1 || y === 0) return 1
   if (x === -1 && !Number.isFinite(y) && !Number.isNaN(y)) return 1
-  return Math.pow(x, y)
+  if (Number.isNaN(x)) return x
+  if (Number.isNaN(y)) return y
+  const r = Math.pow(x, y)
+  return Number.isNaN(r) ? NEGATIVE_NAN : r
 }
+
+/** glibc log: a negative argument gives -nan (JS gives a positive NaN). */
+const cLog = (x: number): number => (x < 0 ? NEGATIVE_NAN : Math.log(x))
 
 /** C frexp: x = m * 2^e with 0.5 <= |m| < 1. */
 export function frexp(x: number): [number, number] {
@@ -99,7 +108,7 @@ export function adjustMathLibrary(L: LuaState, random: {random: LuaCFunction; ra
     sinh: unary(Math.sinh),
     tanh: unary(Math.tanh),
     pow: binary(cPow),
-    log: unary(Math.log),
+    log: unary(cLog),
     log10: unary(Math.log10),
     exp: unary(Math.exp),
     frexp: frexpFunction,
