@@ -42,9 +42,14 @@ async function runOn(engine: Engine, scenario: Scenario): Promise<string[]> {
       },
       log: (label, reply) => transcript.push(`${label}: ${JSON.stringify(typeof reply === 'string' ? reply : reply.toString('latin1'))}`),
       untilBusy: async (client) => {
-        const busy = await waitFor(() => client.command('PING'), (r) => r.toString('latin1').startsWith('-BUSY'), {
+        // One PING at a time, each awaited in full, so that no late reply is left for the next command.
+        const ping = async (): Promise<Buffer> => {
+          client.send('*1\r\n$4\r\nPING\r\n')
+          return client.reply(15_000)
+        }
+        const busy = await waitFor(ping, (r) => r.toString('latin1').startsWith('-BUSY'), {
           what: `${engine}: PING answered -BUSY once the script runs past busy-reply-threshold (100 ms)`,
-          timeoutMs: 10_000,
+          timeoutMs: 15_000,
         })
         transcript.push(`ping while busy: ${JSON.stringify(busy.toString('latin1'))}`)
       },
