@@ -7,8 +7,9 @@
 // Each case is a list of commands sent to both servers on fresh connections, once in RESP2 and once in RESP3
 // (after HELLO 3), with the script cache and the keyspace emptied first.
 
-import {afterAll, beforeAll, describe} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {DifferentialPair} from '../helpers/differential.js'
+import type {RawClient} from '../helpers/raw-client.js'
 import {bundledMissing} from '../helpers/nodes.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 import {bytes, describeCases, ev, sha1, startScriptingPair, type Case} from '../helpers/script-cases.js'
@@ -273,6 +274,10 @@ const TRANSACTIONS: Case[] = [
     ev("return redis.call('get','in1')"), ev("redis.call('select', 0); return redis.call('get','in1')"), ['GET', 'in1'], ['SELECT', '0'],
     ev("redis.call('select', 2); return redis.call('dbsize')"), ['DBSIZE'],
   ]},
+  {name: 'keys expire by the time the script started: a 20 ms key set inside a 60 ms script still exists at its end', steps: [
+    ev("redis.call('set','px','v','px','20'); local s = redis.call('time'); local st = s[1]*1000000+s[2]; repeat local n = redis.call('time') until (n[1]*1000000+n[2]) - st > 60000; return {redis.call('exists','px'), redis.call('get','px')}"),
+    ['EXISTS', 'px'],
+  ]},
   {name: 'commands a script may call: TIME, INFO, RANDOMKEY, SPOP, KEYS, OBJECT, FLUSHALL', steps: [
     ev("return #redis.call('time')"), ev("return type(redis.call('info','server'))"), ev("return redis.call('randomkey')"), ev("return redis.call('spop','noset')"),
     ['RPUSH', 'l', 'a'], ev("return redis.call('keys','*')"), ev("return redis.call('object','encoding','l')"), ev("return redis.call('flushall')"), ['DBSIZE'],
@@ -298,5 +303,38 @@ describe.skipIf(!!skip)(`Lua scripting matches Redis 7.0${skip ? ` (skipped: ${s
     'the redis library and the bundled Lua libraries': LIBRARY,
     'the script cache and the script commands': CACHE,
     'scripts and transactions': TRANSACTIONS,
+  })
+
+  it('MONITOR shows a script and, as "[db lua]", the commands it called', async () => {
+    await pair.reset()
+    await pair.expectSame('SCRIPT', 'FLUSH')
+    await pair.expectSame('FUNCTION', 'FLUSH')
+    const [realMonitor, ourMonitor] = [await pair.real.raw(), await pair.ours.raw()]
+    try {
+      for (const m of [realMonitor, ourMonitor]) expect((await m.command('MONITOR')).toString()).toBe('+OK\r\n')
+      await pair.expectSame('EVAL', "redis.call('set','k','v'); return redis.call('get','k')", '1', 'k')
+      await pair.expectSame('EVAL', "redis.pcall('nosuch'); redis.call('select','2'); return redis.call('incr','n')", '0')
+      await pair.expectSame('SCRIPT', 'LOAD', 'return 1')
+      await pair.expectSame('EVALSHA', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '0')
+      await pair.expectSame('FUNCTION', 'LOAD', "#!lua name=m\nredis.register_function('mf', function(k) return redis.call('exists', k[1]) end)")
+      await pair.expectSame('FCALL', 'mf', '1', 'k')
+      await pair.expectSame('EVAL', 'return 1', '-1')
+      await pair.expectSame('EVAL', "return redis.call('get')", '0')
+      await pair.expectSame('ECHO', 'end of the scripts')
+      // Timestamps and the client's address differ; the db, the "lua" marker and the arguments must not.
+      const lines = async (m: RawClient): Promise<string[]> => {
+        const out: string[] = []
+        while (!out.at(-1)?.includes('end of the scripts')) {
+          out.push((await m.reply()).toString('latin1').replace(/^\+\d+\.\d{6} \[(\d+) \d+\.\d+\.\d+\.\d+:\d+\]/, '+<time> [$1 <client>]').replace(/^\+\d+\.\d{6} \[(\d+) lua\]/, '+<time> [$1 lua]'))
+        }
+        return out
+      }
+      const [real, ours] = [await lines(realMonitor), await lines(ourMonitor)]
+      expect(ours).toEqual(real)
+      expect(real).toContain('+<time> [2 lua] "incr" "n"\r\n')
+    } finally {
+      realMonitor.close()
+      ourMonitor.close()
+    }
   })
 })
