@@ -76,6 +76,20 @@ const TABLES = [
   "local t = {} for i = 1, 20 do t[#t + 1] = i end local r = {} for k in pairs(t) do r[#r+1] = k end return {#t, #r}",
   "local t = {} t[3] = 'c' t[1] = 'a' t[2] = 'b' local r = {} for k, v in pairs(t) do r[#r+1] = v end return r",
   "local a = {unpack({1, 2, 3})} local r = {} for k in pairs(a) do r[#r+1] = k end return r",
+  "local t = {} for i = 1, 1000 do t['k' .. i] = i end for k in pairs(t) do t[k] = nil end return next(t) == nil",
+  "local t = {a=1, b=2, c=3, d=4} for k in pairs(t) do t[k] = nil end t.e = 5 t.a = 6 local r = {} for k, v in pairs(t) do r[#r+1] = k .. v end return r",
+  "local t = {a=1, b=2, c=3} t.a = nil t.a = 7 local r = {} for k, v in pairs(t) do r[#r+1] = k .. v end return r",
+  "local t = {} for i = 1, 10 do t[i] = i end for i = 1, 10, 2 do t[i] = nil end t.x = 1 t[11] = 11 local r = {} for k in pairs(t) do r[#r+1] = tostring(k) end return r",
+  "local t = {} for i = 10, 1, -1 do t[i] = i end local r = {} for k in pairs(t) do r[#r+1] = k end return r",
+  "local t = {} for i = 1, 17 do t[i * 2] = i end local r = {} for k in pairs(t) do r[#r+1] = k end return {#t, r}",
+  "local t = {1, 2, 3, x = 1, y = 2} t[4] = 4 t[5] = 5 t.z = 3 local r = {} for k in pairs(t) do r[#r+1] = tostring(k) end return r",
+  "local t = {} for i = 1, 100 do t[tostring(i)] = i t[i] = i end local r = {} for k in pairs(t) do r[#r+1] = tostring(k) end return table.concat(r, ',')",
+  "local t = {} for i = 1, 64 do t['f' .. i] = i end t.f3 = nil t.new = 1 local r = {} for k in pairs(t) do r[#r+1] = k end return table.concat(r, ',')",
+  "local t = {} for i = 1, 33 do t[i] = i end for i = 1, 30 do t[i] = nil end local r = {} for k in pairs(t) do r[#r+1] = k end return {#t, r}",
+  "return cjson.encode({name = 'x', age = 3, tags = {'a', 'b'}, nested = {deep = {deeper = true}}, ['1'] = 'one', [2] = 'two'})",
+  "return cmsgpack.pack({name = 'x', age = 3, tags = {'a', 'b'}, nested = {deep = {deeper = true}}})",
+  "local t = cjson.decode('{\"z\":1,\"y\":2,\"x\":3,\"w\":4,\"v\":5,\"u\":6}') local r = {} for k in pairs(t) do r[#r+1] = k end return r",
+  "local t = cmsgpack.unpack(cmsgpack.pack({z = 1, y = 2, x = 3, w = 4, v = 5, u = 6})) local r = {} for k in pairs(t) do r[#r+1] = k end return r",
 ]
 
 /**

@@ -43,27 +43,30 @@ const tieRound = function(x, k) {
     return q % 2n === 0n ? q : q + 1n;
 };
 
-/* whether the digits after the first 'kept' ones are 5 then zeros (a possible tie) */
-const looksLikeTie = function(digits, kept) {
-    return /^50*$/.test(digits.slice(kept));
+/*
+** whether x * 10^k is exactly a tie (fraction .5): with x = m * 2^e (m odd), it is when
+** x * 2^(k+1) is an odd integer (and, for k < 0, a multiple of 5^-k). Exact, and cheap.
+*/
+const isTie = function(x, k) {
+    const y = x * Math.pow(2, k + 1);
+    if (!Number.isInteger(y) || y % 2 !== 1 || y > 9007199254740991) return false;
+    return k >= 0 || y % Math.pow(5, -k) === 0;
 };
 
 /* %e body of a finite x >= 0 */
 const fmtE = function(x, prec, upper) {
     const s = x.toExponential(prec);
     const k = s.indexOf('e');
-    if (x !== 0 && prec + 20 <= 100) {
-        const longer = x.toExponential(prec + 20);
-        const lk = longer.indexOf('e');
-        const E0 = parseInt(longer.slice(lk + 1), 10);
-        if (looksLikeTie(longer.slice(0, lk).replace('.', ''), prec + 1)) {
-            const q = tieRound(x, prec - E0);
-            if (q !== undefined) {
-                let ds = q.toString();
-                let E = E0;
-                if (ds.length > prec + 1) { E++; ds = ds.slice(0, prec + 1); }
-                return ds[0] + (prec > 0 ? '.' + ds.slice(1) : '') + expSuffix(E, upper);
-            }
+    if (x !== 0 && Number.isFinite(x)) {
+        let E = Math.floor(Math.log10(x));  /* decimal exponent of x, corrected near powers of 10 */
+        if (Number('1e' + E) > x) E--;
+        else if (Number('1e' + (E + 1)) <= x) E++;
+        const q = isTie(x, prec - E) ? tieRound(x, prec - E) : undefined;
+        if (q !== undefined) {
+            let ds = q.toString();
+            let e = E;
+            if (ds.length > prec + 1) { e++; ds = ds.slice(0, prec + 1); }  /* rounded up to 10^(prec+1) */
+            return ds[0] + (prec > 0 ? '.' + ds.slice(1) : '') + expSuffix(e, upper);
         }
     }
     return s.slice(0, k) + expSuffix(parseInt(s.slice(k + 1), 10), upper);
@@ -72,15 +75,11 @@ const fmtE = function(x, prec, upper) {
 /* %f body of a finite x >= 0 (toFixed switches to exponents at 1e21) */
 const fmtF = function(x, prec) {
     if (x >= 1e21) return BigInt(x).toString() + (prec > 0 ? '.' + '0'.repeat(prec) : '');
-    if (prec + 20 <= 100) {
-        const longer = x.toFixed(prec + 20);
-        const point = longer.indexOf('.');
-        if (looksLikeTie(longer.slice(point + 1), prec)) {
-            const q = tieRound(x, prec);
-            if (q !== undefined) {
-                const ds = q.toString().padStart(prec + 1, '0');
-                return prec > 0 ? ds.slice(0, ds.length - prec) + '.' + ds.slice(ds.length - prec) : ds;
-            }
+    if (isTie(x, prec)) {
+        const q = tieRound(x, prec);
+        if (q !== undefined) {
+            const ds = q.toString().padStart(prec + 1, '0');
+            return prec > 0 ? ds.slice(0, ds.length - prec) + '.' + ds.slice(ds.length - prec) : ds;
         }
     }
     return x.toFixed(prec);
@@ -176,8 +175,9 @@ const format_int = function(conv, flags, width, prec, x) {
     return pad(sign + prefix, digits, flags, width, prec < 0);
 };
 
-/* "%.14g": LUAI_NUMFFORMAT of Lua 5.1 */
+/* "%.14g": LUAI_NUMFFORMAT of Lua 5.1; integers of up to 14 digits print as themselves */
 const lua_number2str51 = function(x) {
+    if (Number.isInteger(x) && x < 1e14 && x > -1e14 && !Object.is(x, -0)) return String(x);
     return format_float('g', '', 0, 14, x);
 };
 

@@ -33,12 +33,14 @@ const luaS_eqlngstr = function(a, b) {
 
 /* converts strings (arrays) to a consistent map key
    make sure this doesn't conflict with any of the anti-collision strategies in ltable */
+/* PATCH(redis-lua51): one char per byte, built in chunks, so that the key is a flat string:
+   upstream's hex digits, appended one by one, made every table lookup flatten a rope */
 const luaS_hash = function(str) {
     lua_assert(is_luastring(str));
     let len = str.length;
     let s = "|";
-    for (let i=0; i<len; i++)
-        s += str[i].toString(16);
+    for (let i = 0; i < len; i += 8192)
+        s += String.fromCharCode.apply(null, str.subarray(i, Math.min(i + 8192, len)));
     return s;
 };
 

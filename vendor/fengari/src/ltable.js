@@ -134,6 +134,7 @@ const add = function(t, hash, key, value) {
     if (prev) prev.n = entry;
     t.strong.set(hash, entry);
     t.l = entry;
+    return entry;
 };
 
 const is_valid_weakmap_key = function(k) {
@@ -144,6 +145,7 @@ const is_valid_weakmap_key = function(k) {
 const mark_dead = function(t, hash) {
     let e = t.strong.get(hash);
     if (e) {
+        ltable51.kill(t, e, hash); /* PATCH(redis-lua51): the 5.1 layout keeps the dead key */
         e.key.setdeadvalue();
         e.value = void 0;
         let next = e.n;
@@ -209,10 +211,11 @@ const luaH_setint = function(t, key, value) {
         let tv = e.value;
         tv.setfrom(value);
     } else {
-        ltable51.set(t, { type: LUA_TNUMFLT, value: key }, hash); /* PATCH(redis-lua51): 5.1 layout */
+        let lk = { type: LUA_TNUMFLT, value: key };
+        let slot = ltable51.set(t, lk, hash); /* PATCH(redis-lua51): 5.1 layout */
         let k = new lobject.TValue(LUA_TNUMINT, key);
         let v = new lobject.TValue(value.type, value.value);
-        add(t, hash, k, v);
+        ltable51.bind(t, lk, slot, add(t, hash, k, v));
     }
 };
 
@@ -236,9 +239,10 @@ const luaH_setfrom = function(L, t, key, value) {
         } else {
             k = new lobject.TValue(key.type, kv);
         }
-        ltable51.set(t, { type: k.type, value: kv }, hash); /* PATCH(redis-lua51): 5.1 layout */
+        let lk = { type: k.type, value: kv };
+        let slot = ltable51.set(t, lk, hash); /* PATCH(redis-lua51): 5.1 layout */
         let v = new lobject.TValue(value.type, value.value);
-        add(t, hash, k, v);
+        ltable51.bind(t, lk, slot, add(t, hash, k, v));
     }
 };
 

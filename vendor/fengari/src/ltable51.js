@@ -6,8 +6,11 @@
 ** order) and '#' finds the same border. Not upstream fengari code: a transcription of ltable.c of
 ** Lua 5.1 (mainposition, newkey, getfreepos, rehash, computesizes, resize, luaH_next, luaH_getn)
 ** with Redis's string hash (lstring.c hashes every byte). Values stay in fengari's Map ('strong');
-** the layout only records where each key sits. A key whose value became nil keeps its node until
-** the next rehash, as in 5.1 without a garbage collection in between.
+** the layout only records where each key sits: node i holds the key, its Map hash and its Map
+** entry (entry.n51 is the node's index; an entry whose value is undefined is dead). A key whose
+** value became nil keeps its node until the next rehash (5.1 without a garbage collection in
+** between); 'ndead' maps such keys' hashes to their nodes. ltable.js calls set() before adding a
+** new key to the Map (so that a rehash counts it once), bind() after, and kill() when a key dies.
 */
 
 const {
@@ -106,6 +109,7 @@ const setnodevector = function(t, size) {
         t.nkey = [];
         t.nhash = [];
         t.nnext = [];
+        t.nentry = [];
         t.lastfree = 0;
     } else {
         let lsize = ceillog2(size);
@@ -114,18 +118,26 @@ const setnodevector = function(t, size) {
         t.nkey = new Array(size).fill(null);
         t.nhash = new Array(size).fill(undefined);
         t.nnext = new Array(size).fill(-1);
+        t.nentry = new Array(size).fill(null);
         t.lastfree = size;
     }
-    t.nindex = new Map();
+    t.ndead = new Map();
 };
 
 const init = function(t, narray, nhash) {
     t.sizearray = narray > 0 ? narray : 0;
+    t.aentry = new Array(t.sizearray).fill(null);
     setnodevector(t, nhash > 0 ? nhash : 0);
 };
 
-const hasvalue = function(t, hash) {
-    return t.strong.has(hash);
+const alive = function(e) {
+    return e !== null && e !== undefined && e.value !== undefined;
+};
+
+/* for getn: is t[i] non-nil? */
+const hasint = function(t, i) {
+    if (i >= 1 && i <= t.sizearray) return alive(t.aentry[i - 1]);
+    return t.strong.has(i);
 };
 
 const getfreepos = function(t) {
@@ -166,26 +178,30 @@ const numkey = function(i) {
 
 const resize = function(t, nasize, nhsize) {
     let oldasize = t.sizearray;
-    let oldkey = t.nkey, oldhash = t.nhash;
-    if (nasize > oldasize) t.sizearray = nasize;
+    let oldkey = t.nkey, oldhash = t.nhash, oldentry = t.nentry, oldaentry = t.aentry;
+    if (nasize > oldasize) {
+        t.sizearray = nasize;
+        t.aentry = oldaentry.concat(new Array(nasize - oldasize).fill(null));
+    }
     setnodevector(t, nhsize);
     if (nasize < oldasize) {
         t.sizearray = nasize;
+        t.aentry = oldaentry.slice(0, nasize);
         for (let i = nasize; i < oldasize; i++)
-            if (hasvalue(t, i + 1)) set(t, numkey(i + 1), i + 1);
+            if (alive(oldaentry[i])) set(t, numkey(i + 1), i + 1, oldaentry[i]);
     }
     for (let i = oldkey.length - 1; i >= 0; i--)
-        if (oldkey[i] !== null && hasvalue(t, oldhash[i])) set(t, oldkey[i], oldhash[i]);
+        if (oldkey[i] !== null && alive(oldentry[i])) set(t, oldkey[i], oldhash[i], oldentry[i]);
 };
 
 const rehash = function(t, ek) {
     let nums = new Array(MAXBITS + 1).fill(0);
     let nasize = 0;
     for (let i = 1; i <= t.sizearray; i++)
-        if (hasvalue(t, i)) { nums[ceillog2(i)]++; nasize++; }
+        if (alive(t.aentry[i - 1])) { nums[ceillog2(i)]++; nasize++; }
     let totaluse = nasize;
     for (let i = 0; i < t.nkey.length; i++) {
-        if (t.nkey[i] !== null && hasvalue(t, t.nhash[i])) {
+        if (t.nkey[i] !== null && alive(t.nentry[i])) {
             nasize += countint(t.nkey[i], nums);
             totaluse++;
         }
@@ -196,21 +212,23 @@ const rehash = function(t, ek) {
     resize(t, sizes.n, totaluse - sizes.na);
 };
 
-const placekey = function(t, mp, key, hash) {
-    if (t.nkey[mp] !== null && t.nindex.get(t.nhash[mp]) === mp)
-        t.nindex.delete(t.nhash[mp]);  /* a dead key loses its node */
+const placekey = function(t, mp, key, hash, entry) {
+    if (t.nkey[mp] !== null && t.ndead.get(t.nhash[mp]) === mp)
+        t.ndead.delete(t.nhash[mp]);  /* a dead key loses its node */
     t.nkey[mp] = key;
     t.nhash[mp] = hash;
-    t.nindex.set(hash, mp);
+    t.nentry[mp] = entry;
+    if (entry !== null) entry.n51 = mp;
+    return mp;
 };
 
-const newkey = function(t, key, hash) {
+const newkey = function(t, key, hash, entry) {
     let mp = mainposition(t, key);
-    if (t.isdummy || (t.nkey[mp] !== null && hasvalue(t, t.nhash[mp]))) {
+    if (t.isdummy || (t.nkey[mp] !== null && alive(t.nentry[mp]))) {
         let n = getfreepos(t);
         if (n < 0) {
             rehash(t, key);
-            return set(t, key, hash);
+            return set(t, key, hash, entry);
         }
         let othern = mainposition(t, t.nkey[mp]);
         if (othern !== mp) {  /* colliding node is out of its main position: move it */
@@ -219,7 +237,9 @@ const newkey = function(t, key, hash) {
             t.nkey[n] = t.nkey[mp];
             t.nhash[n] = t.nhash[mp];
             t.nnext[n] = t.nnext[mp];
-            t.nindex.set(t.nhash[n], n);
+            t.nentry[n] = t.nentry[mp];
+            if (t.nentry[n] !== null) t.nentry[n].n51 = n;
+            if (t.ndead.size > 0 && t.ndead.get(t.nhash[n]) === mp) t.ndead.set(t.nhash[n], n);
             t.nnext[mp] = -1;
         } else {  /* new key goes into the free position */
             t.nnext[n] = t.nnext[mp];
@@ -227,15 +247,46 @@ const newkey = function(t, key, hash) {
             mp = n;
         }
     }
-    placekey(t, mp, key, hash);
+    return placekey(t, mp, key, hash, entry);
 };
 
-/* luaH_set's placement: the array slot, the key's node (even dead), or a new node */
-const set = function(t, key, hash) {
+/*
+** luaH_set's placement of a key that is not live in the table: the array slot (returns -1), the
+** node still holding it dead, or a new node (returns the node's index). 'entry' is given when
+** re-inserting during a resize.
+*/
+const set = function(t, key, hash, entry) {
     let k = arrayindex(key);
-    if (k >= 1 && k <= t.sizearray) return;
-    if (t.nindex.has(hash)) return;
-    newkey(t, key, hash);
+    if (k >= 1 && k <= t.sizearray) {
+        if (entry) t.aentry[k - 1] = entry;
+        return -1;
+    }
+    if (t.ndead.size > 0) {
+        let i = t.ndead.get(hash);
+        if (i !== undefined) {
+            t.ndead.delete(hash);
+            t.nentry[i] = entry || null;
+            if (entry) entry.n51 = i;
+            return i;
+        }
+    }
+    return newkey(t, key, hash, entry || null);
+};
+
+/* after ltable.js has added the key's Map entry: point the key's slot (from set) at it */
+const bind = function(t, key, slot, entry) {
+    if (slot < 0) {
+        t.aentry[arrayindex(key) - 1] = entry;
+    } else {
+        t.nentry[slot] = entry;
+        entry.n51 = slot;
+    }
+};
+
+/* a key's value became nil: a node keeps the dead key until the next rehash */
+const kill = function(t, entry, hash) {
+    let i = entry.n51;
+    if (i !== undefined && i >= 0 && t.nentry[i] === entry) t.ndead.set(hash, i);
 };
 
 /* luaH_resizearray, for OP_SETLIST */
@@ -246,14 +297,12 @@ const resizearray = function(t, nasize) {
 /* luaH_next: returns [key TValue, value TValue] after the key at 'keyindex' ('-1' = start), or null */
 const next = function(t, index) {
     for (let i = index + 1; i < t.sizearray; i++) {
-        let e = t.strong.get(i + 1);
-        if (e) return e;
+        let e = t.aentry[i];
+        if (alive(e)) return e;
     }
     for (let i = Math.max(index + 1 - t.sizearray, 0); i < t.nkey.length; i++) {
-        if (t.nkey[i] !== null) {
-            let e = t.strong.get(t.nhash[i]);
-            if (e) return e;
-        }
+        let e = t.nentry[i];
+        if (t.nkey[i] !== null && alive(e)) return e;
     }
     return null;
 };
@@ -262,18 +311,19 @@ const next = function(t, index) {
 const findindex = function(t, key, hash) {
     let k = arrayindex(key);
     if (k >= 1 && k <= t.sizearray) return k - 1;
-    let i = t.nindex.get(hash);
+    let e = t.strong.get(hash);
+    let i = e && t.nentry[e.n51] === e ? e.n51 : t.ndead.get(hash);
     return i === undefined ? undefined : i + t.sizearray;
 };
 
 /* luaH_getn of 5.1 */
 const getn = function(t) {
     let j = t.sizearray;
-    if (j > 0 && !hasvalue(t, j)) {
+    if (j > 0 && !hasint(t, j)) {
         let i = 0;
         while (j - i > 1) {
             let m = Math.floor((i + j) / 2);
-            if (!hasvalue(t, m)) j = m;
+            if (!hasint(t, m)) j = m;
             else i = m;
         }
         return i;
@@ -281,23 +331,25 @@ const getn = function(t) {
     if (t.isdummy) return j;
     let i = j;
     j++;
-    while (hasvalue(t, j)) {
+    while (hasint(t, j)) {
         i = j;
         j *= 2;
         if (j > 2147483647) {
             i = 1;
-            while (hasvalue(t, i)) i++;
+            while (hasint(t, i)) i++;
             return i - 1;
         }
     }
     while (j - i > 1) {
         let m = Math.floor((i + j) / 2);
-        if (!hasvalue(t, m)) j = m;
+        if (!hasint(t, m)) j = m;
         else i = m;
     }
     return i;
 };
 
+module.exports.bind = bind;
+module.exports.kill = kill;
 module.exports.fb2int = fb2int;
 module.exports.findindex = findindex;
 module.exports.getn = getn;
