@@ -141,7 +141,7 @@ export class Dispatcher implements CommandPipeline {
     // EVAL and FCALL are gated by their script's declared flags (Redis getCommandFlags).
     const gated = spec.gateFlags === undefined ? spec : withFlags(spec, spec.gateFlags(argv, this.server.scripting))
     const refused = this.gate(client, gated, caller)
-    if (refused !== undefined) return this.reject(client, spec, refused)
+    if (refused !== undefined) return this.reject(client, spec, refused, argv)
     if (client.multi !== undefined && !NOT_QUEUED.has(spec.name.split('|')[0] as string)) {
       client.multi.queue.push({name: spec.name, args: argv, flags: gated.flags})
       return QUEUED
@@ -175,13 +175,15 @@ export class Dispatcher implements CommandPipeline {
   }
 
   /** A refused command (rejectCommand): stats, the transaction flagged, and EXEC itself aborting it. */
-  private reject(client: Client, spec: CommandSpec | undefined, reply: Reply): Reply {
+  private reject(client: Client, spec: CommandSpec | undefined, reply: Reply, argv?: readonly Buffer[]): Reply {
     if (spec !== undefined) this.server.stats.command(spec.name).rejectedCalls++
     if (spec?.name === 'exec' && client.multi !== undefined && reply.kind === 'error') {
-      // multi.c execCommandAbort: the transaction is discarded and the reason given.
+      // multi.c execCommandAbort: the transaction is discarded and the reason given; MONITOR, which saw
+      // MULTI, is sent the EXEC so the transaction is seen to end.
       client.multi = undefined
       this.server.unwatchAll(client)
       reply = execAbortBecause(reply.message)
+      if (argv !== undefined) this.server.feedMonitors(client, spec, argv, 'client')
     } else if (client.multi !== undefined) {
       // Inside MULTI a rejected command makes EXEC fail with EXECABORT (Redis flagTransaction).
       client.multi.aborted = true
