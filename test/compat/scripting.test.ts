@@ -285,6 +285,34 @@ const TRANSACTIONS: Case[] = [
   ]},
 ]
 
+/** Last: these push the Lua VM to its limits (stack depth, unpack size), so a crash cannot hide other results. */
+const LUA_51: Case[] = [
+  {name: 'Lua 5.2/5.3 syntax is refused, 5.1-only functions exist, later ones do not', steps: [
+    ev('return 5 // 2'), ev('return 1 & 2'), ev('goto x'), ev('return math.pow(2, 10)'), ev('return math.log10(1000)'), ev('return math.mod(7, 3)'),
+    ev('return string.gfind ~= nil'), ev('return table.unpack ~= nil'), ev('return utf8 ~= nil'), ev('return rawlen ~= nil'), ev('return #arg'),
+  ]},
+  {name: 'string and table library details', steps: [
+    ev("return string.format('%99d', 1)"), ev("return string.format('%100d', 1)"), ev("return tostring({}):sub(1,7)"), ev("return string.format('%5.1s|', 'abc')"),
+    ev("return ('%d'):format(3.7)"), ev("return string.format('%d', 2^31)"), ev("return string.format('%d', 2^63)"), ev("return string.format('%x', -1)"),
+    ev("return string.format('%q', '\\0\\r\\n\\t\"\\\\')"), ev("return string.gsub('abc', '', '-')"), ev("return (string.gsub('hello', 'l', {l='L'}))"),
+    ev("return string.gsub('abc', '%w', '%0%0')"), ev("return {('a,b,,c'):find(',', 1, true)}"), ev("return ('hello world'):match('^(%w+)')"), ev("return string.byte('')"),
+    ev("return table.concat({1, {}, 3}, ',')"), ev('local t = {5,2,8,1}; table.sort(t, function(a,b) return a > b end); return t'), ev('local t = {1,2,3}; table.remove(t, 1); return t'),
+    ev('return next({})'), ev("return #select(2, 'a', 'bb', 'ccc')"), ev('return select(-1, 1, 2, 3)'), ev('return {pcall(nil)}'),
+    ev("return {xpcall(function() error('x') end, function(e) return 'handled: ' .. e end)}"),
+  ]},
+  {name: 'tonumber and number edge cases', steps: [
+    ev("return tonumber('0x')"), ev("return tonumber('1e')"), ev("return tonumber(' 0x1p4 ')"), ev("return tonumber('inf')"), ev("return tonumber('nan')"), ev("return tonumber('10', 2)"),
+    ev("return tonumber('zz', 36)"), ev('return tostring(1e308 * 10)'), ev('return 0.1 + 0.2 == 0.3'), ev('return tostring(0.1 + 0.2)'), ev('return math.floor(2^31 + 0.5)'),
+  ]},
+  {name: 'limits: unpack of 7000 and of 10000 values, deep recursion, a 1 MB string, a 10000-element reply', resp: [2], steps: [
+    ev('local t = {} for i=1,7000 do t[i]=i end return #{unpack(t)}'), ev('local t = {} for i=1,10000 do t[i]=i end return #{unpack(t)}'),
+    ev("local t = {} for i=1,7000 do t[i]=i end return redis.call('rpush','biglist', unpack(t))"), ['LLEN', 'biglist'],
+    ev('local function f(n) if n == 0 then return 0 end return 1 + f(n-1) end return f(10000)'), ev('local function f(n) return f(n+1)+1 end return f(1)'),
+    ev("return string.rep('x', 1000000):len()"), ev("return string.rep('ab', 300000)"), ev('local t = {} for i=1,10000 do t[i]=i end return t'),
+    ev('local t = {} local c = t for i=1,1000 do c[1] = {} c = c[1] end return 1'), ev('return 1'),
+  ]},
+]
+
 describe.skipIf(!!skip)(`Lua scripting matches Redis 7.0${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let pair: DifferentialPair
   beforeAll(async () => {
@@ -337,4 +365,6 @@ describe.skipIf(!!skip)(`Lua scripting matches Redis 7.0${skip ? ` (skipped: ${s
       ourMonitor.close()
     }
   })
+
+  describeCases(() => pair, {'the Lua 5.1 language, its library and its limits': LUA_51})
 })
