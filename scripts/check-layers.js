@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Lint: enforces the layering rule (docs/architecture.md) and keeps focused/skipped tests out of the suite.
+// Lint: enforces the layering rule (docs/architecture.md), keeps the server free of run-time import cycles and
+// command groups off the composition root, and keeps focused/skipped tests out of the suite.
 //   cli → topology/supervisor → (spawns) server/sentinel → net/resp/config/common
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join, relative, resolve, dirname, sep} from 'node:path'
@@ -36,6 +37,37 @@ for (const file of walk(src).filter((f) => f.endsWith('.ts'))) {
     }
   }
 }
+// Inside the server: command groups reach the server only through their call context (no import of the
+// composition root), and no run-time import cycle exists (type-only imports are erased, so they do not count).
+const serverDir = join(src, 'server')
+const runtimeImports = new Map()
+for (const file of walk(serverDir).filter((f) => f.endsWith('.ts'))) {
+  const text = readFileSync(file, 'utf8')
+  const targets = []
+  for (const match of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?([^'";]*?)\s*from\s+'(\.[^']+)'/gm)) {
+    const typeOnly = match[1] !== undefined || /^\{[^}]*\}$/.test(match[2].trim()) && match[2].replace(/[{}]/g, '').split(',').every((n) => n.trim() === '' || n.trim().startsWith('type '))
+    const target = resolve(dirname(file), match[3].replace(/\.js$/, '.ts'))
+    if (relative(serverDir, file).startsWith(`commands${sep}`) && target === join(serverDir, 'server.ts')) {
+      problems.push(`${relative(root, file)}: a command group must not import server.ts; use the ports on CommandContext`)
+    }
+    if (!typeOnly && target.startsWith(serverDir)) targets.push(target)
+  }
+  runtimeImports.set(file, targets)
+}
+const state = new Map()
+const visit = (file, path) => {
+  if (state.get(file) === 'done') return
+  if (state.get(file) === 'active') {
+    const cycle = path.slice(path.indexOf(file)).concat(file).map((f) => relative(src, f))
+    problems.push(`run-time import cycle: ${cycle.join(' → ')}`)
+    return
+  }
+  state.set(file, 'active')
+  for (const target of runtimeImports.get(file) ?? []) visit(target, [...path, file])
+  state.set(file, 'done')
+}
+for (const file of runtimeImports.keys()) visit(file, [])
+
 for (const file of walk(join(root, 'test')).filter((f) => f.endsWith('.ts'))) {
   const text = readFileSync(file, 'utf8')
   text.split('\n').forEach((line, i) => {
