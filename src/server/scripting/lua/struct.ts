@@ -102,6 +102,7 @@ function floatBytes(n: number, size: number, little: boolean): number[] {
 
 function pack(L: LuaState): number {
   const format = new Format(L, lauxlib.luaL_checkstring(L, 1))
+  lua.lua_pushnil(L) // b_pack's separator: a missing argument is reported as nil
   const h: Header = {little: true, align: 1}
   let arg = 2
   const out: number[] = []
