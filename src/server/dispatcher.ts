@@ -82,6 +82,7 @@ export class Dispatcher implements CommandPipeline {
       isOutOfMemory: () => false,
       busyReply: () => this.busyProvider?.(),
       isMasterCalling: () => this.isMasterCalling(),
+      lacksGoodReplicas: () => server.replication.lacksGoodReplicas(),
     }
   }
 

@@ -9,6 +9,7 @@ import {
   NOAUTH,
   NOT_ALLOWED_IN_MULTI,
   NOT_ALLOWED_FROM_SCRIPT,
+  NOREPLICAS,
   OOM,
   READONLY_REPLICA,
   STALE_SCRIPT_REPLICA,
@@ -33,6 +34,8 @@ export interface GateState {
   busyReply(): Reply | undefined
   /** True when the master's stream is being applied (the outermost call's caller is 'master'). */
   isMasterCalling(): boolean
+  /** A master with min-replicas-to-write / min-replicas-max-lag set and too few good replicas. */
+  lacksGoodReplicas(): boolean
 }
 
 export interface Gate {
@@ -68,7 +71,7 @@ const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset'])
 /** The master (and the commands it runs) is obeyed: never refused as a write on a read-only replica. */
 const obeysMaster = (client: Client, state: GateState): boolean => client.kind === 'master' || state.isMasterCalling()
 
-/** In processCommand's order (ACL, cluster, disk-error and min-replicas gates have no counterpart here yet). */
+/** In processCommand's order (ACL, cluster and disk-error gates have no counterpart here yet). */
 export const GATES: readonly Gate[] = [
   {
     name: 'noauth',
@@ -88,6 +91,13 @@ export const GATES: readonly Gate[] = [
       const refusable = hasFlag(client, spec, 'denyoom') || (client.multi !== undefined && !OOM_EXEMPT_IN_MULTI.has(spec.name))
       return refusable ? OOM : undefined
     },
+  },
+  // deny_write_type (MISCONF after a failed BGSAVE) would come here, then checkGoodReplicasStatus().
+  {
+    name: 'noreplicas',
+    callers: TOP_LEVEL,
+    check: (client, spec, state) =>
+      !obeysMaster(client, state) && hasFlag(client, spec, 'write') && state.lacksGoodReplicas() ? NOREPLICAS : undefined,
   },
   {
     name: 'readonly',

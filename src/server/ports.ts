@@ -48,6 +48,8 @@ export interface ReplicationPort {
   replicasAcknowledging(offset: number): number
   /** Asks every replica for an ACK now (WAIT). */
   requestAcks(): void
+  /** A master with min-replicas-to-write set and fewer good replicas than that (!checkGoodReplicasStatus). */
+  lacksGoodReplicas(): boolean
   /** ROLE's reply. */
   roleReply(): Reply
 }

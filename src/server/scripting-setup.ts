@@ -36,7 +36,7 @@ export function createScriptingEngine(server: Server): ScriptingEngine {
     isReplica: () => server.isReplica(),
     isReadOnlyReplica: () => server.isReadOnlyReplica(),
     isStaleReplica: () => server.isStaleReplica(),
-    lacksGoodReplicas: () => false,
+    lacksGoodReplicas: () => server.replication.lacksGoodReplicas(),
     config: (name) => server.config.get(name),
     log: (level, text) => server.logger[level](text),
     setBusy: (reply: Reply | undefined) => server.dispatcher.setBusyProvider(reply === undefined ? undefined : () => reply),

@@ -53,6 +53,9 @@ export class Replication implements ReplicationInfoSource {
   private lastStreamDb = -1
   private lastPingMs = 0
   private cron: NodeJS.Timeout | undefined
+  /** repl_good_slaves_count, and the min-replicas settings it was last counted for. */
+  private goodReplicas = 0
+  private goodReplicasSettings = ''
 
   constructor(private readonly server: Server) {
     server.onPropagate((dbIndex, commands) => this.feedCommands(dbIndex, commands))
@@ -213,6 +216,7 @@ export class Replication implements ReplicationInfoSource {
     const missing = (this.backlog as ReplicationBacklog).readFrom(offset)
     this.server.logger.notice(`Partial resynchronization request from ${this.replicaName(client)} accepted. Sending ${missing.length} bytes of backlog starting from offset ${offset}.`)
     const line = replica.psync2 ? `+CONTINUE ${this.replid}\r\n` : '+CONTINUE\r\n'
+    this.refreshGoodReplicas()
     return raw(Buffer.concat([Buffer.from(line), missing]))
   }
 
@@ -226,6 +230,7 @@ export class Replication implements ReplicationInfoSource {
     // The stream after the snapshot must open with SELECT, whichever db it was in before.
     this.lastStreamDb = -1
     replica.state = 'online'
+    this.refreshGoodReplicas()
     logger.notice(`Synchronization with replica ${name} succeeded`)
     // Legacy SYNC gets the payload alone, without the +FULLRESYNC line.
     const header = legacySync ? '' : `+FULLRESYNC ${this.replid} ${this.masterReplOffset}\r\n`
@@ -263,6 +268,44 @@ export class Replication implements ReplicationInfoSource {
     const [replica] = this.replicas.splice(at, 1) as [AttachedReplica]
     this.server.logger.warning(`Connection with replica ${this.replicaName(client, replica.listeningPort)} lost.`)
     if (this.replicas.length === 0) this.lastPingMs = this.server.clock.nowMs()
+    this.refreshGoodReplicas()
+  }
+
+  // ---- min-replicas-to-write ------------------------------------------------------------------------
+
+  private minReplicasSettings(): {toWrite: number; maxLag: number} {
+    const config = this.server.config
+    return {toWrite: Number(config.get('min-replicas-to-write') ?? 0), maxLag: Number(config.get('min-replicas-max-lag') ?? 10)}
+  }
+
+  /**
+   * refreshGoodSlavesCount: online replicas whose last REPLCONF ACK is at most min-replicas-max-lag seconds
+   * old (seconds as server.unixtime counts them). Runs in the cron, when a replica comes online or goes, and
+   * when the settings change; with either setting 0 the count is left as it was.
+   */
+  private refreshGoodReplicas(): void {
+    const {toWrite, maxLag} = this.minReplicasSettings()
+    if (!toWrite || !maxLag) return
+    const nowSec = Math.floor(this.server.clock.nowMs() / 1000)
+    this.goodReplicas = this.replicas.filter((r) => r.state === 'online' && nowSec - Math.floor(r.ackTimeMs / 1000) <= maxLag).length
+  }
+
+  /** !checkGoodReplicasStatus(): a master with both settings on and fewer good replicas than min-replicas-to-write. */
+  lacksGoodReplicas(): boolean {
+    if (this.isReplica()) return false
+    const {toWrite, maxLag} = this.currentMinReplicas()
+    return !!toWrite && !!maxLag && this.goodReplicas < toWrite
+  }
+
+  /** The settings, recounting first when CONFIG SET changed either (Redis's updateGoodSlaves apply function). */
+  private currentMinReplicas(): {toWrite: number; maxLag: number} {
+    const current = this.minReplicasSettings()
+    const settings = `${current.toWrite} ${current.maxLag}`
+    if (settings !== this.goodReplicasSettings) {
+      this.goodReplicasSettings = settings
+      this.refreshGoodReplicas()
+    }
+    return current
   }
 
   /** Online replicas that acknowledged at least `offset` (WAIT). */
@@ -385,6 +428,7 @@ export class Replication implements ReplicationInfoSource {
     const now = this.server.clock.nowMs()
     if (this.isReplica() && this.link === undefined) this.connect()
     this.link?.cron(now)
+    this.refreshGoodReplicas()
     if (this.isReplica()) return
     const timeoutMs = Number(this.server.config.get('repl-timeout') ?? 60) * 1000
     for (const replica of [...this.replicas]) {
@@ -408,8 +452,10 @@ export class Replication implements ReplicationInfoSource {
 
   private replicaLines(): string[] {
     const now = this.server.clock.nowMs()
+    const {toWrite, maxLag} = this.currentMinReplicas()
     return [
       `connected_slaves:${this.replicas.length}`,
+      ...(toWrite && maxLag ? [`min_slaves_good_slaves:${this.goodReplicas}`] : []),
       ...this.replicas.map((r, i) => {
         const lag = r.state === 'online' ? Math.floor((now - r.ackTimeMs) / 1000) : 0
         return `slave${i}:ip=${r.ip},port=${r.listeningPort},state=${r.state},offset=${r.ackOffset},lag=${lag}`
