@@ -30,6 +30,9 @@ export const sha1hex = (body: Buffer): string => createHash('sha1').update(body)
 export type KeysAndArgs = {keys: Buffer[]; args: Buffer[]} | Reply
 
 export function splitKeysAndArgs(numkeysArg: Buffer, rest: readonly Buffer[]): KeysAndArgs {
+  // The common case, one digit, without parsing into a bigint.
+  const digit = numkeysArg.length === 1 ? (numkeysArg[0] as number) - 0x30 : -1
+  if (digit >= 0 && digit <= 9 && digit <= rest.length) return {keys: rest.slice(0, digit), args: rest.slice(digit)}
   const parsed = parseInt64(numkeysArg)
   if (!parsed.ok) return error('ERR value is not an integer or out of range')
   if (parsed.value > BigInt(rest.length)) return error("ERR Number of keys can't be greater than number of args")
@@ -40,7 +43,13 @@ export function splitKeysAndArgs(numkeysArg: Buffer, rest: readonly Buffer[]): K
 
 export class EvalScripts {
   private L: LuaState
+  /** Registry references of the strings "KEYS" and "ARGV": pushing the same Lua string keeps its hash. */
+  private keysName = 0
+  private argvName = 0
   private readonly cache = new Map<string, CachedScript>()
+  /** The last EVALSHA argument looked up: the gates and the handler of one call ask for the same Buffer. */
+  private lastShaArg: Buffer | undefined
+  private lastShaScript: CachedScript | undefined
   private cacheBytes = 0
 
   constructor(
@@ -75,12 +84,18 @@ export class EvalScripts {
     lua.lua_pushcfunction(L, redisPcall)
     lua.lua_setglobal(L, luaKey('pcall'))
     this.sandbox.protect(L)
+    lua.lua_pushstring(L, KEYS)
+    this.keysName = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX)
+    lua.lua_pushstring(L, ARGV)
+    this.argvName = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX)
     return L
   }
 
   /** SCRIPT FLUSH: a new Lua state and an empty cache. */
   flush(): void {
     this.cache.clear()
+    this.lastShaArg = undefined
+    this.lastShaScript = undefined
     this.cacheBytes = 0
     lua.lua_close(this.L)
     this.L = this.createState()
@@ -92,6 +107,15 @@ export class EvalScripts {
 
   get(sha: string): CachedScript | undefined {
     return this.cache.get(sha.toLowerCase())
+  }
+
+  /** get() for an EVALSHA argument, remembered for the same Buffer (gate flags, then the call). */
+  getByArg(arg: Buffer): CachedScript | undefined {
+    if (arg === this.lastShaArg) return this.lastShaScript
+    const script = this.get(arg.toString('latin1'))
+    this.lastShaArg = arg
+    this.lastShaScript = script
+    return script
   }
 
   /** luaCreateFunction: compiles and caches a body (once per sha); the error reply when it does not compile. */
@@ -120,12 +144,17 @@ export class EvalScripts {
   /** Pushes the compiled function of a cached script on `T` and sets KEYS and ARGV. */
   prepareCall(T: LuaState, script: CachedScript, keys: readonly Buffer[], args: readonly Buffer[]): void {
     const L = this.L
-    this.sandbox.setGlobalsWritable(L, true)
+    // _G is read-only and has no __newindex: a raw set with the protection lifted is lua_setglobal.
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS)
+    this.sandbox.setTableWritable(L, -1, true)
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.keysName)
     pushStringArray(L, keys)
-    lua.lua_setglobal(L, KEYS)
+    lua.lua_rawset(L, -3)
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.argvName)
     pushStringArray(L, args)
-    lua.lua_setglobal(L, ARGV)
-    this.sandbox.setGlobalsWritable(L, false)
+    lua.lua_rawset(L, -3)
+    this.sandbox.setTableWritable(L, -1, false)
+    lua.lua_pop(L, 1)
     lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, script.ref)
   }
 }

@@ -15,7 +15,7 @@ const adjusted = (spec: CommandSpec, flags: ScriptFlags): readonly CommandFlag[]
 export const evalGateFlags = (sha: boolean) => (spec: CommandSpec) => (argv: readonly Buffer[], scripting: ScriptingEngine): readonly CommandFlag[] => {
   const first = argv[1]
   if (first === undefined || (sha && first.length !== 40)) return spec.flags
-  const cached = scripting.evalScripts.get(sha ? first.toString('latin1') : sha1hex(first))
+  const cached = sha ? scripting.evalScripts.getByArg(first) : scripting.evalScripts.get(sha1hex(first))
   if (cached !== undefined) return adjusted(spec, cached.flags)
   if (sha) return spec.flags
   const shebang = extractShebangFlags(first)

@@ -11,6 +11,7 @@ export function createRedisSandbox(isScriptRunning: () => boolean): LuaSandbox {
   return {
     newState: () => createLuaRuntime({prng, isScriptRunning}).L,
     protect: (L) => protectGlobals(L),
+    setTableWritable: (L, index, writable) => setTableReadonly(L, index, !writable),
     setGlobalsWritable: (L, writable) => {
       lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS)
       setTableReadonly(L, -1, !writable)

@@ -11,4 +11,6 @@ export interface LuaSandbox {
   protect(L: LuaState): void
   /** Lifts (true) or restores (false) the read-only flag of _G. */
   setGlobalsWritable(L: LuaState, writable: boolean): void
+  /** The same for the table at `index`. */
+  setTableWritable(L: LuaState, index: number, writable: boolean): void
 }

@@ -107,7 +107,7 @@ export function execute(
   lua.lua_pushcfunction(T, errorHandler)
   pushCall(T)
   const threshold = host.busyThresholdMs()
-  let sliceStarted = host.nowMs()
+  let sliceStarted = run.startedAtMs
   const hook = (H: LuaState): void => {
     if (run.killed) {
       // Every line raises again, so a pcall in a loop cannot keep a killed script alive.

@@ -137,7 +137,7 @@ export class ScriptingEngine {
     if ('kind' in split) return split
     let script: CachedScript | undefined
     if (how.sha) {
-      script = this.evalScripts.get(first.toString('latin1'))
+      script = this.evalScripts.getByArg(first)
       if (script === undefined) return NOSCRIPT
     } else {
       const created = this.evalScripts.create(first)
