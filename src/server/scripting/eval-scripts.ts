@@ -135,6 +135,8 @@ export class EvalScripts {
       return error(`ERR Error compiling script (new function): ${text}`.replace(/[\r\n]/g, ' '))
     }
     const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX)
+    // A remembered miss may be this very sha (SCRIPT LOAD queued before EVALSHA in one MULTI).
+    this.lastShaArg = undefined
     const script: CachedScript = {sha, body: Buffer.from(body), flags: shebang.ok ? shebang.flags : COMPAT_FLAGS, ref}
     this.cache.set(sha, script)
     this.cacheBytes += 40 + body.length
