@@ -1029,7 +1029,8 @@ const lua_pcallk = function(L, nargs, nresults, errfunc, ctx, k) {
         ci.extra = funcOff;
         ci.c_old_errfunc = L.errfunc;
         L.errfunc = func;
-        ci.callstatus &= ~lstate.CIST_OAH | L.allowhook;
+        /* PATCH(redis-lua51): setoah() — record allowhook in the bit, so an error recovered here restores it (fengari never set the bit, leaving hooks off after any error caught by a yieldable pcall) */
+        ci.callstatus = (ci.callstatus & ~lstate.CIST_OAH) | (L.allowhook ? lstate.CIST_OAH : 0);
         ci.callstatus |= lstate.CIST_YPCALL;  /* function can do error recovery */
         ldo.luaD_call(L, funcOff, nresults);  /* do the call */
         ci.callstatus &= ~lstate.CIST_YPCALL;
