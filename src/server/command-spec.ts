@@ -162,6 +162,11 @@ export interface CommandPipeline {
  */
 export interface CommandContext {
   readonly client: Client
+  /**
+   * The call as the client sent it, command name as typed (FUNCTION STATS shows it, subcommand errors quote
+   * it); undefined while a blocked client is served.
+   */
+  readonly argv: readonly Buffer[] | undefined
   /** Who runs this call. */
   readonly caller: Caller
   readonly keyspace: Keyspace

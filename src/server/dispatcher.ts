@@ -305,7 +305,7 @@ class CallContext implements CommandContext {
     readonly caller: Caller,
     readonly mayBlock: boolean,
     private readonly spec: CommandSpec | undefined,
-    private readonly argv: readonly Buffer[] | undefined,
+    readonly argv: readonly Buffer[] | undefined,
   ) {
     this.db = host.keyspace.db(dbIndex)
   }

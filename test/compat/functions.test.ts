@@ -49,6 +49,7 @@ const EDGES: Case[] = [
     load('df', "redis.register_function{function_name='df', callback=function() return 1 end, description={}}"),
     load('cf', "redis.register_function{function_name='cf', callback='x'}"), load('nf', "redis.register_function{function_name={}, callback=function() end}"),
     load('kf', "redis.register_function{[1]='x'}"), ['FUNCTION', 'LOAD', '#!lua\n'], ['FUNCTION', 'LOAD', '#!lua name=nonl'], ['FUNCTION', 'LOAD', '#!lua name="quo\nreturn 1'],
+    ['function', 'flush', 'sync', 'async'], ['Function', 'Restore', 'x', 'flush', 'more'], ['function', 'list', 'libraryname'],
   ]},
   {name: 'load-time errors: error tables, redis.log, a captured register_function called later, FUNCTION from scripts', steps: [
     load('t1', "error({err='MYERR custom'})"), load('t2', 'error({})'), load('t3', "redis.log(redis.LOG_WARNING, 'at load')\nredis.register_function('t3', function() return redis.LOG_WARNING end)"),
@@ -110,7 +111,7 @@ describe.skipIf(!!skip)(`Redis functions: edge cases, RDB files and replication 
       await b.command('CONFIG', 'SET', 'busy-reply-threshold', '100')
       await b.command('FUNCTION', 'FLUSH')
       await b.command('FUNCTION', 'LOAD', SPIN)
-      for (const [start, kill] of [[['fcall', 'spin', '0'], 'FUNCTION'], [['EVAL', 'while true do end', '0'], 'SCRIPT']] as const) {
+      for (const [start, kill] of [[['FCALL', 'spin', '0'], 'FUNCTION'], [['EVAL', 'while true do end', '0'], 'SCRIPT']] as const) {
         a.send(encodeCommand([...start]))
         await waitFor(async () => (await b.command('PING')).toString(), (r) => r.startsWith('-BUSY'), {what: 'the script to turn BUSY on'})
         await step('FUNCTION', 'STATS')

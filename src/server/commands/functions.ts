@@ -67,7 +67,11 @@ const cText = (b: Buffer): string => {
   return b.toString('latin1', 0, nul < 0 ? b.length : nul)
 }
 
-const syntaxError = (sub: string): Reply => error(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try FUNCTION HELP.`)
+/** addReplySubcommandSyntaxError: the subcommand as it was typed (cut at 128 bytes). */
+const syntaxError = (ctx: CommandContext, fallback: string): Reply => {
+  const sub = ctx.argv?.[1] === undefined ? fallback : cText(ctx.argv[1]).slice(0, 128)
+  return error(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try FUNCTION HELP.`)
+}
 
 /** server.dirty++: the change counts for save points, and the dispatcher propagates the command verbatim. */
 const changed = (ctx: CommandContext): void => {
@@ -85,7 +89,7 @@ const fcall = (readOnly: boolean) => (ctx: CommandContext, args: readonly Buffer
   if ('kind' in split) return split.kind === 'error' && split.message.startsWith('ERR value is not') ? error('ERR Bad number of keys provided') : split
   return engine.run({
     caller: ctx.client,
-    options: {isEval: false, name: fn.name, flags: fn.flags, readOnlyCommand: readOnly, command: [Buffer.from(readOnly ? 'fcall_ro' : 'fcall'), ...args]},
+    options: {isEval: false, name: fn.name, flags: fn.flags, readOnlyCommand: readOnly, command: ctx.argv ?? [Buffer.from(readOnly ? 'fcall_ro' : 'fcall'), ...args]},
     dbIndex: ctx.client.dbIndex,
     maySuspend: ctx.caller === 'client',
     state: engine.functions.engine.L,
@@ -120,7 +124,7 @@ function functionDelete(ctx: CommandContext, args: readonly Buffer[]): Reply {
 }
 
 function functionFlush(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  if (args.length > 1) return syntaxError('FLUSH')
+  if (args.length > 1) return syntaxError(ctx, 'flush')
   const mode = args[0]
   if (mode !== undefined && !isOption(mode, 'SYNC') && !isOption(mode, 'ASYNC')) return error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option')
   ctx.scripting.functions.flush()
@@ -182,7 +186,7 @@ function functionStats(ctx: CommandContext): Reply {
 const compress = (ctx: CommandContext): boolean => ctx.server.getConfig('rdbcompression') !== 'no'
 
 function functionRestore(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  if (args.length > 2) return syntaxError('RESTORE')
+  if (args.length > 2) return syntaxError(ctx, 'restore')
   let policy: RestorePolicy = 'append'
   const given = args[1]
   if (given !== undefined) {
