@@ -245,8 +245,8 @@ const luaL_argerror = function(L, arg, extramsg) {
             return luaL_error(L, to_luastring("calling '%s' on bad self (%s)"), ar.name, extramsg);
     }
 
-    if (ar.name === null)
-        ar.name = pushglobalfuncname(L, ar) ? lua_tostring(L, -1) : to_luastring("?");
+    if (ar.name === null)  /* PATCH(redis-lua51): 5.1 does not search the loaded modules for a name */
+        ar.name = to_luastring("?");
 
     return luaL_error(L, to_luastring("bad argument #%d to '%s' (%s)"), arg, ar.name, extramsg);
 };

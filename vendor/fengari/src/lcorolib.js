@@ -24,6 +24,7 @@ const {
     lua_status,
     lua_tothread,
     lua_type,
+    lua_iscfunction,
     lua_upvalueindex,
     lua_xmove,
     lua_yield
@@ -37,7 +38,7 @@ const {
 
 const getco = function(L) {
     let co = lua_tothread(L, 1);
-    luaL_argcheck(L, co, 1, "thread expected");
+    luaL_argcheck(L, co, 1, "coroutine expected");  /* PATCH(redis-lua51): 5.1's text */
     return co;
 };
 
@@ -101,7 +102,8 @@ const luaB_auxwrap = function(L) {
 };
 
 const luaB_cocreate = function(L) {
-    luaL_checktype(L, 1, LUA_TFUNCTION);
+    /* PATCH(redis-lua51): 5.1 wants a Lua function */
+    luaL_argcheck(L, lua_type(L, 1) === LUA_TFUNCTION && !lua_iscfunction(L, 1), 1, "Lua function expected");
     let NL = lua_newthread(L);
     lua_pushvalue(L, 1);  /* move function to top */
     lua_xmove(L, NL, 1);  /* move function from L to NL */

@@ -188,6 +188,14 @@ function pairs51(L: LuaState): number {
   return 3
 }
 
+/** 5.1 assert: the message must be a string (or number), raised with luaL_error's position. */
+function assert51(L: LuaState): number {
+  lauxlib.luaL_checkany(L, 1)
+  if (lua.lua_toboolean(L, 1)) return lua.lua_gettop(L)
+  const message = lauxlib.luaL_optstring(L, 2, 'assertion failed!')
+  return lauxlib.luaL_error(L, '%s', message)
+}
+
 /** script_lua.c luaRedisPcall. */
 function redisPcall(L: LuaState): number {
   const argc = lua.lua_gettop(L)
@@ -212,8 +220,13 @@ function redisPcall(L: LuaState): number {
 }
 
 /** Adjusts _G (on top of the stack) from fengari's 5.3 base library to Lua 5.1's, as Redis has it. */
-export function adjustBaseLibrary(L: LuaState, unpack: (L: LuaState) => number): void {
+export function adjustBaseLibrary(L: LuaState, unpack53: (L: LuaState) => number): void {
+  const unpack = (state: LuaState): number => {
+    lauxlib.luaL_checktype(state, 1, lua.LUA_TTABLE) // 5.1's luaB_unpack wants a table
+    return unpack53(state)
+  }
   setFunctions(L, {
+    assert: assert51,
     load: load51,
     loadstring: loadstring51,
     tonumber: tonumber51,

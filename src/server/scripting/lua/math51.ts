@@ -126,8 +126,8 @@ export function adjustMathLibrary(L: LuaState, random: {random: LuaCFunction; ra
   })
 }
 
-/** Above this a string.rep result is refused as Redis's allocator would (proto-max-bulk-len scale). */
-const MAX_REP_BYTES = 512 * 1024 * 1024
+/** Redis 7.0.15's Lua refuses longer strings (lstring.c), with this text. */
+const MAX_STRING_BYTES = 0x1fffffe8
 
 /** 5.1 string.rep(s, n): no separator argument. */
 function rep(L: LuaState): number {
@@ -137,7 +137,7 @@ function rep(L: LuaState): number {
     lua.lua_pushstring(L, new Uint8Array(0))
     return 1
   }
-  if (s.length * n > MAX_REP_BYTES) return lauxlib.luaL_error(L, 'not enough memory')
+  if (s.length * n > MAX_STRING_BYTES) return lauxlib.luaL_error(L, 'Cannot create a string longer than 0x1fffffe8 characters')
   const out = new Uint8Array(s.length * n)
   for (let i = 0; i < n; i++) out.set(s, i * s.length)
   lua.lua_pushstring(L, out)
