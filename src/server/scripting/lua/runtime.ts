@@ -24,6 +24,7 @@
 //   protectTableRecursively(L, index: number): void              luaSetTableProtectionRecursively
 //   setErrorMetatable(L): void                                   luaSetErrorMetatable on the table on top
 //   USER_SCRIPT_CHUNK = '@user_script'   the chunk name Redis compiles EVAL bodies with
+//   REDIS_LUA_GLOBALS: readonly string[]  the globals Redis 7.0 scripts see, besides redis/KEYS/ARGV/__redis__err__handler
 //   RedisPrng (./prng.js)                the generator, with next(), seed(n), reset(), nextDouble()
 
 import {adjustBaseLibrary, adjustCoroutineLibrary} from './base51.js'
