@@ -220,9 +220,15 @@ function redisPcall(L: LuaState): number {
 }
 
 /** Adjusts _G (on top of the stack) from fengari's 5.3 base library to Lua 5.1's, as Redis has it. */
+const LUAI_MAXCSTACK = 8000
+
 export function adjustBaseLibrary(L: LuaState, unpack53: (L: LuaState) => number): void {
   const unpack = (state: LuaState): number => {
     lauxlib.luaL_checktype(state, 1, lua.LUA_TTABLE) // 5.1's luaB_unpack wants a table
+    // 5.1's lua_checkstack refuses to grow a C function's frame past LUAI_MAXCSTACK (8000) slots.
+    const first = lua.lua_isnoneornil(state, 2) ? 1 : lauxlib.luaL_checkinteger(state, 2)
+    const last = lua.lua_isnoneornil(state, 3) ? lauxlib.luaL_len(state, 1) : lauxlib.luaL_checkinteger(state, 3)
+    if (last - first + 1 + lua.lua_gettop(state) > LUAI_MAXCSTACK) return lauxlib.luaL_error(state, 'too many results to unpack')
     return unpack53(state)
   }
   setFunctions(L, {
