@@ -333,6 +333,26 @@ describe.skipIf(!!skip)(`Lua scripting matches Redis 7.0${skip ? ` (skipped: ${s
     'scripts and transactions': TRANSACTIONS,
   })
 
+  it('errors from scripts count in INFO errorstats and commandstats as in Redis', async () => {
+    await pair.reset()
+    await pair.expectSame('SCRIPT', 'FLUSH')
+    await pair.expectSame('FUNCTION', 'FLUSH')
+    await pair.expectSame('SET', 's', 'v')
+    await pair.expectSame('CONFIG', 'RESETSTAT')
+    for (const command of [
+      ev("return redis.call('nosuch')"), ev("return redis.pcall('incr','s')"), ev("return redis.call('incr','s')"), ev("return redis.call('lpush','s','x')"),
+      ev("return redis.error_reply('MY custom')"), ev("error('boom')"), ev('return ('), ['EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0'],
+      ['EVAL_RO', "return redis.call('set','k','v')", '0'], ['FCALL', 'nosuch', '0'], ev("return redis.call('get','s')"),
+    ]) await pair.expectSame(...command)
+    await pair.expectSame('INFO', 'errorstats')
+    // Commandstats list commands in dict order and carry times: compare the sorted lines without usec fields.
+    const stats = async (c: RawClient): Promise<string[]> => (await c.command('INFO', 'commandstats')).toString('latin1').split('\r\n')
+      .filter((l) => l.startsWith('cmdstat_') && !l.startsWith('cmdstat_info:')).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')).sort()
+    const [real, ours] = [await stats(pair.realClient), await stats(pair.ourClient)]
+    expect(ours).toEqual(real)
+    expect(real).toContain('cmdstat_set:calls=0,rejected_calls=1,failed_calls=0')
+  })
+
   it('MONITOR shows a script and, as "[db lua]", the commands it called', async () => {
     await pair.reset()
     await pair.expectSame('SCRIPT', 'FLUSH')
