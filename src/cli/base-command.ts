@@ -43,6 +43,11 @@ export abstract class RtopoCommand extends Command {
     return this.jsonEnabled() ? {renderer: 'silent', fallbackRendererCondition: false} : {fallbackRendererCondition: !process.stdout.isTTY}
   }
 
+  /** The host the shared live views (tasks/failover-tasks.ts) print through. */
+  protected view(): {log(line: string): void; listrOptions(): ReturnType<RtopoCommand['listrOptions']>} {
+    return {log: (line) => this.log(line), listrOptions: () => this.listrOptions()}
+  }
+
   /**
    * A finished command must not linger on a socket some client library keeps retrying (a node that was just
    * killed): give pending output a moment, then exit. The timer is unref'd, so it never delays a clean exit.

@@ -1,12 +1,14 @@
 import {rmSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {RtopoCommand} from '../base-command.js'
+import {RtopoError} from '../errors.js'
 import {dirFlag} from '../flags.js'
+import {clearAllFaults, waitForTimersGone} from '../../supervisor/faults.js'
 import {stopNode} from '../../supervisor/process.js'
 
 export default class Down extends RtopoCommand {
   static override summary = 'Stop every node of the topology'
-  static override description = 'Stops sentinels first, then replicas, then masters: SIGTERM (the node saves and exits), then SIGKILL after a deadline. --purge also removes the state directory with configs, logs and data.'
+  static override description = 'Stops sentinels first, then replicas, then masters: SIGTERM (the node saves and exits), then SIGKILL after a deadline. A paused node is continued first (a stopped process ignores SIGTERM until then), and the timers of pause --for are ended. --purge also removes the state directory with configs, logs and data.'
   static override examples = ['<%= config.bin %> down', '<%= config.bin %> down --purge']
   static override flags = {
     dir: dirFlag,
@@ -17,6 +19,8 @@ export default class Down extends RtopoCommand {
     const {flags} = await this.parse(Down)
     const plan = this.loadPlan(flags.dir)
     const order = [...plan.nodes].sort((a, b) => rank(a) - rank(b))
+    const timers = clearAllFaults(plan)
+    if (timers > 0) this.log(`ended ${timers} pause timer(s)`)
     const stopped: string[] = []
     for (const node of order) {
       const outcome = await stopNode(node)
@@ -26,6 +30,8 @@ export default class Down extends RtopoCommand {
       }
     }
     if (stopped.length === 0) this.log('nothing was running')
+    const left = await waitForTimersGone(plan.stateDir)
+    if (left.length > 0) throw new RtopoError(`pause timer(s) still running: pid ${left.join(', ')}`, [`kill ${left.join(' ')}`])
     if (flags.purge) {
       rmSync(plan.stateDir, {recursive: true, force: true})
       this.log(`removed ${plan.stateDir}`)

@@ -6,9 +6,8 @@ import {dirFlag, groupFlag} from '../flags.js'
 import {engineForNode} from '../../supervisor/engine.js'
 import {isPortFree, portOwner} from '../../supervisor/ports.js'
 import {clearStalePidfiles, launchNode, NodeStartError, readPid} from '../../supervisor/process.js'
-import {currentMaster, serverStatus} from '../../topology/inspect.js'
-import {waitUntil} from '../../topology/health.js'
-import type {PlannedNode} from '../../topology/plan.js'
+import {serverStatus} from '../../topology/inspect.js'
+import {followRejoin} from '../tasks/failover-tasks.js'
 
 export default class Start extends RtopoCommand {
   static override summary = 'Restart stopped nodes from their files'
@@ -54,27 +53,8 @@ export default class Start extends RtopoCommand {
       const tail = cause instanceof NodeStartError ? `\n--- log tail ---\n${cause.logTail}` : ''
       throw new RtopoError(`start failed: ${(cause as Error).message}${tail}`)
     }
-    if (hasSentinels) await this.followRejoin(plan, stopped.filter((n) => n.kind === 'server'))
+    if (hasSentinels) await followRejoin(this.view(), plan, stopped.filter((n) => n.kind === 'server'))
     for (const s of started) s.role = (await serverStatus(s.port, plan.password))?.role
     return {started}
-  }
-
-  /** A node that is not its group's current master is converted by the sentinels (+convert-to-slave). */
-  private async followRejoin(plan: ReturnType<Start['loadPlan']>, servers: PlannedNode[]): Promise<void> {
-    for (const node of servers) {
-      const master = await currentMaster(plan, node.group ?? '')
-      if (!master || master.id === node.id) continue
-      const started = Date.now()
-      await new Listr([{
-        title: `${node.id} rejoins as a replica of ${master.id} (port ${master.port})`,
-        task: async (_: unknown, task: {title: string}) => {
-          await waitUntil(async () => {
-            const s = await serverStatus(node.port, plan.password)
-            return s?.role === 'slave' && s.masterPort === master.port && s.linkStatus === 'up'
-          }, 60_000, `${node.id} to replicate from ${master.id}`)
-          task.title = `${node.id} is now role:slave of ${master.id} (port ${master.port}), link up after ${Date.now() - started} ms`
-        },
-      }], {...this.listrOptions()}).run()
-    }
   }
 }
