@@ -3,7 +3,7 @@
 
 export type Reply =
   | {readonly kind: 'simple'; readonly value: string}
-  | {readonly kind: 'error'; readonly message: string} // full text with its code: "ERR syntax error"
+  | {readonly kind: 'error'; readonly message: string; readonly counted?: boolean} // full text with its code: "ERR syntax error"; counted: already in errorstats (a script passing on its command's error)
   | {readonly kind: 'int'; readonly value: number | bigint}
   | {readonly kind: 'bulk'; readonly value: Buffer}
   | {readonly kind: 'nil'} // RESP2 $-1, RESP3 _

@@ -254,7 +254,8 @@ export class Dispatcher implements CommandPipeline {
     server.stats.totalCommandsProcessed++
     if (reply.kind === 'error') {
       stats.failedCalls++
-      server.stats.error(reply.message)
+      // An error a script passes on from one of its commands was counted there (ERR_REPLY_FLAG_NO_STATS_UPDATE).
+      if (reply.counted !== true) server.stats.error(reply.message)
     }
     client.lastCommandName = spec.name
     server.afterCommand(client, spec, argv, usec, caller, ctx.monitorFed)

@@ -43,6 +43,10 @@ export function createScriptingEngine(server: Server): ScriptingEngine {
     freezeExpiryTime: (frozen) => {
       server.scriptStartedAtMs = frozen ? server.clock.nowMs() : undefined
     },
+    countError: (message, rejectedCommand) => {
+      server.stats.error(message)
+      if (rejectedCommand !== undefined) server.stats.command(rejectedCommand).rejectedCalls++
+    },
     nowMs: () => performance.now(),
   }
   let engine: ScriptingEngine | undefined = undefined

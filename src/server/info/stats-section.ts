@@ -76,5 +76,6 @@ export function commandstatsSection(server: Server): string[] {
 }
 
 export function errorstatsSection(server: Server): string[] {
-  return [...server.stats.errors].map(([code, count]) => `errorstat_${code}:count=${count}`)
+  // Redis keeps them in a radix tree, so INFO lists them in byte order.
+  return [...server.stats.errors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, count]) => `errorstat_${code}:count=${count}`)
 }

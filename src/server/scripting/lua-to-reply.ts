@@ -27,6 +27,16 @@ export function truncateToInteger(n: number): Reply {
   return int(Number.isSafeInteger(t) ? t : BigInt(t))
 }
 
+const IGNORE_STATS = luaKey('ignore_error_stats_update')
+
+/** The error table at `index` passes on a command's error that errorstats already counted. */
+export function ignoresStats(L: LuaState, index: number): boolean {
+  lua.lua_getfield(L, index, IGNORE_STATS)
+  const flag = lua.lua_toboolean(L, -1)
+  lua.lua_pop(L, 1)
+  return flag
+}
+
 /** One line for a status or error: Redis replaces CR and LF with spaces. */
 const oneLine = (text: string): string => text.replace(/[\r\n]/g, ' ')
 
@@ -69,7 +79,8 @@ function tableToReply(L: LuaState, scriptResp: 2 | 3, callerResp: 2 | 3, depth: 
   const err = stringField(L, ERR)
   if (err !== undefined) {
     // Redis writes "-" and the text, so {err='-X'} goes out as "--X".
-    return error(oneLine(err.toString('latin1')))
+    const message = oneLine(err.toString('latin1'))
+    return ignoresStats(L, -1) ? {kind: 'error', message, counted: true} : error(message)
   }
   const ok = stringField(L, OK)
   if (ok !== undefined) return simple(oneLine(ok.toString('latin1')))

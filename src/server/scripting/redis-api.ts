@@ -67,6 +67,8 @@ function genericCall(host: ScriptApiHost, L: LuaState, raiseError: boolean): num
   }
   const result = run.call(argv)
   if ('error' in result) {
+    // Refused before it ran: counted now, as scriptCall's afterErrorReply does, and not again by the script's reply.
+    run.countRejected(result.error, result.command)
     pushErrorTable(L, result.error)
     lua.lua_pushboolean(L, true)
     lua.lua_setfield(L, -2, luaKey('ignore_error_stats_update'))

@@ -4,7 +4,7 @@
 // other command is refused meanwhile and the server's cron waits (Redis's processEventsWhileBlocked).
 
 import {bufferAt, lauxlib, lua, luaKey, type LuaState} from './lua-engine.js'
-import {popReply} from './lua-to-reply.js'
+import {ignoresStats, popReply} from './lua-to-reply.js'
 import {pushErrorTable} from './reply-to-lua.js'
 import type {Reply} from '../../resp/reply.js'
 import {error} from '../../resp/reply.js'
@@ -87,7 +87,7 @@ function errorReplyOf(L: LuaState, run: ScriptRun): Reply {
   const line = field(ERROR_LINE)
   let text = msg.replace(/[\r\n]/g, ' ')
   if (source !== undefined && line !== undefined) text += ` script: ${run.options.name}, on ${source}:${line}.`
-  return error(text)
+  return ignoresStats(L, -1) ? {kind: 'error', message: text, counted: true} : error(text)
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ScriptHost {
   setBusy(reply: Reply | undefined): void
   /** While `frozen`, keys expire by the time the script started, not by the clock (script time snapshot). */
   freezeExpiryTime(frozen: boolean): void
+  /** Counts an error reply in INFO errorstats. */
+  countError(message: string, rejectedCommand: string | undefined): void
   /** Monotonic milliseconds. */
   nowMs(): number
 }

@@ -22,7 +22,7 @@ export interface ScriptRunOptions {
 }
 
 /** The outcome of a redis.call: the command's reply, or a script error text (it never ran). */
-export type ScriptCallResult = {reply: Reply} | {error: string}
+export type ScriptCallResult = {reply: Reply} | {error: string; command?: string}
 
 export class ScriptRun {
   readonly startedAtMs: number
@@ -70,16 +70,22 @@ export class ScriptRun {
     if (found === 'unknown') return {error: 'Unknown Redis command called from script'}
     if (found === 'arity') return {error: 'Wrong number of args calling Redis command from script'}
     const flags = found.spec.flags
-    if (flags.includes('noscript')) return {error: 'This Redis command is not allowed from script'}
-    if (this.host.isStaleReplica() && !flags.includes('stale')) return {error: 'Can not execute the command on a stale replica'}
+    const command = found.spec.name
+    if (flags.includes('noscript')) return {error: 'This Redis command is not allowed from script', command}
+    if (this.host.isStaleReplica() && !flags.includes('stale')) return {error: 'Can not execute the command on a stale replica', command}
     const isWrite = flags.includes('write')
-    if (this.readOnly && (isWrite || flags.includes('may_replicate'))) return {error: 'Write commands are not allowed from read-only scripts.'}
+    if (this.readOnly && (isWrite || flags.includes('may_replicate'))) return {error: 'Write commands are not allowed from read-only scripts.', command}
     if (isWrite && !this.wroteData) {
-      if (this.host.isReadOnlyReplica() && !this.callerIsMaster) return {error: "-READONLY You can't write against a read only replica."}
-      if (!this.host.isReplica() && this.host.lacksGoodReplicas()) return {error: '-NOREPLICAS Not enough good replicas to write.'}
+      if (this.host.isReadOnlyReplica() && !this.callerIsMaster) return {error: "-READONLY You can't write against a read only replica.", command}
+      if (!this.host.isReplica() && this.host.lacksGoodReplicas()) return {error: '-NOREPLICAS Not enough good replicas to write.', command}
     }
     if (isWrite) this.wroteData = true
     return {reply: this.host.invoke(this.scriptClient, found, argv, (this.replFlags & PROPAGATE_REPL) !== 0)}
+  }
+
+  /** errorstats for a call the checks refused ("-CODE …" or a bare text counted as ERR). */
+  countRejected(text: string, command: string | undefined): void {
+    this.host.countError(text.startsWith('-') ? text.slice(1) : `ERR ${text}`, command)
   }
 
   /** redis.acl_check_cmd: the command is known (its arity is not checked). */
