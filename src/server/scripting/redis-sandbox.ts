@@ -2,7 +2,6 @@
 // Redis's libraries, read-only tables) behind the LuaSandbox port. One PRNG serves every state, as
 // Redis has one redisLrand48 per process; math.random works only while a script runs.
 
-import {lua} from './lua-engine.js'
 import {createLuaRuntime, protectGlobals, RedisPrng, setTableReadonly} from './lua/runtime.js'
 import type {LuaSandbox} from './sandbox.js'
 
@@ -12,10 +11,5 @@ export function createRedisSandbox(isScriptRunning: () => boolean): LuaSandbox {
     newState: () => createLuaRuntime({prng, isScriptRunning}).L,
     protect: (L) => protectGlobals(L),
     setTableWritable: (L, index, writable) => setTableReadonly(L, index, !writable),
-    setGlobalsWritable: (L, writable) => {
-      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS)
-      setTableReadonly(L, -1, !writable)
-      lua.lua_pop(L, 1)
-    },
   }
 }

@@ -9,8 +9,6 @@ export interface LuaSandbox {
   newState(): LuaState
   /** Makes _G and every table reachable from it read-only; reading an unknown global raises Redis's error. */
   protect(L: LuaState): void
-  /** Lifts (true) or restores (false) the read-only flag of _G. */
-  setGlobalsWritable(L: LuaState, writable: boolean): void
-  /** The same for the table at `index`. */
+  /** Lifts (true) or restores (false) the read-only flag of the table at `index` (_G, to set KEYS and ARGV). */
   setTableWritable(L: LuaState, index: number, writable: boolean): void
 }

@@ -55,16 +55,12 @@ export class ScriptingEngine {
     sandbox: LuaSandbox,
     private readonly suspended: SuspendedCaller,
   ) {
-    const api = {
-      currentRun: () => this.current,
-      log: (level: 'debug' | 'verbose' | 'notice' | 'warning', text: string) => host.log(level, text),
-      verbosity: () => LOG_LEVEL_NUMBER[host.config('loglevel') ?? 'notice'] ?? 2,
-    }
+    const api = this.apiHost()
     this.evalScripts = new EvalScripts(sandbox, api)
     this.functions = new Functions(sandbox, api, () => host.nowMs())
     this.scriptClient = host.newScriptClient()
     this.executorHost = {
-      busyThresholdMs: () => Number(host.config('busy-reply-threshold') ?? host.config('lua-time-limit') ?? 5000),
+      busyThresholdMs: () => Number(host.config('busy-reply-threshold') ?? 5000),
       nowMs: () => host.nowMs(),
       enterTimedOut: (run) => {
         host.log('warning', `Slow script detected: still in execution after ${Math.floor(run.elapsedMs())} milliseconds. You can try killing the script using the ${run.options.isEval ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${run.options.name}.`)
@@ -79,8 +75,8 @@ export class ScriptingEngine {
     return this.current
   }
 
-  /** The API callbacks the Lua states of function libraries share with EVAL's. */
-  apiHost(): {currentRun: () => ScriptRun | undefined; log: ScriptHost['log']; verbosity: () => number} {
+  /** The callbacks of the `redis` API, shared by EVAL's Lua state and the function libraries'. */
+  private apiHost(): {currentRun: () => ScriptRun | undefined; log: ScriptHost['log']; verbosity: () => number} {
     return {
       currentRun: () => this.current,
       log: (level, text) => this.host.log(level, text),
