@@ -1,5 +1,6 @@
-// Free loopback ports that stay unique across parallel test processes: the kernel picks an ephemeral
-// port, and an exclusive lock file (os.tmpdir()/rtopo-test-ports/<port>) reserves it for this process.
+// Free loopback ports that stay unique across parallel test processes: a port that binds, below the
+// kernel's ephemeral range, and an exclusive lock file (os.tmpdir()/rtopo-test-ports/<port>) reserves it
+// for this process.
 
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
@@ -18,16 +19,6 @@ const isAlive = (pid: number): boolean => {
   }
 }
 
-const ephemeralPort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-
 const tryLock = (port: number): boolean => {
   const path = join(lockDir, String(port))
   try {
@@ -43,29 +34,28 @@ const tryLock = (port: number): boolean => {
   }
 }
 
-/** Reserves one free port on 127.0.0.1 (never 6379/26379). */
-export async function freePort(): Promise<number> {
-  mkdirSync(lockDir, {recursive: true})
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port = await ephemeralPort()
-    // Sentinel ports and `--port N` ranges use port+1…; keep clear of the user's defaults.
-    if (port === 6379 || port === 26379 || held.has(port)) continue
-    if (tryLock(port)) {
-      held.add(port)
-      return port
-    }
+// The kernel hands out local ports of outgoing connections from this range; a port range for a later
+// listen must lie below it, or a client socket opened meanwhile can take one of its ports.
+const ephemeralRangeStart = (): number => {
+  try {
+    const start = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0])
+    return Number.isInteger(start) && start > 12000 ? start : 32768
+  } catch {
+    return 32768
   }
-  throw new Error('could not reserve a free port after 200 attempts')
 }
 
 /**
- * Reserves `count` consecutive free ports (for CLI runs that take a base port and count up).
+ * Reserves `count` consecutive free ports (for CLI runs that take a base port and count up), below the
+ * ephemeral range so that no outgoing connection takes one before the run listens on it.
  * Each port is checked by binding it and locked like freePort().
  */
 export async function freePortRange(count: number): Promise<number> {
   mkdirSync(lockDir, {recursive: true})
+  const low = 10000
+  const span = ephemeralRangeStart() - count - low
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 30000)
+    const base = low + Math.floor(Math.random() * span)
     const ports = Array.from({length: count}, (_, i) => base + i)
     if (ports.some((p) => p === 6379 || p === 26379 || held.has(p))) continue
     const locked: number[] = []
@@ -84,6 +74,11 @@ export async function freePortRange(count: number): Promise<number> {
     for (const p of locked) rmSync(join(lockDir, String(p)), {force: true})
   }
   throw new Error(`could not reserve ${count} consecutive free ports`)
+}
+
+/** Reserves one free port on 127.0.0.1 (never 6379/26379), below the ephemeral range like freePortRange(). */
+export async function freePort(): Promise<number> {
+  return freePortRange(1)
 }
 
 const canBind = (port: number): Promise<boolean> =>
