@@ -14,7 +14,8 @@ import type {BlockedOperation} from './blocking.js'
 import type {Client} from './client.js'
 import type {Caller, CommandContext, CommandFlag, CommandPipeline, CommandSpec, InvokeOptions, Resolved} from './command-spec.js'
 import type {CommandTable} from './command-table.js'
-import {GATES_BY_CALLER, type GateState} from './gates.js'
+import type {ClientPause} from './client-pause.js'
+import {GATES_BY_CALLER, hasFlag, type GateState} from './gates.js'
 import type {Database} from './keyspace/database.js'
 import type {Keyspace} from './keyspace/keyspace.js'
 import type {ClientsPort, PersistencePort, ReplicationPort} from './ports.js'
@@ -43,6 +44,8 @@ export interface DispatcherHost {
   readonly replication: ReplicationPort
   readonly scripting: ScriptingEngine
   readonly blocking: {block(client: Client, dbIndex: number, operation: BlockedOperation): void; serveReadyKeys(): void}
+  /** CLIENT PAUSE / FAILOVER: requests that must wait are postponed after the gates. */
+  readonly pause: ClientPause
   requiresAuth(): boolean
   isReadOnlyReplica(): boolean
   isStaleReplica(): boolean
@@ -143,6 +146,13 @@ export class Dispatcher implements CommandPipeline {
     const gated = spec.gateFlags === undefined ? spec : withFlags(spec, spec.gateFlags(argv, this.server.scripting))
     const refused = this.gate(client, gated, caller)
     if (refused !== undefined) return this.reject(client, spec, refused, argv)
+    // processCommand postpones a paused command after its checks and before MULTI queueing.
+    const pause = this.server.pause
+    if (pause.active && pause.postpones(client, hasFlag(client, gated, 'write') || hasFlag(client, gated, 'may_replicate'))) {
+      client.lastCommandName = spec.name
+      pause.postpone(client, argv, caller)
+      return NONE
+    }
     if (client.multi !== undefined && !NOT_QUEUED.has(spec.name.split('|')[0] as string)) {
       client.multi.queue.push({name: spec.name, args: argv, flags: gated.flags})
       return QUEUED

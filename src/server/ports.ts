@@ -18,6 +18,12 @@ export interface ClientsPort {
   unwatchAll(client: Client): void
   startMonitor(client: Client): void
   stopMonitor(client: Client): void
+  /** CLIENT PAUSE: postpone every command ('all') or writes ('write') of clients until `endMs`. */
+  pause(endMs: number, type: 'write' | 'all'): void
+  /** CLIENT UNPAUSE: ends the pause CLIENT PAUSE set (a FAILOVER's own pause stays). */
+  unpause(): void
+  /** True while the client waits for a pause to end. */
+  isPostponed(client: Client): boolean
 }
 
 /** RDB snapshots (SAVE, BGSAVE, LASTSAVE, FLUSHALL's save, DEBUG RELOAD). */

@@ -12,6 +12,7 @@ import {listen} from '../net/listener.js'
 import {NONE, type Reply} from '../resp/reply.js'
 import {BlockedClients, type BlockedOperation, type BlockingHost} from './blocking.js'
 import {Client} from './client.js'
+import {ClientPause, type PostponedRequest} from './client-pause.js'
 import type {Caller, CommandSpec} from './command-spec.js'
 import {CommandTable} from './command-table.js'
 import {commandGroups} from './commands/index.js'
@@ -37,6 +38,9 @@ export {REDIS_VERSION}
 /** Listeners for writes that leave the master: the replication stream (and tests). */
 export type PropagationListener = (dbIndex: number, commands: readonly (readonly Buffer[])[]) => void
 
+/** The parked state of a postponed client: no keys, no timeout; only the end of the pause releases it. */
+const POSTPONED: BlockedOperation = {keys: [], serve: () => undefined, timeoutReply: NONE, timeoutMs: 0}
+
 /** The command groups of a server: the standalone table by default, the sentinel's in sentinel mode. */
 export type CommandGroups = readonly (readonly CommandSpec[])[] | ((server: Server) => readonly (readonly CommandSpec[])[])
 
@@ -54,6 +58,12 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   readonly slowlog = new SlowLog()
   readonly monitors = new Monitors()
   readonly blocking = new BlockedClients(this)
+  readonly pause: ClientPause = new ClientPause({
+    clock: {nowMs: () => this.clock.nowMs()},
+    park: (client) => this.blocking.block(client, client.dbIndex, POSTPONED),
+    unpark: (client) => this.blocking.forget(client),
+    reprocess: (client, request) => this.reprocess(client, request),
+  })
   readonly persistence: Persistence
   readonly replication: Replication
   /** Live clients by id, in connection order (CLIENT LIST). */
@@ -87,7 +97,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
         this.propagate(dbIndex, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]])
       },
       keyModified: (dbIndex, key) => this.blocking.keyModified(dbIndex, key),
-      isReplica: () => this.isReplica(),
+      // A paused server keeps its dataset as it is: expired keys are hidden, not deleted (expireIfNeeded).
+      isReplica: () => this.isReplica() || this.pause.isPaused(),
       isMasterCalling: () => this.dispatcher.isMasterCalling(),
     })
     this.scripting = createScriptingEngine(this)
@@ -117,6 +128,9 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     unwatchAll: (client) => this.unwatchAll(client),
     startMonitor: (client) => this.monitors.add(client),
     stopMonitor: (client) => this.monitors.remove(client),
+    pause: (endMs, type) => this.pause.pause('client-command', endMs, type),
+    unpause: () => this.pause.unpause('client-command'),
+    isPostponed: (client) => this.pause.isPostponed(client),
   }
 
   private *liveClients(): IterableIterator<Client> {
@@ -255,11 +269,24 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
 
   private forgetClient(client: Client): void {
     if (!this.clients.delete(client.id)) return
+    this.pause.forget(client)
     this.blocking.forget(client)
     this.replication.replicaGone(client)
     this.unwatchAll(client)
     this.pubsub.unsubscribeAll(client)
     this.monitors.remove(client)
+  }
+
+  /** A request released by the end of a pause runs again from the start; the master's goes back to its link. */
+  private reprocess(client: Client, request: PostponedRequest): void {
+    if (request.caller === 'master') {
+      this.replication.link?.reprocessPostponed(client, request.argv)
+      return
+    }
+    if (!this.clients.has(client.id)) return
+    const reply = this.dispatcher.execute(client, request.argv)
+    if (this.pause.isPostponed(client)) return
+    this.resume(client, this.filterReply(client, reply))
   }
 
   // ---- gates used by the dispatcher -------------------------------------------------------------

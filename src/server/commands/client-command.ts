@@ -155,13 +155,28 @@ const replyCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
   }
 }
 
-const pauseCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
+/** CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked before the timeout, as networking.c does. */
+const pauseCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  if (args.length > 2) return error(`ERR unknown subcommand or wrong number of arguments for '${(ctx.argv?.[1] as Buffer).toString('latin1')}'. Try CLIENT HELP.`)
+  let type: 'write' | 'all' = 'all'
+  if (args.length === 2) {
+    if (isOption(args[1], 'WRITE')) type = 'write'
+    else if (!isOption(args[1], 'ALL')) return error('ERR CLIENT PAUSE mode must be WRITE or ALL')
+  }
   const timeout = parseInt64(args[0] as Buffer)
   if (!timeout.ok) return error('ERR timeout is not an integer or out of range')
   if (timeout.value < 0n) return error('ERR timeout is negative')
-  if (args.length > 2) return SYNTAX
-  if (args.length === 2 && !isOption(args[1], 'WRITE') && !isOption(args[1], 'ALL')) return SYNTAX
+  ctx.clients.pause(pauseEnd(timeout.value, ctx.clock.nowMs()), type)
   return OK
+}
+
+/**
+ * The absolute end of a pause: 0 for a zero timeout (already over), else now + timeout in the signed 64-bit
+ * arithmetic of mstime_t, where a sum past the maximum wraps negative and so has ended at once too.
+ */
+const pauseEnd = (timeoutMs: bigint, nowMs: number): number => {
+  if (timeoutMs === 0n) return 0
+  return Number(BigInt.asIntN(64, timeoutMs + BigInt(nowMs)))
 }
 
 const onOff = (apply: (client: Client, on: boolean) => void) => (ctx: CommandContext, args: readonly Buffer[]): Reply => {
@@ -189,6 +204,11 @@ const unblockCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => 
   }
   const target = ctx.clients.byId(Number(id.value))
   if (target?.blocked === undefined) return int(0)
+  if (ctx.clients.isPostponed(target)) {
+    // A paused client is processed again at once, which postpones it again; ERROR also sends it the error.
+    if (isOption(args[1], 'ERROR')) target.sink.push(UNBLOCKED)
+    return int(1)
+  }
   const reply = isOption(args[1], 'ERROR') ? UNBLOCKED : timeoutReplyOf(target.blocked.operation)
   return int(ctx.clients.unblock(target, reply) ? 1 : 0)
 }
@@ -220,7 +240,10 @@ const subcommands: CommandSpec[] = [
   sub('setinfo', 4, false, setinfoCommand),
   sub('reply', 3, false, replyCommand),
   sub('pause', -3, true, pauseCommand),
-  sub('unpause', 2, true, () => OK),
+  sub('unpause', 2, true, (ctx) => {
+    ctx.clients.unpause()
+    return OK
+  }),
   sub('unblock', -3, true, unblockCommand),
   sub('getredir', 2, false, () => int(-1)),
   sub('trackinginfo', 2, false, trackinginfoCommand),

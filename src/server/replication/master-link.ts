@@ -46,6 +46,8 @@ export class MasterLink {
   private lastAckMs = 0
   /** Stream bytes of a transaction being received: counted and relayed only once EXEC (or DISCARD) ran. */
   private transaction: Buffer[] = []
+  /** A command of the stream waits for a client pause to end; nothing after it is applied meanwhile. */
+  private postponed = false
 
   constructor(
     private readonly server: Server,
@@ -376,8 +378,9 @@ export class MasterLink {
     this.parser.feed(chunk)
     for (;;) {
       // While a timed-out script runs, the master's commands wait in the parser (Redis stops reading the
-      // master client then): they would be refused with BUSY and the replica would diverge.
-      if (this.server.scripting.running?.timedOut === true) return
+      // master client then): they would be refused with BUSY and the replica would diverge. A command
+      // postponed by a client pause holds the rest of the stream behind it the same way.
+      if (this.server.scripting.running?.timedOut === true || this.postponed) return
       const before = this.parser.bufferedBytes
       let request
       try {
@@ -390,34 +393,50 @@ export class MasterLink {
       this.consumed += before - this.parser.bufferedBytes
       if (request === undefined) return
       this.consumed = 0
-      const args = request.args
-      if (args.length === 0) continue
-      const isGetack = args.length >= 2 && (args[0] as Buffer).toString('latin1').toLowerCase() === 'replconf' &&
-        (args[1] as Buffer).toString('latin1').toLowerCase() === 'getack'
-      if (isGetack) {
-        // The ACK reports the offset before the GETACK itself, as Redis does.
-        this.sendAck()
-      } else {
-        client.lastCommandAtMs = this.server.clock.nowMs()
-        const reply = this.server.dispatcher.execute(client, args, 'master')
-        if (reply.kind === 'error') {
-          this.server.logger.warning(`== CRITICAL == This replica is sending an error to its master: '${reply.message}' after processing the command '${(args[0] as Buffer).toString('latin1')}'`)
-        }
-      }
-      // Like Redis, the offset moves past a transaction only when it completes: if the link drops inside
-      // MULTI, the queued commands are discarded and the PSYNC asks for the stream again from MULTI on.
-      const bytes = encodeCommand(args)
-      if (client.multi !== undefined) {
-        this.transaction.push(bytes)
-      } else if (this.transaction.length > 0) {
-        this.transaction.push(bytes)
-        this.replication.feedBytes(Buffer.concat(this.transaction))
-        this.transaction = []
-      } else {
-        this.replication.feedBytes(bytes)
-      }
+      if (request.args.length === 0) continue
+      this.applyCommand(client, request.args)
       if (this.closed) return
     }
+  }
+
+  /** One command of the stream: run (or answered, for GETACK), then counted and relayed unless it was postponed. */
+  private applyCommand(client: Client, args: readonly Buffer[]): void {
+    const isGetack = args.length >= 2 && (args[0] as Buffer).toString('latin1').toLowerCase() === 'replconf' &&
+      (args[1] as Buffer).toString('latin1').toLowerCase() === 'getack'
+    if (isGetack) {
+      // The ACK reports the offset before the GETACK itself, as Redis does.
+      this.sendAck()
+    } else {
+      client.lastCommandAtMs = this.server.clock.nowMs()
+      const reply = this.server.dispatcher.execute(client, args, 'master')
+      if (this.server.pause.isPostponed(client)) {
+        this.postponed = true
+        return
+      }
+      if (reply.kind === 'error') {
+        this.server.logger.warning(`== CRITICAL == This replica is sending an error to its master: '${reply.message}' after processing the command '${(args[0] as Buffer).toString('latin1')}'`)
+      }
+    }
+    // Like Redis, the offset moves past a transaction only when it completes: if the link drops inside
+    // MULTI, the queued commands are discarded and the PSYNC asks for the stream again from MULTI on.
+    const bytes = encodeCommand(args)
+    if (client.multi !== undefined) {
+      this.transaction.push(bytes)
+    } else if (this.transaction.length > 0) {
+      this.transaction.push(bytes)
+      this.replication.feedBytes(Buffer.concat(this.transaction))
+      this.transaction = []
+    } else {
+      this.replication.feedBytes(bytes)
+    }
+  }
+
+  /** The end of a client pause released the master's postponed command: run it, then the rest of the stream. */
+  reprocessPostponed(client: Client, args: readonly Buffer[]): void {
+    if (this.closed || client !== this.masterClient) return
+    this.postponed = false
+    this.applyCommand(client, args)
+    if (!this.closed && !this.postponed) this.applyStream(Buffer.alloc(0))
   }
 
   /** Applies what the stream delivered while a script held the server (see applyStream). */
@@ -429,7 +448,11 @@ export class MasterLink {
     if (this.closed) return
     this.closed = true
     this.socket?.destroy()
-    if (this.masterClient !== undefined) this.server.clients.delete(this.masterClient.id)
+    if (this.masterClient !== undefined) {
+      this.server.clients.delete(this.masterClient.id)
+      this.server.pause.forget(this.masterClient)
+      this.server.blocking.forget(this.masterClient)
+    }
     if (!this.wasUp && this.state !== 'connecting') this.server.logger.notice(`Reconnecting to MASTER ${this.host}:${this.port} after failure`)
     this.replication.linkLost(this, this.wasUp)
   }
