@@ -76,7 +76,7 @@ describe.skipIf(!!skip)(`replication protocol bytes${skip ? ` (skipped: ${skip})
 
   it.concurrent('our master: +FULLRESYNC, $<len> RDB, a SELECT before the first write; +CONTINUE with exactly the missing bytes', async ({onTestFinished}) => {
     const start = nodeScope(onTestFinished)
-    const master = await start({engine: 'bundled', args: ['--save', '']})
+    const master = await start({engine: 'bundled', args: ['--save', '', '--repl-diskless-sync', 'no']})
     const writer = await master.raw()
     onTestFinished(() => writer.close())
     expect((await writer.command('SET', 'before', 'sync')).toString()).toBe('+OK\r\n')
@@ -165,7 +165,7 @@ describe.skipIf(!!skip)(`replication protocol bytes${skip ? ` (skipped: ${skip})
   it.concurrent('our master: CONFIG SET repl-backlog-size bounds what a partial resync can be served', async ({onTestFinished}) => {
     const start = nodeScope(onTestFinished)
     // No PING may move the offset between reading it and the PSYNCs at the backlog's edge.
-    const master = await start({engine: 'bundled', args: ['--save', '', '--repl-ping-replica-period', '60']})
+    const master = await start({engine: 'bundled', args: ['--save', '', '--repl-diskless-sync', 'no', '--repl-ping-replica-period', '60']})
     const {replica, reply} = await handshake(master, ['?', '-1'])
     onTestFinished(() => replica.close())
     const [, replid, offsetText] = /^\+FULLRESYNC ([0-9a-f]{40}) (\d+)\r\n$/.exec(reply) as unknown as [string, string, string]

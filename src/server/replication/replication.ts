@@ -10,6 +10,7 @@ import type {Client} from '../client.js'
 import {NULL_REPLID, replicationTail, type ReplicationInfoSource} from '../info/replication-section.js'
 import type {Server} from '../server.js'
 import {ReplicationBacklog} from './backlog.js'
+import {delaysNewSync, fullSyncSettings, payloadBytes, readyToStart, socketTarget} from './full-sync.js'
 import {MasterLink, type LinkState} from './master-link.js'
 
 /** A replica connection as its master tracks it (INFO slave<N>, ROLE, WAIT). */
@@ -21,9 +22,18 @@ interface AttachedReplica {
   ackOffset: number
   ackTimeMs: number
   psync2: boolean
+  /** Came with the old SYNC: no +FULLRESYNC line, no ACKs expected. */
+  legacySync: boolean
+  /** REPLCONF capa eof: can read the diskless $EOF payload. */
+  eof: boolean
+  /** After a diskless transfer the stream is held until the replica's first REPLCONF ACK (it has loaded the RDB). */
+  streamOnAck: boolean
+  pendingStream: Buffer[]
 }
 
 const PING_BYTES = encodeCommand(['ping'])
+/** What a master sends replicas waiting for their snapshot, once a second, so they do not time out. */
+const KEEPALIVE = raw(Buffer.from('\n'))
 const GETACK_BYTES = encodeCommand(['REPLCONF', 'GETACK', '*'])
 
 /** Redis's CONFIG_REPL_BACKLOG_MIN_SIZE; ReplicationBacklog never allocates less. */
@@ -141,7 +151,11 @@ export class Replication implements ReplicationInfoSource {
     if (this.backlog.size !== this.backlogSize()) this.backlog.resize(this.backlogSize(), this.masterReplOffset + 1)
     this.backlog.append(bytes)
     this.masterReplOffset += bytes.length
-    for (const replica of this.replicas) if (replica.state === 'online') replica.client.sink.push(raw(bytes))
+    for (const replica of this.replicas) {
+      if (replica.state !== 'online') continue
+      if (replica.streamOnAck) replica.pendingStream.push(bytes)
+      else replica.client.sink.push(raw(bytes))
+    }
   }
 
   // ---- master side: PSYNC, REPLCONF, replicas ----------------------------------------------------
@@ -172,7 +186,7 @@ export class Replication implements ReplicationInfoSource {
       if (requestedId !== '?') this.syncStats.partialErr++
     }
     this.syncStats.full++
-    return this.fullResync(client, name, legacySync)
+    return this.fullResync(client, legacySync)
   }
 
   private partialResyncAllowed(name: string, requestedId: string, offset: number): boolean {
@@ -206,6 +220,10 @@ export class Replication implements ReplicationInfoSource {
       ackOffset: 0,
       ackTimeMs: this.server.clock.nowMs(),
       psync2: client.replicaCapabilities.has('psync2'),
+      legacySync: false,
+      eof: client.replicaCapabilities.has('eof'),
+      streamOnAck: false,
+      pendingStream: [],
     }
     this.replicas.push(replica)
     return replica
@@ -220,21 +238,58 @@ export class Replication implements ReplicationInfoSource {
     return raw(Buffer.concat([Buffer.from(line), missing]))
   }
 
-  /** +FULLRESYNC, then the snapshot as `$<len>` + RDB (no CRLF after it), then the live stream. */
-  private fullResync(client: Client, name: string, legacySync: boolean): Reply {
-    const logger = this.server.logger
+  /**
+   * A full resync: the replica waits for the snapshot (wait_bgsave). A diskless sync is delayed for more
+   * replicas to join (the cron starts it); otherwise it starts now, as Redis starts a BGSAVE at once.
+   */
+  private fullResync(client: Client, legacySync: boolean): Reply {
     if (this.backlog === undefined) this.createBacklog(true)
     const replica = this.attach(client, 'wait_bgsave')
-    logger.notice('Starting BGSAVE for SYNC with target: disk')
+    replica.legacySync = legacySync
+    const settings = fullSyncSettings(this.server.config)
+    if (delaysNewSync(settings, this.waitingView(replica))) this.server.logger.notice('Delay next BGSAVE for diskless SYNC')
+    else this.startFullSync()
+    return NONE
+  }
+
+  private waitingView(replica: AttachedReplica): {lastInteractionMs: number; eof: boolean} {
+    return {lastInteractionMs: replica.client.lastCommandAtMs, eof: replica.eof}
+  }
+
+  /**
+   * Sends every waiting replica the snapshot of now: +FULLRESYNC <replid> <offset> (not to a legacy SYNC),
+   * then the payload, diskless when all of them can read it. The snapshot is taken synchronously, so no
+   * write falls between it and the stream; after a diskless one the stream waits for the replica's ACK.
+   */
+  private startFullSync(): void {
+    const logger = this.server.logger
+    const waiting = this.replicas.filter((r) => r.state === 'wait_bgsave')
+    if (waiting.length === 0) return
+    const diskless = socketTarget(fullSyncSettings(this.server.config), waiting.map((r) => this.waitingView(r)))
+    logger.notice(`Starting BGSAVE for SYNC with target: ${diskless ? 'replicas sockets' : 'disk'}`)
     const image = this.server.persistence.snapshot({replId: this.replid, replOffset: this.masterReplOffset, replStreamDb: this.streamDb()})
     // The stream after the snapshot must open with SELECT, whichever db it was in before.
     this.lastStreamDb = -1
-    replica.state = 'online'
+    const payload = payloadBytes(image, diskless)
+    for (const replica of waiting) {
+      const header = replica.legacySync ? '' : `+FULLRESYNC ${this.replid} ${this.masterReplOffset}\r\n`
+      replica.client.sink.push(raw(Buffer.concat([Buffer.from(header), payload])))
+      replica.state = 'online'
+      replica.ackTimeMs = this.server.clock.nowMs()
+      const name = this.replicaName(replica.client, replica.listeningPort)
+      if (diskless) {
+        replica.streamOnAck = true
+        logger.notice(`Streamed RDB transfer with replica ${name} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`)
+      }
+      logger.notice(`Synchronization with replica ${name} succeeded`)
+    }
     this.refreshGoodReplicas()
-    logger.notice(`Synchronization with replica ${name} succeeded`)
-    // Legacy SYNC gets the payload alone, without the +FULLRESYNC line.
-    const header = legacySync ? '' : `+FULLRESYNC ${this.replid} ${this.masterReplOffset}\r\n`
-    return raw(Buffer.concat([Buffer.from(`${header}$${image.length}\r\n`), image]))
+  }
+
+  /** The cron's check for replicas waiting on a delayed diskless sync (replicationStartPendingFork). */
+  private startPendingFullSync(now: number): void {
+    const waiting = this.replicas.filter((r) => r.state === 'wait_bgsave').map((r) => this.waitingView(r))
+    if (readyToStart(fullSyncSettings(this.server.config), waiting, now)) this.startFullSync()
   }
 
   private createBacklog(newHistory: boolean): void {
@@ -258,6 +313,11 @@ export class Replication implements ReplicationInfoSource {
     if (replica === undefined) return
     if (offset > replica.ackOffset) replica.ackOffset = offset
     replica.ackTimeMs = this.server.clock.nowMs()
+    if (replica.streamOnAck) {
+      // The replica loaded the diskless snapshot: what accumulated since goes out now (replicaStartCommandStream).
+      replica.streamOnAck = false
+      for (const bytes of replica.pendingStream.splice(0)) client.sink.push(raw(bytes))
+    }
     this.server.blocking.retryAll()
   }
 
@@ -429,18 +489,28 @@ export class Replication implements ReplicationInfoSource {
     if (this.isReplica() && this.link === undefined) this.connect()
     this.link?.cron(now)
     this.refreshGoodReplicas()
-    if (this.isReplica()) return
+    // A replica relays its master's stream instead of PINGing, and never times its replicas out here.
+    if (!this.isReplica()) {
+      const periodMs = Number(this.server.config.get('repl-ping-replica-period') ?? 10) * 1000
+      if (this.replicas.length > 0 && now - this.lastPingMs >= periodMs) {
+        this.lastPingMs = now
+        this.feedBytes(PING_BYTES)
+      }
+    }
+    // Keepalives and the delayed start of a full sync run on both roles: a replica serves its own replicas.
+    for (const replica of this.replicas) if (replica.state === 'wait_bgsave') replica.client.sink.push(KEEPALIVE)
+    if (!this.isReplica()) this.disconnectTimedOutReplicas(now)
+    this.startPendingFullSync(now)
+  }
+
+  /** Online replicas silent past repl-timeout (legacy SYNC replicas send no ACKs and are left alone). */
+  private disconnectTimedOutReplicas(now: number): void {
     const timeoutMs = Number(this.server.config.get('repl-timeout') ?? 60) * 1000
     for (const replica of [...this.replicas]) {
-      if (replica.state === 'online' && now - replica.ackTimeMs > timeoutMs) {
+      if (replica.state === 'online' && !replica.legacySync && now - replica.ackTimeMs > timeoutMs) {
         this.server.logger.warning(`Disconnecting timedout replica (streaming sync): ${this.replicaName(replica.client, replica.listeningPort)}`)
         replica.client.sink.close(true)
       }
-    }
-    const periodMs = Number(this.server.config.get('repl-ping-replica-period') ?? 10) * 1000
-    if (this.replicas.length > 0 && now - this.lastPingMs >= periodMs) {
-      this.lastPingMs = now
-      this.feedBytes(PING_BYTES)
     }
   }
 
