@@ -42,9 +42,15 @@ export function toPrecision17(value: number): string {
   return text
 }
 
+type Aggregate = Extract<Reply, {kind: 'array' | 'set' | 'push' | 'map'}>
+
 export class ReplyWriter {
   private buf: Buffer
   private length = 0
+  /** The aggregates a nested write has left half-written: children (items or map entries) and position. */
+  private readonly stackItems: (readonly Reply[] | undefined)[] = []
+  private readonly stackEntries: (readonly (readonly [Reply, Reply])[] | undefined)[] = []
+  private readonly stackAt: number[] = []
 
   constructor(initialSize = 16 * 1024) {
     this.buf = Buffer.allocUnsafe(initialSize)
@@ -62,7 +68,96 @@ export class ReplyWriter {
     return out
   }
 
+  /**
+   * Encodes one reply. Aggregates are walked with an explicit stack (no recursion), so no nesting depth can
+   * overflow the call stack; the items of an aggregate that holds only scalars are written in one loop.
+   */
   write(reply: Reply, resp: 2 | 3): void {
+    switch (reply.kind) {
+      case 'array':
+      case 'set':
+      case 'push':
+      case 'map':
+        return this.aggregate(reply, resp)
+      default:
+        return this.scalar(reply, resp)
+    }
+  }
+
+  /**
+   * Walks a nested reply depth first. The aggregates left half-written (their children and the position in
+   * them) go on stacks kept by the writer, so a flat aggregate allocates nothing and a deep one needs no
+   * call stack.
+   */
+  private aggregate(root: Aggregate, resp: 2 | 3): void {
+    const stackItems = this.stackItems
+    const stackEntries = this.stackEntries
+    const stackAt = this.stackAt
+    let depth = 0
+    this.header(root, resp)
+    let items: readonly Reply[] | undefined
+    let entries: readonly (readonly [Reply, Reply])[] | undefined
+    let count: number
+    if (root.kind === 'map') {
+      entries = root.entries
+      count = entries.length * 2
+    } else {
+      items = root.items
+      count = items.length
+    }
+    let at = 0
+    for (;;) {
+      if (at >= count) {
+        if (depth === 0) return
+        depth--
+        items = stackItems[depth]
+        entries = stackEntries[depth]
+        at = stackAt[depth] as number
+        stackItems[depth] = undefined
+        stackEntries[depth] = undefined
+        count = entries === undefined ? (items as readonly Reply[]).length : entries.length * 2
+        continue
+      }
+      const child = entries === undefined ? ((items as readonly Reply[])[at] as Reply) : ((entries[at >> 1] as readonly [Reply, Reply])[at & 1] as Reply)
+      at++
+      const kind = child.kind
+      if (kind !== 'array' && kind !== 'set' && kind !== 'push' && kind !== 'map') {
+        this.scalar(child, resp)
+        continue
+      }
+      stackItems[depth] = items
+      stackEntries[depth] = entries
+      stackAt[depth] = at
+      depth++
+      this.header(child, resp)
+      if (child.kind === 'map') {
+        items = undefined
+        entries = child.entries
+        count = entries.length * 2
+      } else {
+        items = child.items
+        entries = undefined
+        count = items.length
+      }
+      at = 0
+    }
+  }
+
+  /** An aggregate's header line: its type and length in the client's protocol. */
+  private header(reply: Aggregate, resp: 2 | 3): void {
+    switch (reply.kind) {
+      case 'array':
+        return this.intLine(0x2a /* * */, reply.items.length)
+      case 'set':
+        return this.intLine(resp === 3 ? 0x7e /* ~ */ : 0x2a, reply.items.length)
+      case 'push':
+        return this.intLine(resp === 3 ? 0x3e /* > */ : 0x2a, reply.items.length)
+      case 'map':
+        return resp === 3 ? this.intLine(0x25 /* % */, reply.entries.length) : this.intLine(0x2a, reply.entries.length * 2)
+    }
+  }
+
+  private scalar(reply: Reply, resp: 2 | 3): void {
     switch (reply.kind) {
       case 'simple':
         return this.line(0x2b /* + */, reply.value)
@@ -77,26 +172,6 @@ export class ReplyWriter {
         return this.ascii(resp === 3 ? '_\r\n' : '$-1\r\n')
       case 'nilArray':
         return this.ascii(resp === 3 ? '_\r\n' : '*-1\r\n')
-      case 'array':
-        this.intLine(0x2a /* * */, reply.items.length)
-        for (const item of reply.items) this.write(item, resp)
-        return
-      case 'set':
-        this.intLine(resp === 3 ? 0x7e /* ~ */ : 0x2a, reply.items.length)
-        for (const item of reply.items) this.write(item, resp)
-        return
-      case 'push':
-        this.intLine(resp === 3 ? 0x3e /* > */ : 0x2a, reply.items.length)
-        for (const item of reply.items) this.write(item, resp)
-        return
-      case 'map':
-        if (resp === 3) this.intLine(0x25 /* % */, reply.entries.length)
-        else this.intLine(0x2a, reply.entries.length * 2)
-        for (const [k, v] of reply.entries) {
-          this.write(k, resp)
-          this.write(v, resp)
-        }
-        return
       case 'double':
         if (resp === 3) return this.line(0x2c /* , */, formatReplyDouble(reply.value))
         return this.bulk(Buffer.from(formatReplyDouble(reply.value)))
@@ -114,6 +189,11 @@ export class ReplyWriter {
         return this.bytes(reply.bytes)
       case 'none':
         return
+      case 'array':
+      case 'set':
+      case 'push':
+      case 'map':
+        return this.aggregate(reply, resp)
     }
   }
 

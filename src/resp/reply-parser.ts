@@ -59,66 +59,108 @@ function readLine(buf: Buffer, start: number): {text: string; end: number} | und
   return {text: buf.toString('latin1', start, cr), end: cr + 2}
 }
 
-function parseAggregate(buf: Buffer, start: number, count: number): {items: RespValue[]; end: number} | undefined {
-  const items: RespValue[] = []
-  let pos = start
-  for (let i = 0; i < count; i++) {
-    const item = parseValue(buf, pos)
-    if (item === undefined) return undefined
-    items.push(item.value)
-    pos = item.end
-  }
-  return {items, end: pos}
+/** An aggregate whose elements are still being read: its type byte, how many it needs and those read so far. */
+interface Open {
+  readonly type: string
+  readonly need: number
+  readonly items: RespValue[]
 }
 
-function parseValue(buf: Buffer, start: number): Parsed | undefined {
-  if (start >= buf.length) return undefined
-  const type = String.fromCharCode(buf[start] as number)
-  const line = readLine(buf, start + 1)
-  if (line === undefined) return undefined
-  const {text, end} = line
-  switch (type) {
-    case '+':
-      return {value: {type: 'simple', value: text}, end}
-    case '-':
-      return {value: {type: 'error', value: text}, end}
-    case ':':
-      return {value: {type: 'int', value: BigInt(text)}, end}
-    case ',':
-      return {value: {type: 'double', value: text}, end}
-    case '#':
-      return {value: {type: 'bool', value: text === 't'}, end}
-    case '_':
-      return {value: {type: 'null'}, end}
-    case '(':
-      return {value: {type: 'bignum', value: text}, end}
-    case '$':
-    case '=': {
-      const length = Number(text)
-      if (length < 0) return {value: {type: 'bulk', value: null}, end}
-      if (buf.length < end + length + 2) return undefined
-      const data = buf.subarray(end, end + length)
-      if (type === '=') return {value: {type: 'verbatim', value: data.subarray(4), format: data.subarray(0, 3).toString('latin1')}, end: end + length + 2}
-      return {value: {type: 'bulk', value: data}, end: end + length + 2}
-    }
-    case '*':
+function closeAggregate(open: Open): RespValue {
+  const items = open.items
+  switch (open.type) {
     case '~':
-    case '>': {
-      const count = Number(text)
-      if (count < 0) return {value: {type: 'array', value: null}, end}
-      const agg = parseAggregate(buf, end, count)
-      if (agg === undefined) return undefined
-      const value: RespValue = type === '*' ? {type: 'array', value: agg.items} : type === '~' ? {type: 'set', value: agg.items} : {type: 'push', value: agg.items}
-      return {value, end: agg.end}
-    }
+      return {type: 'set', value: items}
+    case '>':
+      return {type: 'push', value: items}
     case '%': {
-      const agg = parseAggregate(buf, end, Number(text) * 2)
-      if (agg === undefined) return undefined
       const pairs: [RespValue, RespValue][] = []
-      for (let i = 0; i < agg.items.length; i += 2) pairs.push([agg.items[i] as RespValue, agg.items[i + 1] as RespValue])
-      return {value: {type: 'map', value: pairs}, end: agg.end}
+      for (let i = 0; i < items.length; i += 2) pairs.push([items[i] as RespValue, items[i + 1] as RespValue])
+      return {type: 'map', value: pairs}
     }
     default:
-      throw new ReplyParseError(`unexpected reply type byte '${type}'`)
+      return {type: 'array', value: items}
+  }
+}
+
+/**
+ * The value starting at `start`, or undefined while it is incomplete. Iterative: the aggregates being read
+ * are kept on an explicit stack, so no nesting depth (a peer can send any) can overflow the call stack.
+ */
+function parseValue(buf: Buffer, start: number): Parsed | undefined {
+  const open: Open[] = []
+  let pos = start
+  for (;;) {
+    if (pos >= buf.length) return undefined
+    const type = String.fromCharCode(buf[pos] as number)
+    const line = readLine(buf, pos + 1)
+    if (line === undefined) return undefined
+    const {text, end} = line
+    let value: RespValue
+    pos = end
+    switch (type) {
+      case '+':
+        value = {type: 'simple', value: text}
+        break
+      case '-':
+        value = {type: 'error', value: text}
+        break
+      case ':':
+        value = {type: 'int', value: BigInt(text)}
+        break
+      case ',':
+        value = {type: 'double', value: text}
+        break
+      case '#':
+        value = {type: 'bool', value: text === 't'}
+        break
+      case '_':
+        value = {type: 'null'}
+        break
+      case '(':
+        value = {type: 'bignum', value: text}
+        break
+      case '$':
+      case '=': {
+        const length = Number(text)
+        if (length < 0) {
+          value = {type: 'bulk', value: null}
+          break
+        }
+        if (buf.length < end + length + 2) return undefined
+        const data = buf.subarray(end, end + length)
+        value = type === '=' ? {type: 'verbatim', value: data.subarray(4), format: data.subarray(0, 3).toString('latin1')} : {type: 'bulk', value: data}
+        pos = end + length + 2
+        break
+      }
+      case '*':
+      case '~':
+      case '>':
+      case '%': {
+        const count = Number(text)
+        if (count < 0 && type !== '%') {
+          value = {type: 'array', value: null}
+          break
+        }
+        const aggregate: Open = {type, need: type === '%' ? count * 2 : count, items: []}
+        if (aggregate.need > 0) {
+          open.push(aggregate)
+          continue
+        }
+        value = closeAggregate(aggregate)
+        break
+      }
+      default:
+        throw new ReplyParseError(`unexpected reply type byte '${type}'`)
+    }
+    // Hand the value to the aggregates it completes, innermost first.
+    for (;;) {
+      const parent = open[open.length - 1]
+      if (parent === undefined) return {value, end: pos}
+      parent.items.push(value)
+      if (parent.items.length < parent.need) break
+      open.pop()
+      value = closeAggregate(parent)
+    }
   }
 }

@@ -5,7 +5,7 @@
 import {encodeReply} from '../../resp/encoder.js'
 import type {Reply} from '../../resp/reply.js'
 import {ReplyParser, type RespValue} from '../../resp/reply-parser.js'
-import {lua, luaKey, type LuaState} from './lua-engine.js'
+import {lauxlib, lua, luaKey, type LuaState} from './lua-engine.js'
 
 const OK_FIELD = luaKey('ok')
 const ERR_FIELD = luaKey('err')
@@ -17,6 +17,7 @@ const BIG_NUMBER_FIELD = luaKey('big_number')
 const VERBATIM_FIELD = luaKey('verbatim_string')
 const STRING_FIELD = luaKey('string')
 const FORMAT_FIELD = luaKey('format')
+const STACK_LIMIT = luaKey('reached lua stack limit')
 
 /** Pushes the Lua form of `reply`, as seen by a script whose client speaks `resp`. */
 export function pushReply(L: LuaState, reply: Reply, resp: 2 | 3): void {
@@ -50,8 +51,68 @@ export function pushReply(L: LuaState, reply: Reply, resp: 2 | 3): void {
   }
 }
 
-function pushRespValue(L: LuaState, value: RespValue): void {
-  lua.lua_checkstack(L, 5)
+/** An aggregate whose Lua table is being filled: the value, and how many of its elements are pushed. */
+interface Filling {
+  readonly value: Extract<RespValue, {type: 'array' | 'push' | 'map' | 'set'}>
+  /** Elements done; for a map, keys and values counted apart (element i is entry i >> 1's key or value). */
+  done: number
+  readonly count: number
+}
+
+/**
+ * Pushes the Lua form of a parsed reply. Iterative: the aggregates being filled are kept on an explicit
+ * stack (their tables on the Lua stack), so no nesting depth overflows the JavaScript call stack. Redis
+ * stops the server when the Lua stack cannot grow any more; here the script gets an error instead.
+ */
+function pushRespValue(L: LuaState, root: RespValue): void {
+  const filling: Filling[] = []
+  let value: RespValue | undefined = root
+  for (;;) {
+    if (value !== undefined) {
+      const opened = pushValue(L, value)
+      if (opened !== undefined) filling.push(opened)
+      else {
+        const parent = filling[filling.length - 1]
+        if (parent === undefined) return
+        storeElement(L, parent)
+      }
+    }
+    const current = filling[filling.length - 1] as Filling
+    if (current.done < current.count) {
+      value = elementOf(current)
+      continue
+    }
+    // The aggregate is complete: a map or set table becomes the field of its wrapper.
+    if (current.value.type === 'map') lua.lua_setfield(L, -2, MAP_FIELD)
+    else if (current.value.type === 'set') lua.lua_setfield(L, -2, SET_FIELD)
+    filling.pop()
+    const parent = filling[filling.length - 1]
+    if (parent === undefined) return
+    storeElement(L, parent)
+    value = undefined
+  }
+}
+
+function elementOf(filling: Filling): RespValue {
+  const value = filling.value
+  if (value.type === 'map') return (value.value[filling.done >> 1] as [RespValue, RespValue])[filling.done & 1] as RespValue
+  return (value.value as RespValue[])[filling.done] as RespValue
+}
+
+/** Stores the element just pushed into the table of the aggregate being filled. */
+function storeElement(L: LuaState, filling: Filling): void {
+  const type = filling.value.type
+  filling.done++
+  if (type === 'array' || type === 'push') lua.lua_rawseti(L, -2, filling.done)
+  else if (type === 'set') {
+    lua.lua_pushboolean(L, true)
+    lua.lua_settable(L, -3)
+  } else if ((filling.done & 1) === 0) lua.lua_settable(L, -3)
+}
+
+/** Pushes a scalar's Lua value (undefined returned), or an aggregate's table(s) to fill (returned). */
+function pushValue(L: LuaState, value: RespValue): Filling | undefined {
+  if (!lua.lua_checkstack(L, 5)) lauxlib.luaL_error(L, STACK_LIMIT)
   switch (value.type) {
     case 'int':
       lua.lua_pushnumber(L, Number(value.value))
@@ -75,31 +136,15 @@ function pushRespValue(L: LuaState, value: RespValue): void {
         return
       }
       lua.lua_createtable(L, value.value.length, 0)
-      value.value.forEach((item, i) => {
-        pushRespValue(L, item)
-        lua.lua_rawseti(L, -2, i + 1)
-      })
-      return
+      return {value, done: 0, count: value.value.length}
     case 'map':
       lua.lua_createtable(L, 0, 1)
       lua.lua_createtable(L, 0, value.value.length)
-      for (const [k, v] of value.value) {
-        pushRespValue(L, k)
-        pushRespValue(L, v)
-        lua.lua_settable(L, -3)
-      }
-      lua.lua_setfield(L, -2, MAP_FIELD)
-      return
+      return {value, done: 0, count: value.value.length * 2}
     case 'set':
       lua.lua_createtable(L, 0, 1)
       lua.lua_createtable(L, 0, value.value.length)
-      for (const item of value.value) {
-        pushRespValue(L, item)
-        lua.lua_pushboolean(L, true)
-        lua.lua_settable(L, -3)
-      }
-      lua.lua_setfield(L, -2, SET_FIELD)
-      return
+      return {value, done: 0, count: value.value.length}
     case 'double':
       lua.lua_createtable(L, 0, 1)
       lua.lua_pushnumber(L, parseRespDouble(value.value))
