@@ -105,7 +105,8 @@ export function readConfigFile(path: string, seen: Set<string>): Directive[] {
 export function parseConfigText(content: string, path: string | undefined, seen = new Set<string>()): Directive[] {
   const out: Directive[] = []
   content.split('\n').forEach((raw, index) => {
-    const text = raw.replace(/\r$/, '').trim()
+    // sdstrim(line, " \t\r\n"): \v and \f stay, for sdssplitargs to judge.
+    const text = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
     if (text === '' || text.startsWith('#')) return
     let args: string[]
     try {
