@@ -35,6 +35,7 @@ import {dumpRestoreCommands} from './dump-restore.js'
 import {sortCommands} from './sort.js'
 import {scriptingCommands} from './scripting.js'
 import {functionCommands} from './functions.js'
+import {hyperloglogCommands} from './hyperloglog.js'
 
 export const commandGroups: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -69,4 +70,5 @@ export const commandGroups: readonly (readonly CommandSpec[])[] = [
   sortCommands,
   scriptingCommands,
   functionCommands,
+  hyperloglogCommands,
 ]

@@ -27,6 +27,11 @@ const countedAt = (index: number, flags: readonly KeyFlag[]): KeySearch => ({
   flags, begin: {index}, find: {keynum: {keyNumIdx: 0, firstKey: 1, keyStep: 1}},
 })
 
+/** XREAD/XREADGROUP: the first half of the arguments after STREAMS. */
+const streamsKeys = (startFrom: number): KeySearch => ({
+  flags: RO_ACCESS, begin: {keyword: 'STREAMS', startFrom}, find: {range: {lastKey: -1, keyStep: 1, limit: 2}},
+})
+
 /** EVAL/FCALL: a numkeys argument at 2 and the keys after it, with a note on how they are used. */
 const scriptKeys = (flags: readonly KeyFlag[], notes?: string): KeySearch => ({
   ...(notes === undefined ? {} : {notes}), flags, begin: {index: 2}, find: {keynum: {keyNumIdx: 0, firstKey: 1, keyStep: 1}},
@@ -36,6 +41,11 @@ const SCRIPT_RO = "We cannot tell how the keys will be used so we assume the wor
 
 /** Keys no spec can locate; the command's extractor finds them. */
 const unknownKeys = (flags: readonly KeyFlag[], notes: string): KeySearch => ({flags, notes, begin: {unknown: true}, find: {unknown: true}})
+
+/** A key right after `keyword`, searched from `startFrom` (GEORADIUS's STORE and STOREDIST). */
+const keyAfter = (keyword: string, startFrom: number, flags: readonly KeyFlag[]): KeySearch => ({
+  flags, begin: {keyword, startFrom}, find: {range: {lastKey: 0, keyStep: 1, limit: 0}},
+})
 
 const SORT_BY_GET = unknownKeys(RO_ACCESS, "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort")
 const SORT_STORE = unknownKeys(OW_UPDATE, "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array")
@@ -84,6 +94,10 @@ const KEY_ACCESS: Readonly<Record<string, KeyAccess>> = {
   get: RO_ACCESS,
   getbit: RO_ACCESS,
   getdel: RW_ACCESS_DELETE,
+  geoadd: RW_UPDATE,
+  georadius: {specs: [keyAt(1, RO_ACCESS), keyAfter('STORE', 6, OW_UPDATE), keyAfter('STOREDIST', 6, OW_UPDATE)]},
+  georadiusbymember: {specs: [keyAt(1, RO_ACCESS), keyAfter('STORE', 5, OW_UPDATE), keyAfter('STOREDIST', 5, OW_UPDATE)]},
+  geosearchstore: {first: OW_UPDATE, rest: RO_ACCESS},
   getex: {specs: [keyAt(1, RW_ACCESS_UPDATE, 'RW and UPDATE because it changes the TTL')]},
   getrange: RO_ACCESS,
   getset: RW_ACCESS_UPDATE,
@@ -131,6 +145,13 @@ const KEY_ACCESS: Readonly<Record<string, KeyAccess>> = {
   'object|refcount': RO,
   persist: RW_UPDATE,
   pexpire: RW_UPDATE,
+  pfadd: RW_INSERT,
+  pfcount: {specs: [{
+    notes: 'RW because it may change the internal representation of the key, and propagate to replicas',
+    flags: ['RW', 'access'], begin: {index: 1}, find: {range: {lastKey: -1, keyStep: 1, limit: 0}},
+  }]},
+  pfdebug: ['RW', 'access'],
+  pfmerge: {first: ['RW', 'access', 'insert'], rest: RO_ACCESS},
   pexpireat: RW_UPDATE,
   pexpiretime: RO_ACCESS,
   psetex: OW_UPDATE,
@@ -174,6 +195,21 @@ const KEY_ACCESS: Readonly<Record<string, KeyAccess>> = {
   type: RO,
   unlink: RM_DELETE,
   watch: RO,
+  xack: RW_UPDATE,
+  xadd: {specs: [keyAt(1, RW_UPDATE, 'UPDATE instead of INSERT because of the optional trimming feature')]},
+  xautoclaim: RW_DELETE,
+  xclaim: RW_UPDATE,
+  xdel: RW_DELETE,
+  'xgroup|create': RW_INSERT,
+  'xgroup|createconsumer': RW_INSERT,
+  'xgroup|delconsumer': RW_DELETE,
+  'xgroup|destroy': RW_DELETE,
+  'xgroup|setid': RW_UPDATE,
+  xlen: RO,
+  xread: {specs: [streamsKeys(1)]},
+  xreadgroup: {specs: [streamsKeys(4)]},
+  xsetid: RW_UPDATE,
+  xtrim: RW_DELETE,
   zadd: RW_UPDATE,
   zcard: RO,
   zcount: RO_ACCESS,
