@@ -4,6 +4,7 @@
 
 import type {Reply} from '../resp/reply.js'
 import type {Client} from './client.js'
+import type {FailoverRequest, FailoverState} from './replication/failover.js'
 
 /** The connected clients and the per-client state the server keeps for them (WATCH, MONITOR, blocking). */
 export interface ClientsPort {
@@ -58,4 +59,15 @@ export interface ReplicationPort {
   lacksGoodReplicas(): boolean
   /** ROLE's reply. */
   roleReply(): Reply
+  /** Replicas attached, whatever their state (FAILOVER requires one). */
+  replicaCount(): number
+  /** FAILOVER's state machine. */
+  readonly failover: {
+    readonly state: FailoverState
+    findReplica(host: string, port: number): {readonly state: 'wait_bgsave' | 'online'} | undefined
+    begin(request: FailoverRequest): void
+    abort(reason: string): void
+  }
+  /** PSYNC … FAILOVER from our master: become a master when it names our replication id, else the error. */
+  acceptFailoverRequest(replid: string, requester: string): Reply | undefined
 }

@@ -6,13 +6,14 @@ import {error, int, NONE, OK, simple, type Reply} from '../../resp/reply.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {clientInfoLine} from './client-list.js'
 import {isOption, parseInt64, parseInteger} from './args.js'
+import {failoverCommands} from './failover.js'
 
 const ADMIN = {categories: ['admin', 'slow', 'dangerous'], keys: NO_KEYS} as const
 const SYNC_FLAGS = ['admin', 'noscript', 'no_async_loading', 'no_multi'] as const
 const ALREADY_CONNECTED = simple('OK Already connected to specified master')
 
 const replicaofCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
-  if (ctx.client.kind === 'replica') return error('ERR Command is not valid when client is a replica.')
+  if (ctx.replication.failover.state !== 'no-failover') return error('ERR REPLICAOF not allowed while failing over.')
   const requester = `user request from '${clientInfoLine(ctx.client, ctx.clock.nowMs(), -1)}'`
   if (isOption(args[0], 'NO') && isOption(args[1], 'ONE')) {
     if (ctx.replication.isReplica()) {
@@ -21,6 +22,8 @@ const replicaofCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply =
     }
     return OK
   }
+  // Only following another master would drop the replicas, this client among them.
+  if (ctx.client.kind === 'replica') return error('ERR Command is not valid when client is a replica.')
   const port = parseInt64(args[1] as Buffer)
   if (!port.ok || port.value < 0n || port.value > 65535n) return error('ERR Invalid master port')
   const host = (args[0] as Buffer).toString('latin1')
@@ -32,6 +35,17 @@ const replicaofCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply =
   ctx.replication.becomeReplicaOf(host, Number(port.value))
   ctx.server.logger.notice(`REPLICAOF ${host}:${port.value} enabled (${requester})`)
   return OK
+}
+
+/** PSYNC replid offset [FAILOVER]: the FAILOVER form first makes this replica a master (syncCommand). */
+const psyncCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  if (ctx.client.kind === 'replica') return NONE
+  const replid = (args[0] as Buffer).toString('latin1')
+  if (args.length > 2 && isOption(args[2], 'FAILOVER')) {
+    const refused = ctx.replication.acceptFailoverRequest(replid, clientInfoLine(ctx.client, ctx.clock.nowMs(), -1))
+    if (refused !== undefined) return refused
+  }
+  return ctx.replication.psync(ctx.client, replid, (args[1] as Buffer).toString('latin1'), false)
 }
 
 const replconfCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
@@ -101,8 +115,9 @@ const waitCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
 export const replicationCommands: readonly CommandSpec[] = [
   {name: 'replicaof', arity: 3, flags: ['admin', 'noscript', 'stale', 'no_async_loading'], ...ADMIN, handler: replicaofCommand},
   {name: 'slaveof', arity: 3, flags: ['admin', 'noscript', 'stale', 'no_async_loading'], ...ADMIN, handler: replicaofCommand},
-  {name: 'psync', arity: -3, flags: SYNC_FLAGS, ...ADMIN, handler: (ctx, a) => ctx.replication.psync(ctx.client, (a[0] as Buffer).toString('latin1'), (a[1] as Buffer).toString('latin1'), false)},
+  {name: 'psync', arity: -3, flags: SYNC_FLAGS, ...ADMIN, handler: psyncCommand},
   {name: 'sync', arity: 1, flags: SYNC_FLAGS, ...ADMIN, handler: (ctx) => ctx.replication.psync(ctx.client, '?', undefined, true)},
   {name: 'replconf', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'allow_busy'], ...ADMIN, handler: replconfCommand},
+  ...failoverCommands,
   {name: 'wait', arity: 3, flags: ['noscript'], keys: NO_KEYS, categories: ['slow', 'connection'], handler: waitCommand},
 ]

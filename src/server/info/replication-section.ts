@@ -67,6 +67,7 @@ export class MasterReplicationInfo implements ReplicationInfoSource {
 
 /** The fields every instance prints after its role-specific ones (master_failover_state … repl_backlog_histlen). */
 export function replicationTail(state: {
+  failoverState?: string
   replid: string
   replid2: string
   masterReplOffset: number
@@ -77,7 +78,7 @@ export function replicationTail(state: {
   backlogHistlen: number
 }): string[] {
   return [
-    'master_failover_state:no-failover',
+    `master_failover_state:${state.failoverState ?? 'no-failover'}`,
     `master_replid:${state.replid}`,
     `master_replid2:${state.replid2}`,
     `master_repl_offset:${state.masterReplOffset}`,

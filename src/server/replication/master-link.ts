@@ -244,7 +244,9 @@ export class MasterLink {
     const [replid, offset] = this.replication.psyncRequest()
     if (replid === '?') this.server.logger.notice('Partial resynchronization not possible (no cached master)')
     else this.server.logger.notice(`Trying a partial resynchronization (request ${replid}:${offset}).`)
-    this.send(['PSYNC', replid, offset])
+    // A master handing its role to this one over FAILOVER asks it to become the master with this PSYNC.
+    const failover = this.replication.failover.state === 'failover-in-progress'
+    this.send(failover ? ['PSYNC', replid, offset, 'FAILOVER'] : ['PSYNC', replid, offset])
     this.expected.push('psync')
   }
 
@@ -256,6 +258,7 @@ export class MasterLink {
       logger.notice(`Full resync from master: ${full[1]}:${full[2]}`)
       if (this.replication.cachedMaster !== undefined) logger.notice('Discarding previously cached master state.')
       this.state = 'sync'
+      this.replication.failover.psyncAnswered(true)
       return
     }
     const partial = /^\+CONTINUE(?: ([0-9a-f]{40}))?$/.exec(line)
@@ -266,6 +269,7 @@ export class MasterLink {
       this.replication.partialSyncAccepted(partial[1])
       logger.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.')
       this.becomeConnected(streamDb)
+      this.replication.failover.psyncAnswered(true)
       const rest = this.takeAll()
       if (rest.length > 0) this.applyStream(rest)
       return
@@ -275,6 +279,8 @@ export class MasterLink {
     } else {
       logger.warning(`Unexpected reply to PSYNC from master: ${line}`)
     }
+    // A failover target that refuses the PSYNC undoes the failover: we are its master again.
+    this.replication.failover.psyncAnswered(false)
     this.teardown()
   }
 

@@ -10,6 +10,7 @@ import type {Client} from '../client.js'
 import {NULL_REPLID, replicationTail, type ReplicationInfoSource} from '../info/replication-section.js'
 import type {Server} from '../server.js'
 import {ReplicationBacklog} from './backlog.js'
+import {Failover} from './failover.js'
 import {delaysNewSync, fullSyncSettings, payloadBytes, readyToStart, socketTarget} from './full-sync.js'
 import {MasterLink, type LinkState} from './master-link.js'
 
@@ -32,6 +33,7 @@ interface AttachedReplica {
 }
 
 const PING_BYTES = encodeCommand(['ping'])
+const UNBLOCKED_BY_ROLE_CHANGE: Reply = {kind: 'error', message: 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'}
 /** What a master sends replicas waiting for their snapshot, once a second, so they do not time out. */
 const KEEPALIVE = raw(Buffer.from('\n'))
 const GETACK_BYTES = encodeCommand(['REPLCONF', 'GETACK', '*'])
@@ -66,9 +68,23 @@ export class Replication implements ReplicationInfoSource {
   /** repl_good_slaves_count, and the min-replicas settings it was last counted for. */
   private goodReplicas = 0
   private goodReplicasSettings = ''
+  /** WAIT asked for ACKs while clients were paused: GETACK goes out once the pause is over. */
+  private acksWanted = false
+  /** Runs of the 10 Hz tick; the cron runs every 10th, or every tick while a failover runs (serverCron). */
+  private ticks = 0
+  readonly failover: Failover
 
   constructor(private readonly server: Server) {
     server.onPropagate((dbIndex, commands) => this.feedCommands(dbIndex, commands))
+    this.failover = new Failover({
+      logger: server.logger,
+      pause: server.pause,
+      nowMs: () => server.clock.nowMs(),
+      replicas: () => this.replicas,
+      masterReplOffset: () => this.masterReplOffset,
+      followTarget: (host, port) => this.becomeReplicaOf(host, port),
+      becomeMaster: () => this.becomeMaster(),
+    })
   }
 
   /** Applies `replicaof` from the config file and starts the once-a-second replication cron. */
@@ -80,7 +96,9 @@ export class Replication implements ReplicationInfoSource {
     const configured = this.server.config.replicaof()
     // A replica by configuration has no history of its own to offer: PSYNC ? -1 (or the saved one).
     if (configured !== undefined) this.becomeReplicaOf(configured.host, configured.port, false)
-    this.cron = setInterval(() => this.replicationCron(), 1000)
+    this.cron = setInterval(() => {
+      if (this.ticks++ % 10 === 0 || this.failover.active) this.replicationCron()
+    }, 100)
     this.cron.unref()
   }
 
@@ -169,6 +187,8 @@ export class Replication implements ReplicationInfoSource {
   psync(client: Client, requestedId: string, requestedOffset: string | undefined, legacySync: boolean): Reply {
     const logger = this.server.logger
     if (client.kind === 'replica') return NONE
+    // Replicas may not sync with a master that is handing its role over.
+    if (this.failover.active) return {kind: 'error', message: "NOMASTERLINK Can't SYNC while failing over"}
     if (this.isReplica() && !this.linkUp()) return {kind: 'error', message: "NOMASTERLINK Can't SYNC while not connected with my master"}
     if (client.sink.outputBytes() > 0) return {kind: 'error', message: 'ERR SYNC and PSYNC are invalid with pending output'}
     const name = this.replicaName(client)
@@ -313,12 +333,32 @@ export class Replication implements ReplicationInfoSource {
     if (replica === undefined) return
     if (offset > replica.ackOffset) replica.ackOffset = offset
     replica.ackTimeMs = this.server.clock.nowMs()
+    // The failover checks the offsets after this event, not inside it: it may disconnect this very client.
+    if (this.failover.state === 'waiting-for-sync') setImmediate(() => this.failover.update())
     if (replica.streamOnAck) {
       // The replica loaded the diskless snapshot: what accumulated since goes out now (replicaStartCommandStream).
       replica.streamOnAck = false
       for (const bytes of replica.pendingStream.splice(0)) client.sink.push(raw(bytes))
     }
     this.server.blocking.retryAll()
+  }
+
+  replicaCount(): number {
+    return this.replicas.length
+  }
+
+  /**
+   * PSYNC <replid> <offset> FAILOVER: our master hands its role over to us. We become a master (a new
+   * history whose secondary id is its one), and the PSYNC that follows continues from our backlog.
+   */
+  acceptFailoverRequest(replid: string, requester: string): Reply | undefined {
+    const logger = this.server.logger
+    logger.warning(`Failover request received for replid ${replid}.`)
+    if (!this.isReplica()) return {kind: 'error', message: "ERR PSYNC FAILOVER can't be sent to a master."}
+    if (replid.toLowerCase() !== this.replid.toLowerCase()) return {kind: 'error', message: 'ERR PSYNC FAILOVER replid must match my replid.'}
+    this.becomeMaster()
+    logger.notice(`MASTER MODE enabled (failover request from '${requester}')`)
+    return undefined
   }
 
   /** The connection of an attached replica closed (or was killed). */
@@ -375,6 +415,11 @@ export class Replication implements ReplicationInfoSource {
 
   /** WAIT blocks: ask every replica for its offset right away. */
   requestAcks(): void {
+    // A GETACK would move the offset a paused master (a failover) waits for its replicas to reach.
+    if (this.server.pause.isPaused()) {
+      this.acksWanted = true
+      return
+    }
     this.feedBytes(GETACK_BYTES)
   }
 
@@ -390,6 +435,7 @@ export class Replication implements ReplicationInfoSource {
    */
   becomeReplicaOf(host: string, port: number, synthesizeFromOwnHistory = true): void {
     const logger = this.server.logger
+    this.disconnectBlockedClients()
     if (!synthesizeFromOwnHistory) {
       this.dropLink()
     } else if (!this.isReplica() && this.cachedMaster === undefined) {
@@ -404,10 +450,23 @@ export class Replication implements ReplicationInfoSource {
     this.connect()
   }
 
+  /**
+   * Clients blocked in a command (BLPOP, WAIT …) of the master we stop being get an error and are closed
+   * (disconnectAllBlockedClients); clients postponed by a pause are processed again later instead.
+   */
+  private disconnectBlockedClients(): void {
+    for (const {client} of [...this.server.clients.values()]) {
+      if (client.blocked === undefined || this.server.pause.isPostponed(client)) continue
+      this.server.blocking.unblock(client, UNBLOCKED_BY_ROLE_CHANGE)
+      client.closing = true
+    }
+  }
+
   /** REPLICAOF NO ONE: a master again, with a new history that remembers the old one for PSYNC. */
   becomeMaster(): void {
     if (!this.isReplica()) return
     this.dropLink()
+    this.linkDownSinceMs = -1
     this.masterAddress = undefined
     this.server.logger.setRole('M')
     this.cachedMaster = undefined
@@ -486,15 +545,22 @@ export class Replication implements ReplicationInfoSource {
 
   private replicationCron(): void {
     const now = this.server.clock.nowMs()
+    this.failover.update()
     if (this.isReplica() && this.link === undefined) this.connect()
     this.link?.cron(now)
     this.refreshGoodReplicas()
     // A replica relays its master's stream instead of PINGing, and never times its replicas out here.
     if (!this.isReplica()) {
       const periodMs = Number(this.server.config.get('repl-ping-replica-period') ?? 10) * 1000
+      // A failover with a timeout keeps the offset still while it waits: no PING then.
+      const failoverWaiting = this.failover.endMs !== 0 && this.server.pause.isPaused()
       if (this.replicas.length > 0 && now - this.lastPingMs >= periodMs) {
         this.lastPingMs = now
-        this.feedBytes(PING_BYTES)
+        if (!failoverWaiting) this.feedBytes(PING_BYTES)
+      }
+      if (this.acksWanted && !this.server.pause.isPaused()) {
+        this.acksWanted = false
+        this.feedBytes(GETACK_BYTES)
       }
     }
     // Keepalives and the delayed start of a full sync run on both roles: a replica serves its own replicas.
@@ -535,6 +601,7 @@ export class Replication implements ReplicationInfoSource {
 
   infoLines(): string[] {
     const tail = replicationTail({
+      failoverState: this.failover.state,
       replid: this.replid,
       replid2: this.replid2,
       masterReplOffset: this.masterReplOffset,
