@@ -6,6 +6,7 @@ import {formatReplyDouble} from '../resp/encoder.js'
 import type {Database} from './keyspace/database.js'
 import type {Keyspace} from './keyspace/keyspace.js'
 import type {Entry} from './keyspace/values.js'
+import {idMs, idSeq, MAX_ID, MIN_ID} from './keyspace/stream-id.js'
 
 const sha1 = (data: Buffer): Buffer => createHash('sha1').update(data).digest()
 
@@ -22,7 +23,7 @@ function mixDigest(digest: Buffer, data: Buffer): void {
 }
 
 /** Redis object type codes (OBJ_STRING … OBJ_HASH), mixed in as a big-endian uint32. */
-const TYPE_CODE = {string: 0, list: 1, set: 2, zset: 3, hash: 4} as const
+const TYPE_CODE = {string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6} as const
 
 const EXPIRE_MARK = Buffer.from('!!expire!!')
 
@@ -60,6 +61,16 @@ export function xorValueDigest(digest: Buffer, entry: Entry): void {
         mixDigest(element, Buffer.from(field, 'latin1'))
         mixDigest(element, fieldValue)
         xorDigest(digest, element)
+      }
+      break
+    case 'stream':
+      // Live entries in order: the ID as "<ms>.<seq>", then each field and value (consumer groups do not count).
+      for (const item of value.value.range(MIN_ID, MAX_ID)) {
+        mixDigest(digest, Buffer.from(`${idMs(item.id)}.${idSeq(item.id)}`))
+        item.fields.forEach((field, i) => {
+          mixDigest(digest, field)
+          mixDigest(digest, item.values[i] as Buffer)
+        })
       }
       break
   }

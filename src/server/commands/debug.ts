@@ -161,6 +161,7 @@ function encodingOf(entry: Entry): string {
     case 'hash': return v.value.size <= 128 ? 'listpack' : 'hashtable'
     case 'set': return v.value.size <= 128 && [...v.value].every((m) => /^-?(0|[1-9][0-9]*)$/.test(m)) ? 'intset' : 'hashtable'
     case 'zset': return v.value.size <= 128 ? 'listpack' : 'skiplist'
+    case 'stream': return 'stream'
   }
 }
 
@@ -171,7 +172,8 @@ function serializedLength(entry: Entry): number {
   if (v.type === 'list') for (const item of v.value) bytes += item.length + 1
   else if (v.type === 'hash') for (const [f, x] of v.value) bytes += f.length + x.length + 2
   else if (v.type === 'set') for (const m of v.value) bytes += m.length + 1
-  else for (const {member} of v.value) bytes += member.length + 9
+  else if (v.type === 'zset') for (const {member} of v.value) bytes += member.length + 9
+  else for (const node of v.value.nodes) bytes += node.bytes + 19
   return bytes
 }
 

@@ -204,5 +204,6 @@ function estimateBytes(keyLength: number, value: RedisValue): number {
       return base + bytes
     }
     case 'zset': return base + 32 + value.value.size * 64
+    case 'stream': return base + 64 + value.value.nodes.reduce((n, node) => n + node.bytes + 48, 0)
   }
 }

@@ -35,6 +35,10 @@ import {dumpRestoreCommands} from './dump-restore.js'
 import {sortCommands} from './sort.js'
 import {scriptingCommands} from './scripting.js'
 import {functionCommands} from './functions.js'
+import {streamCommands} from './streams.js'
+import {streamReadCommands} from './streams-read.js'
+import {streamGroupCommands} from './streams-groups.js'
+import {streamInfoCommands} from './streams-info.js'
 import {hyperloglogCommands} from './hyperloglog.js'
 
 export const commandGroups: readonly (readonly CommandSpec[])[] = [
@@ -70,5 +74,9 @@ export const commandGroups: readonly (readonly CommandSpec[])[] = [
   sortCommands,
   scriptingCommands,
   functionCommands,
+  streamCommands,
+  streamReadCommands,
+  streamGroupCommands,
+  streamInfoCommands,
   hyperloglogCommands,
 ]

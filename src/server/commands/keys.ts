@@ -235,6 +235,8 @@ function cloneValue(value: RedisValue): RedisValue {
       for (const {member, score} of value.value) copy.add(member, score)
       return {type: 'zset', value: copy}
     }
+    case 'stream':
+      return {type: 'stream', value: value.value.clone()}
   }
 }
 

@@ -89,7 +89,7 @@ export class Database {
   deleteIfEmpty(key: string): void {
     const entry = this.entries.get(key)
     if (entry === undefined) return
-    if (entry.value.type !== 'string' && valueLength(entry.value) === 0) this.remove(key)
+    if (entry.value.type !== 'string' && entry.value.type !== 'stream' && valueLength(entry.value) === 0) this.remove(key)
   }
 
   /** Removes all keys; returns how many there were. */

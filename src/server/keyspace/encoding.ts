@@ -37,5 +37,7 @@ export function objectEncoding(value: RedisValue, server: ServerContext): string
       const small = value.value.size <= setting(server, 'zset-max-listpack-entries', 128) && [...value.value].every((e) => e.member.length <= max)
       return small ? 'listpack' : 'skiplist'
     }
+    case 'stream':
+      return 'stream'
   }
 }

@@ -50,6 +50,14 @@ export class Keyspace {
     return db
   }
 
+  /**
+   * Wakes the clients blocked on a key without counting a change (Redis signalKeyAsReady alone): XGROUP DESTROY
+   * must end XREADGROUP waits although neither WATCH nor the dirty counter sees it.
+   */
+  keyReady(dbIndex: number, key: string): void {
+    this.events.keyModified(dbIndex, key)
+  }
+
   /** WATCH: registers a watcher and returns the key's current version, to compare at EXEC. */
   watch(dbIndex: number, key: string): number {
     const watched = this.watched[dbIndex]

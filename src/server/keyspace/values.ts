@@ -3,6 +3,7 @@
 
 import type {Deque} from './deque.js'
 import type {SortedSet} from './sorted-set.js'
+import type {Stream} from './stream.js'
 
 export type RedisValue =
   | {readonly type: 'string'; value: Buffer}
@@ -10,6 +11,7 @@ export type RedisValue =
   | {readonly type: 'hash'; readonly value: Map<string, Buffer>}
   | {readonly type: 'set'; readonly value: Set<string>}
   | {readonly type: 'zset'; readonly value: SortedSet}
+  | {readonly type: 'stream'; readonly value: Stream}
 
 export type ValueType = RedisValue['type']
 
@@ -22,4 +24,4 @@ export interface Entry {
 
 /** Number of elements of a collection value (1 for a string). */
 export const valueLength = (v: RedisValue): number =>
-  v.type === 'string' ? 1 : v.type === 'list' ? v.value.length : v.value.size
+  v.type === 'string' ? 1 : v.type === 'list' || v.type === 'stream' ? v.value.length : v.value.size

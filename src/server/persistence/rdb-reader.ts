@@ -13,6 +13,7 @@ import {crc64} from './crc64.js'
 import {decodeIntset, decodeListpack, decodeZiplist} from './listpack.js'
 import {lzfDecompress} from './lzf.js'
 import {OPCODE, TYPE} from './rdb-format.js'
+import {decodeStream, type StreamSource} from './stream-rdb.js'
 
 export class RdbError extends Error {
   override readonly name = 'RdbError'
@@ -274,6 +275,38 @@ class RdbReader {
     throw new RdbError(`Unknown RDB string encoding type ${value}`, at)
   }
 
+  /** A length as an unsigned 64-bit value (stream IDs and counters use the whole range). */
+  private lengthBig(): bigint {
+    const at = this.pos
+    if (this.data[at] === 0x81) {
+      this.pos++
+      this.need(8)
+      const v = this.data.readBigUInt64BE(this.pos)
+      this.pos += 8
+      return v
+    }
+    return BigInt(this.length())
+  }
+
+  private streamSource(): StreamSource {
+    return {
+      length: () => this.lengthBig(),
+      string: () => this.string(),
+      raw: (n) => {
+        this.need(n)
+        const out = Buffer.from(this.data.subarray(this.pos, this.pos + n))
+        this.pos += n
+        return out
+      },
+      millis: () => {
+        this.need(8)
+        const v = Number(this.data.readBigInt64LE(this.pos))
+        this.pos += 8
+        return v
+      },
+    }
+  }
+
   private double(): number {
     this.need(8)
     const v = this.data.readDoubleLE(this.pos)
@@ -344,7 +377,12 @@ class RdbReader {
         return toZset(pairsOf(this.blob(decodeZiplist, at)).map(([m, s]) => [m, parseScore(s)] as const))
       case TYPE.STREAM_LISTPACKS:
       case TYPE.STREAM_LISTPACKS_2:
-        throw new RdbError('stream values are not supported by rtopo-server', at)
+        try {
+          return {type: 'stream', value: decodeStream(this.streamSource(), type === TYPE.STREAM_LISTPACKS_2, this.nowMs)}
+        } catch (cause) {
+          if (cause instanceof RdbError) throw cause
+          throw new RdbError((cause as Error).message, at)
+        }
       case TYPE.MODULE:
       case TYPE.MODULE_2:
         throw new RdbError('module values cannot be loaded without their module', at)

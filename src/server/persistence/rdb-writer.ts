@@ -7,6 +7,7 @@ import {keyBytes} from '../../common/key.js'
 import type {Database} from '../keyspace/database.js'
 import type {RedisValue} from '../keyspace/values.js'
 import {crc64} from './crc64.js'
+import {encodeStream} from './stream-rdb.js'
 import {canonicalInt, encodeIntset, encodeListpack} from './listpack.js'
 import {encodeLength, encodeString, OPCODE, QUICKLIST_NODE, RDB_VERSION, TYPE} from './rdb-format.js'
 import {formatReplyDouble} from '../../resp/encoder.js'
@@ -131,6 +132,8 @@ function encodeValue(value: RedisValue, opts: Required<RdbWriteOptions>, encodeS
       }
       return [TYPE.ZSET_2, out]
     }
+    case 'stream':
+      return [TYPE.STREAM_LISTPACKS_2, encodeStream(value.value, encodeStr)]
   }
 }
 
