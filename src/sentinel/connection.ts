@@ -2,7 +2,7 @@
 // callbacks in order, or a pub/sub link whose messages go to a handler. Errors and closes are reported
 // once; the owner decides when to reconnect.
 
-import {connect, type Socket} from 'node:net'
+import {connect, isIP, type Socket} from 'node:net'
 import {encodeCommand} from '../resp/encoder.js'
 import {ReplyParser, type RespValue} from '../resp/reply-parser.js'
 
@@ -22,8 +22,10 @@ export class InstanceConnection {
     readonly host: string,
     readonly port: number,
     private readonly handlers: {onMessage?: (message: RespValue) => void; onClose: () => void},
+    sourceAddress = '',
   ) {
-    this.socket = connect({host, port})
+    // bind-source-addr: hiredis's redisAsyncConnectBind binds strictly, so a failed bind is a failed link.
+    this.socket = connect({host, port, ...(isIP(sourceAddress) !== 0 ? {localAddress: sourceAddress} : {})})
     this.socket.setNoDelay(true)
     this.socket.on('connect', () => {
       this.connected = true

@@ -170,6 +170,11 @@ export class Sentinel {
     return renamed === undefined ? args : [renamed, ...args.slice(1)]
   }
 
+  /** bind-source-addr: the address the links to instances are opened from ('' for any). */
+  private sourceAddress(): string {
+    return this.server.config.get('bind-source-addr') ?? ''
+  }
+
   private reconnect(instance: Instance, now: number): void {
     const ccUp = instance.cc !== undefined && !instance.cc.isClosed
     const pcUp = instance.kind === 'sentinel' || (instance.pc !== undefined && !instance.pc.isClosed)
@@ -187,7 +192,7 @@ export class Sentinel {
       const cc = new InstanceConnection(instance.host, instance.port, {onClose: () => {
         if (instance.cc === cc) instance.cc = undefined
         instance.flags.add('disconnected')
-      }})
+      }}, this.sourceAddress())
       instance.cc = cc
       instance.ccConnectedMs = now
       if (auth !== undefined) cc.send(this.command(instance, auth))
@@ -202,7 +207,7 @@ export class Sentinel {
           if (instance.pc === pc) instance.pc = undefined
           instance.flags.add('disconnected')
         },
-      })
+      }, this.sourceAddress())
       instance.pc = pc
       instance.pcConnectedMs = now
       if (auth !== undefined) pc.send(this.command(instance, auth))

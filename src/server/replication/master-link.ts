@@ -3,7 +3,8 @@
 // through the dispatcher as the privileged master client, counted byte for byte and relayed to our own
 // replicas. Acknowledges its offset every second and on REPLCONF GETACK.
 
-import {connect, type Socket} from 'node:net'
+import {lookup} from 'node:dns'
+import {connect, isIP, type Socket} from 'node:net'
 import {encodeCommand} from '../../resp/encoder.js'
 import {RequestParser} from '../../resp/parser.js'
 import {Client} from '../client.js'
@@ -63,7 +64,24 @@ export class MasterLink {
     const logger = this.server.logger
     logger.notice(`Connecting to MASTER ${this.host}:${this.port}`)
     logger.notice('MASTER <-> REPLICA sync started')
-    const socket = connect({host: this.host, port: this.port})
+    const source = this.server.config.get('bind-source-addr') ?? ''
+    if (source === '' || isIP(source) !== 0) {
+      this.open(source === '' ? undefined : source)
+      return
+    }
+    // A host name is resolved first, as getaddrinfo does for the bind; failing that, no bind.
+    lookup(source, (cause, address) => {
+      if (!this.closed) this.open(cause === null ? address : undefined)
+    })
+  }
+
+  /**
+   * Connects, from `source` when given (bind-source-addr). The bind is best effort, as the master link's
+   * in Redis (anetTcpNonBlockBestEffortBindConnect): when it fails the link connects without it.
+   */
+  private open(source: string | undefined): void {
+    const logger = this.server.logger
+    const socket = connect({host: this.host, port: this.port, ...(source === undefined ? {} : {localAddress: source})})
     this.socket = socket
     socket.setNoDelay(true)
     socket.on('connect', () => {
@@ -73,11 +91,20 @@ export class MasterLink {
       this.expected = ['ping']
     })
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
-    socket.on('error', (cause) => {
+    socket.on('error', (cause: NodeJS.ErrnoException) => {
+      if (source !== undefined && cause.syscall === 'bind' && this.state === 'connecting' && !this.closed) {
+        socket.removeAllListeners()
+        socket.on('error', () => {})
+        socket.destroy()
+        this.open(undefined)
+        return
+      }
       if (this.state === 'connecting') logger.warning(`Error condition on socket for SYNC: ${describe(cause)}`)
       this.teardown()
     })
-    socket.on('close', () => this.teardown())
+    socket.on('close', () => {
+      if (this.socket === socket) this.teardown()
+    })
   }
 
   /** Drops the link (REPLICAOF elsewhere, NO ONE, shutdown). */
