@@ -1,6 +1,6 @@
 // RDB → databases (rdb.c rdbLoadRio): every encoding Redis 7.0 writes or still loads — strings (raw, int,
 // LZF), lists (quicklist-2, quicklist, ziplist, plain), sets (intset, listpack, plain), hashes (listpack,
-// ziplist, plain), sorted sets (listpack, ziplist, zset-2, zset), and function libraries (FUNCTION2 records, and
+// ziplist, plain), sorted sets (listpack, ziplist, zset-2, zset), streams (listpacks 2 and 1), and function libraries (FUNCTION2 records, and
 // the FUNCTION records of 7.0 release candidates), handed to the caller's loader. Errors name the byte offset.
 
 import {keyOf} from '../../common/key.js'
