@@ -40,6 +40,8 @@ import {streamReadCommands} from './streams-read.js'
 import {streamGroupCommands} from './streams-groups.js'
 import {streamInfoCommands} from './streams-info.js'
 import {hyperloglogCommands} from './hyperloglog.js'
+import {geoCommands} from './geo.js'
+import {geoSearchCommands} from './geo-search.js'
 
 export const commandGroups: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -79,4 +81,6 @@ export const commandGroups: readonly (readonly CommandSpec[])[] = [
   streamGroupCommands,
   streamInfoCommands,
   hyperloglogCommands,
+  geoCommands,
+  geoSearchCommands,
 ]
