@@ -83,6 +83,34 @@ describe.skipIf(!!skip)(`geo commands match Redis 7.0${skip ? ` (skipped: ${skip
     })
   }
 
+  /**
+   * The keyspace events each server publishes while `run` runs: a subscriber to every channel on each, read up
+   * to the message that marks the end.
+   */
+  const eventsDuring = async (run: () => Promise<void>): Promise<void> => {
+    await s('CONFIG', 'SET', 'notify-keyspace-events', 'KEA')
+    const [realSub, ourSub] = await Promise.all([pair.real.raw(), pair.ours.raw()])
+    try {
+      await Promise.all([realSub.command('PSUBSCRIBE', '*'), ourSub.command('PSUBSCRIBE', '*')])
+      await run()
+      await s('PUBLISH', 'end-of-events', 'x')
+      const collect = async (c: typeof realSub): Promise<string> => {
+        const parts: string[] = []
+        for (;;) {
+          const message = (await c.reply()).toString('latin1')
+          parts.push(message)
+          if (message.includes('end-of-events')) return parts.join('')
+        }
+      }
+      const [a, b] = await Promise.all([collect(realSub), collect(ourSub)])
+      expect(b).toBe(a)
+    } finally {
+      realSub.close()
+      ourSub.close()
+      await s('CONFIG', 'SET', 'notify-keyspace-events', '')
+    }
+  }
+
   const sicily = () => s('GEOADD', 'Sicily', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania', '12.758489', '38.788135', 'edge1', '13.5', '37.25', 'Agrigento')
 
   it('GEOADD: scores, NX, XX, CH, repeated members, and the ZADD it is underneath', async () => {
@@ -338,6 +366,22 @@ describe.skipIf(!!skip)(`geo commands match Redis 7.0${skip ? ` (skipped: ${skip
       await s('COMMAND', 'GETKEYSANDFLAGS', ...call)
     }
     await s('COMMAND', 'INFO', 'georadius', 'georadiusbymember', 'geosearchstore', 'geoadd', 'geosearch', 'geopos')
+  })
+
+  it('keyspace events: zadd for GEOADD that changed something, georadiusstore, geosearchstore, del', async () => {
+    await eventsDuring(async () => {
+      await sicily()
+      await s('GEOADD', 'Sicily', 'NX', '13.361389', '38.115556', 'Palermo')
+      await s('GEOADD', 'Sicily', 'XX', 'CH', '13.4', '38.1', 'Palermo')
+      await s('GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STORE', 'near')
+      await s('GEORADIUS', 'Sicily', '15', '37', '200', 'km')
+      await s('GEORADIUSBYMEMBER', 'Sicily', 'Palermo', '200', 'km', 'STOREDIST', 'near2')
+      await s('GEOSEARCHSTORE', 'box', 'Sicily', 'FROMLONLAT', '14', '38', 'BYBOX', '400', '400', 'km')
+      await s('GEOSEARCHSTORE', 'box', 'Sicily', 'FROMLONLAT', '0', '0', 'BYBOX', '1', '1', 'km')
+      await s('GEOSEARCHSTORE', 'box', 'Sicily', 'FROMLONLAT', '0', '0', 'BYBOX', '1', '1', 'km')
+      await s('GEORADIUS', 'nokey', '15', '37', '200', 'km', 'STORE', 'near')
+      await s('GEORADIUS', 'nokey', '15', '37', '200', 'km', 'STORE', 'near')
+    })
   })
 
   it('RESP3: coordinates as doubles, nulls for missing members', async () => {

@@ -45,6 +45,34 @@ describe.skipIf(!!skip)(`HyperLogLog commands match Redis 7.0${skip ? ` (skipped
   beforeEach(() => pair.reset())
   const s = (...args: (string | Buffer)[]) => pair.expectSame(...args)
 
+  /**
+   * The keyspace events each server publishes while `run` runs: a subscriber to every channel on each, read up
+   * to the message that marks the end.
+   */
+  const eventsDuring = async (run: () => Promise<void>): Promise<void> => {
+    await s('CONFIG', 'SET', 'notify-keyspace-events', 'KEA')
+    const [realSub, ourSub] = await Promise.all([pair.real.raw(), pair.ours.raw()])
+    try {
+      await Promise.all([realSub.command('PSUBSCRIBE', '*'), ourSub.command('PSUBSCRIBE', '*')])
+      await run()
+      await s('PUBLISH', 'end-of-events', 'x')
+      const collect = async (c: typeof realSub): Promise<string> => {
+        const parts: string[] = []
+        for (;;) {
+          const message = (await c.reply()).toString('latin1')
+          parts.push(message)
+          if (message.includes('end-of-events')) return parts.join('')
+        }
+      }
+      const [a, b] = await Promise.all([collect(realSub), collect(ourSub)])
+      expect(b).toBe(a)
+    } finally {
+      realSub.close()
+      ourSub.close()
+      await s('CONFIG', 'SET', 'notify-keyspace-events', '')
+    }
+  }
+
   /** Everything a key shows: its bytes, encoding, opcodes (sparse) and registers. */
   const sameHll = async (key: string): Promise<void> => {
     await s('GET', key)
@@ -228,6 +256,18 @@ describe.skipIf(!!skip)(`HyperLogLog commands match Redis 7.0${skip ? ` (skipped
     await s('MULTI')
     await s('PING')
     await s('EXEC')
+  })
+
+  it('keyspace events: pfadd for PFADD that changed a register and for PFMERGE, none for PFCOUNT', async () => {
+    await eventsDuring(async () => {
+      await s('PFADD', 'h', 'a', 'b')
+      await s('PFADD', 'h', 'a')
+      await s('PFADD', 'fresh')
+      await s('PFCOUNT', 'h')
+      await s('PFMERGE', 'm', 'h', 'fresh')
+      await s('PFMERGE', 'm')
+      await s('PFDEBUG', 'TODENSE', 'h')
+    })
   })
 
   it('RESP3 replies', async () => {

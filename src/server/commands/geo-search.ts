@@ -14,6 +14,7 @@ import type {SortedSet} from '../keyspace/sorted-set.js'
 import {parseInt64, type Parsed} from './args.js'
 import {isReply, readCollection} from './collection-access.js'
 import {coordinateReply, distanceReply, parseLongLat, parseUnit} from './geo-arguments.js'
+import {notifyKeyspaceEvent} from './geo-hll-keyspace-events.js'
 import {parseStrictDouble, storeSortedSet} from './sorted-sets.js'
 
 const WRITE = {flags: ['write', 'denyoom'], categories: ['write', 'geo', 'slow']} as const
@@ -230,7 +231,7 @@ function geoSearch(ctx: CommandContext, args: readonly Buffer[], form: SearchFor
 
   if (zset === undefined) {
     if (storeKey === undefined) return EMPTY_ARRAY
-    ctx.db.delete(keyOf(storeKey))
+    if (ctx.db.delete(keyOf(storeKey))) notifyKeyspaceEvent(ctx, 'g', 'del', storeKey)
     return int(0)
   }
   // COUNT means the nearest ones: it implies ASC unless ANY asks for whichever come first.
@@ -251,8 +252,12 @@ function geoSearch(ctx: CommandContext, args: readonly Buffer[], form: SearchFor
   for (const point of results) point.dist /= shape.conversion
 
   if (storeKey !== undefined) {
+    const existed = returned === 0 && ctx.db.peek(keyOf(storeKey)) !== undefined
     const reply = storeSortedSet(ctx, storeKey, results.map((p) => ({member: p.member, score: storeDist ? p.dist : p.score})))
-    if (returned > 0) ctx.keyspace.dirty += returned - 1
+    if (returned > 0) {
+      ctx.keyspace.dirty += returned - 1
+      notifyKeyspaceEvent(ctx, 'z', search ? 'geosearchstore' : 'georadiusstore', storeKey)
+    } else if (existed) notifyKeyspaceEvent(ctx, 'g', 'del', storeKey)
     return reply
   }
   const withOptions = withDist || withHash || withCoords

@@ -13,6 +13,7 @@ import {
   isCacheValid, isValidHll, NOT_AN_HLL_MESSAGE, readCachedCardinality, writeCachedCardinality,
 } from '../hll/hll-format.js'
 import {createHll, isXZero, isZero, sparseSet, sparseToDense, valLen, valValue, xzeroLen, zeroLen} from '../hll/hll-sparse.js'
+import {notifyKeyspaceEvent} from './geo-hll-keyspace-events.js'
 import {pfselftestCommand} from './hyperloglog-selftest.js'
 
 export const hyperloglogCommands: readonly CommandSpec[] = [
@@ -80,6 +81,7 @@ function pfaddCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     ctx.db.modified(key)
   }
   ctx.keyspace.dirty += updated - 1
+  notifyKeyspaceEvent(ctx, '$', 'pfadd', args[0] as Buffer)
   return ONE
 }
 
@@ -144,6 +146,8 @@ function pfmergeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     storeHll(entry, hll)
     ctx.db.modified(key)
   }
+  // A merge is a mass add: Redis reports it as pfadd.
+  notifyKeyspaceEvent(ctx, '$', 'pfadd', args[0] as Buffer)
   return OK
 }
 
