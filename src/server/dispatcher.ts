@@ -148,7 +148,7 @@ export class Dispatcher implements CommandPipeline {
     if (refused !== undefined) return this.reject(client, spec, refused, argv)
     // processCommand postpones a paused command after its checks and before MULTI queueing.
     const pause = this.server.pause
-    if (pause.active && pause.postpones(client, hasFlag(client, gated, 'write') || hasFlag(client, gated, 'may_replicate'))) {
+    if (pause.active && pause.postpones(client, mayReplicate(client, spec, gated))) {
       client.lastCommandName = spec.name
       pause.postpone(client, argv, caller)
       return NONE
@@ -388,6 +388,19 @@ class CallContext implements CommandContext {
     this.monitorFed = true
     this.host.feedMonitors(this.client, this.spec, this.argv, this.caller)
   }
+}
+
+/** Commands Redis flags may_replicate without COMMAND INFO showing it (the flag is hidden on purpose). */
+const HIDDEN_MAY_REPLICATE = new Set(['eval', 'evalsha', 'fcall', 'pfcount', 'publish', 'spublish'])
+
+/**
+ * processCommand's is_may_replicate_command: a write or a may-replicate command, or EXEC queuing one. A
+ * script that declares its flags (gated flags differ from the row's) has may_replicate dropped.
+ */
+function mayReplicate(client: Client, spec: CommandSpec, gated: CommandSpec): boolean {
+  if (hasFlag(client, gated, 'write') || hasFlag(client, gated, 'may_replicate')) return true
+  if (HIDDEN_MAY_REPLICATE.has(spec.name) && gated.flags === spec.flags) return true
+  return spec.name === 'exec' && client.multi !== undefined && client.multi.queue.some((q) => HIDDEN_MAY_REPLICATE.has(q.name))
 }
 
 const withFlags = (spec: CommandSpec, flags: readonly CommandFlag[]): CommandSpec => (flags === spec.flags ? spec : {...spec, flags})
