@@ -336,7 +336,11 @@ class RdbReader {
   }
 
   private value(type: number, at: number): RedisValue | undefined {
-    const count = (n: number): number[] => Array.from({length: n}, (_, i) => i)
+    // Every element takes at least one byte, so a count beyond the bytes left is refused before anything is allocated.
+    const count = (n: number): number[] => {
+      this.need(n)
+      return Array.from({length: n}, (_, i) => i)
+    }
     switch (type) {
       case TYPE.STRING:
         return {type: 'string', value: this.string()}
