@@ -72,6 +72,8 @@ export interface FuzzReport {
   mismatches: Mismatch[]
   distinctErrors: Map<string, number>
   stalls: number
+  /** Comparisons left out because a server reset the connection (its replies may have been discarded). */
+  resetsNotCompared: number
   closedByServer: number
   slowlorisReplies: number
   startRssMb: number
@@ -127,6 +129,12 @@ function collectErrors(bytes: Buffer, into: Map<string, number>): void {
 interface Transcript {
   bytes: Buffer
   closedByServer: boolean
+  /**
+   * The server reset the connection: it closed with bytes of ours still unread (Redis stops reading at a
+   * protocol error), and a reset can discard the replies our side had not read yet, so the bytes are not
+   * comparable.
+   */
+  reset: boolean
 }
 
 /** Writes `chunks` on a fresh connection, half-closes after them when `fin`, and collects everything until the server closes (or `quietMs` pass without a byte when not `fin`). */
@@ -136,6 +144,7 @@ async function rawExchange(port: number, input: FuzzInput, quietMs: number): Pro
   const received: Buffer[] = []
   let size = 0
   let closed = false
+  let reset = false
   let lastActivity = Date.now()
   socket.on('data', (d: Buffer) => {
     if (size < 1 << 20) received.push(d)
@@ -143,7 +152,9 @@ async function rawExchange(port: number, input: FuzzInput, quietMs: number): Pro
     lastActivity = Date.now()
   })
   const done = new Promise<void>((resolve) => socket.on('close', () => ((closed = true), resolve())))
-  socket.on('error', () => {})
+  socket.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ECONNRESET' || e.code === 'EPIPE') reset = true
+  })
   await new Promise<void>((resolve) => {
     socket.once('connect', resolve)
     socket.once('error', resolve)
@@ -162,7 +173,7 @@ async function rawExchange(port: number, input: FuzzInput, quietMs: number): Pro
     await Promise.race([done, sleep(input.fin ? 100 : 20)])
   }
   socket.destroy()
-  return {bytes: Buffer.concat(received), closedByServer: closed}
+  return {bytes: Buffer.concat(received), closedByServer: closed, reset}
 }
 
 /** A long-lived connection of a worker: requests, then a marker PING whose reply ends the input. */
@@ -351,7 +362,7 @@ export async function runRespFuzz(options: FuzzRunOptions): Promise<FuzzReport> 
   if (target === 'server' && dumpSamples.length === 0) await takeDumpSamples(node.port)
   const report: FuzzReport = {
     target, seed, inputsSent: 0, rawInputs: 0, compared: 0, crashes: [], hangs: [], internalErrors: [], mismatches: [],
-    distinctErrors: new Map(), stalls: 0, closedByServer: 0, slowlorisReplies: 0,
+    distinctErrors: new Map(), stalls: 0, resetsNotCompared: 0, closedByServer: 0, slowlorisReplies: 0,
     startRssMb: readRssMb(node.pid), maxRssMb: 0, finalRssMb: 0, elapsedMs: 0,
   }
   report.maxRssMb = report.startRssMb
@@ -475,11 +486,15 @@ export async function runRespFuzz(options: FuzzRunOptions): Promise<FuzzReport> 
           if (ours.closedByServer) report.closedByServer++
           if (options.oracle && input.comparable && input.fin && Math.abs(Math.sin(index)) < (options.oracleShare ?? 1)) {
             const theirs = await rawExchange(options.oracle.port, input, 150)
-            report.compared++
-            const a = JSON.stringify(ours.bytes.toString('latin1')) + (ours.closedByServer ? ' [closed]' : ' [open]')
-            const b = JSON.stringify(theirs.bytes.toString('latin1')) + (theirs.closedByServer ? ' [closed]' : ' [open]')
-            if (a !== b && report.mismatches.length < 200) {
-              report.mismatches.push({index, label: input.label, bytes: JSON.stringify(input.bytes.toString('latin1').slice(0, 300)), ours: a.slice(0, 400), redis: b.slice(0, 400)})
+            if (ours.reset || theirs.reset) {
+              report.resetsNotCompared++
+            } else {
+              report.compared++
+              const a = JSON.stringify(ours.bytes.toString('latin1')) + (ours.closedByServer ? ' [closed]' : ' [open]')
+              const b = JSON.stringify(theirs.bytes.toString('latin1')) + (theirs.closedByServer ? ' [closed]' : ' [open]')
+              if (a !== b && report.mismatches.length < 200) {
+                report.mismatches.push({index, label: input.label, bytes: JSON.stringify(input.bytes.toString('latin1').slice(0, 300)), ours: a.slice(0, 400), redis: b.slice(0, 400)})
+              }
             }
           }
         } else {
@@ -537,6 +552,7 @@ export function formatReport(r: FuzzReport, topErrors = 40): string {
     `internal errors: ${r.internalErrors.length}${r.internalErrors.length ? `\n  ${r.internalErrors.slice(0, 20).join('\n  ')}` : ''}`,
     `mismatches with real Redis: ${r.mismatches.length}${r.mismatches.slice(0, 20).map((m) => `\n  #${m.index} ${m.bytes}\n    ours:  ${m.ours}\n    redis: ${m.redis}`).join('')}`,
     `RSS: start ${r.startRssMb.toFixed(0)} MB, max ${r.maxRssMb.toFixed(0)} MB, final ${r.finalRssMb.toFixed(0)} MB`,
+    `comparisons left out after a connection reset: ${r.resetsNotCompared}`,
     `connections closed by the server: ${r.closedByServer}, stalled connections given up: ${r.stalls}, slowloris replies: ${r.slowlorisReplies}`,
     `distinct error replies: ${r.distinctErrors.size}`,
     ...[...r.distinctErrors].sort((a, b) => b[1] - a[1]).slice(0, topErrors).map(([k, n]) => `  ${String(n).padStart(7)}  ${k}`),
