@@ -27,8 +27,12 @@ export interface BlockedState {
   readonly operation: BlockedOperation
   readonly dbIndex: number
   readonly keyIds: readonly string[]
-  readonly timer: NodeJS.Timeout | undefined
+  /** The timeout's timer; re-armed while more than setTimeout's 2^31-1 ms remain. */
+  timer: NodeJS.Timeout | undefined
 }
+
+/** setTimeout holds at most 2^31-1 ms (a longer delay fires at once), so a longer wait is armed in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 /** How the registry runs a served operation and reaches the client: implemented by the server. */
 export interface BlockingHost {
@@ -79,13 +83,17 @@ export class BlockedClients {
       if (list === undefined) this.waiters.set(id, [client])
       else list.push(client)
     }
-    const timer = operation.timeoutMs > 0
-      ? setTimeout(() => this.unblock(client, timeoutReplyOf(operation)), operation.timeoutMs)
-      : undefined
-    client.blocked = {operation, dbIndex, keyIds, timer}
+    const state: BlockedState = {operation, dbIndex, keyIds, timer: undefined}
+    const arm = (left: number): void => {
+      state.timer = left > MAX_TIMER_MS
+        ? setTimeout(() => arm(left - MAX_TIMER_MS), MAX_TIMER_MS)
+        : setTimeout(() => this.unblock(client, timeoutReplyOf(operation)), left)
+    }
+    if (operation.timeoutMs > 0) arm(operation.timeoutMs)
+    client.blocked = state
     if (keyIds.length === 0) this.keyless.add(client)
     this.blockedCount++
-    if (timer !== undefined) this.timedCount++
+    if (state.timer !== undefined) this.timedCount++
   }
 
   /** A key was written: when somebody waits on it, try them after the current command. */
