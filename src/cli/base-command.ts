@@ -60,7 +60,7 @@ export abstract class RtopoCommand extends Command {
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     if (error instanceof RtopoError) {
       if (this.jsonEnabled()) {
-        this.logJson({status: 'error', error: {name: error.name, message: error.message, suggestions: error.suggestions}})
+        this.logJson({status: 'error', ...error.details, error: {name: error.name, message: error.message, suggestions: error.suggestions}})
       } else {
         // Written synchronously: the process exits right after, and a piped stderr would lose async writes.
         const lines = [`Error: ${error.message}`]

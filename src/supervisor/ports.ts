@@ -10,6 +10,32 @@ export const isPortFree = (port: number, host = '127.0.0.1'): Promise<boolean> =
     server.listen({port, host, exclusive: true}, () => server.close(() => resolve(true)))
   })
 
+/**
+ * The first base port, from `from` on, where `count` consecutive ports are all free and valid (below 65536,
+ * never 6379/26379), for a suggestion after a busy port; undefined when none is found.
+ */
+export async function freeBaseFrom(from: number, count: number, avoid: ReadonlySet<number> = new Set()): Promise<number | undefined> {
+  const start = Math.max(1024, Math.min(from, 65536 - count))
+  const bases = [...baseRange(start, 65536 - count, count), ...baseRange(1024, start, count)]
+  for (const base of bases) {
+    const ports = Array.from({length: count}, (_, i) => base + i)
+    if (ports.some((p) => p === 6379 || p === 26379 || avoid.has(p))) continue
+    let free = true
+    for (const p of ports) {
+      if (!(await isPortFree(p))) {
+        free = false
+        break
+      }
+    }
+    if (free) return base
+  }
+  return undefined
+}
+
+function* baseRange(from: number, to: number, step: number): Generator<number> {
+  for (let base = from; base < to; base += step) yield base
+}
+
 /** "pid 123 (redis-server)" for the process listening on a TCP port, when it can be found. */
 export function portOwner(port: number): string | undefined {
   try {

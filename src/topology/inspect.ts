@@ -4,9 +4,13 @@
 import {Redis} from 'ioredis'
 import type {PlannedNode, TopologyPlan} from './plan.js'
 
-export function connect(port: number, password: string | undefined, timeoutMs = 1000): Redis {
+/**
+ * A one-shot client. A paused (SIGSTOPped) node still completes the TCP handshake from its listen backlog and
+ * then never answers, so every command is bounded too, not only the connect.
+ */
+export function connect(port: number, password: string | undefined, timeoutMs = 1000, commandTimeoutMs = 3000): Redis {
   const client = new Redis({
-    host: '127.0.0.1', port, password, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0,
+    host: '127.0.0.1', port, password, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 0,
     retryStrategy: () => null, enableOfflineQueue: false, enableReadyCheck: false,
   })
   client.on('error', () => {})

@@ -94,6 +94,10 @@ export function describeTopology([label, engineArgs, skipReason]: readonly [stri
         const busy = await other.run('up', '--engine', 'redis', '--port', String(port), '--replicas', '0', '--sentinels', '0')
         expect(busy.exitCode).not.toBe(0)
         expect(busy.stderr).toContain(`port ${port} (master-1) is already in use`)
+        const suggested = Number(/pick other ports: rtopo up --port (\d+)/.exec(busy.stderr)?.[1])
+        expect(suggested, busy.stderr).toBeGreaterThan(1023)
+        expect(suggested).toBeLessThan(65536)
+        expect(suggested).not.toBe(port)
       } finally {
         await other.cleanup()
       }

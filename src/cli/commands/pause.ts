@@ -3,6 +3,7 @@ import {RtopoCommand} from '../base-command.js'
 import {RtopoError} from '../errors.js'
 import {dirFlag, groupFlag} from '../flags.js'
 import {FaultError, pauseNode} from '../../supervisor/faults.js'
+import {isPaused, readPid} from '../../supervisor/process.js'
 import {FailoverWatch} from '../../topology/failover-watch.js'
 import type {PlannedNode} from '../../topology/plan.js'
 import {followFailover, isMasterWithPeers, type FailoverOutcome} from '../tasks/failover-tasks.js'
@@ -29,6 +30,9 @@ export default class Pause extends RtopoCommand {
     const {args, flags} = await this.parse(Pause)
     const plan = this.loadPlan(flags.dir)
     const target = (await this.select(plan, args.node, flags.group))[0] as PlannedNode
+    const state = readPid(target)
+    // Asking a paused node for its role would only wait out the command timeout.
+    if (state.state === 'running' && isPaused(state.pid)) throw new RtopoError(`${target.id} (port ${target.port}) is already paused`, [`rtopo resume ${target.id}`, 'rtopo faults'])
     const isMaster = await isMasterWithPeers(plan, target)
     const watch = isMaster && flags.wait ? new FailoverWatch(plan, target.group ?? '') : undefined
     const sentinelsWatching = watch ? await watch.start() : 0

@@ -5,7 +5,7 @@ import {RtopoCommand} from '../base-command.js'
 import {RtopoError} from '../errors.js'
 import {dirFlag} from '../flags.js'
 import {engineFor, engineForNode} from '../../supervisor/engine.js'
-import {isPortFree, portOwner} from '../../supervisor/ports.js'
+import {freeBaseFrom, isPortFree, portOwner} from '../../supervisor/ports.js'
 import {clearStalePidfiles, launchNode, NodeStartError, readPid, stopNode} from '../../supervisor/process.js'
 import {IniError, readIniDefaults} from '../../topology/ini-defaults.js'
 import {engineOf, planTopology, PlanError, type EngineName, type PlannedNode, type TopologyPlan} from '../../topology/plan.js'
@@ -119,11 +119,22 @@ export default class Up extends RtopoCommand {
     for (const node of plan.nodes) {
       if (!(await isPortFree(node.port))) {
         const owner = portOwner(node.port)
-        throw new RtopoError(`port ${node.port} (${node.id}) is already in use${owner ? ` by ${owner}` : ''}; nothing was started`, [
-          `pick other ports: rtopo up --port ${node.port + 100} --sentinel-port ${node.port + 20100}`,
-        ])
+        throw new RtopoError(`port ${node.port} (${node.id}) is already in use${owner ? ` by ${owner}` : ''}; nothing was started`, await this.portSuggestion(plan))
       }
     }
+  }
+
+  /** Other base ports, free now and valid, for every server and every sentinel of the plan. */
+  private async portSuggestion(plan: TopologyPlan): Promise<string[]> {
+    const servers = plan.nodes.filter((n) => n.kind === 'server')
+    const sentinels = plan.nodes.filter((n) => n.kind === 'sentinel')
+    const taken = new Set(plan.nodes.map((n) => n.port))
+    const serverBase = await freeBaseFrom(Math.min(...servers.map((n) => n.port)) + 100, servers.length, taken)
+    if (serverBase === undefined) return []
+    const serverPorts = new Set(Array.from({length: servers.length}, (_, i) => serverBase + i))
+    const sentinelBase = sentinels.length === 0 ? undefined : await freeBaseFrom(Math.min(...sentinels.map((n) => n.port)) + 100, sentinels.length, new Set([...taken, ...serverPorts]))
+    if (sentinels.length > 0 && sentinelBase === undefined) return []
+    return [`pick other ports: rtopo up --port ${serverBase}${sentinelBase === undefined ? '' : ` --sentinel-port ${sentinelBase}`}`]
   }
 
   private renderFiles(plan: TopologyPlan, templatesDir: string): void {
