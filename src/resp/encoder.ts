@@ -44,6 +44,11 @@ export function toPrecision17(value: number): string {
 
 type Aggregate = Extract<Reply, {kind: 'array' | 'set' | 'push' | 'map'}>
 
+const isAggregate = (reply: Reply): reply is Aggregate => {
+  const kind = reply.kind
+  return kind === 'array' || kind === 'set' || kind === 'push' || kind === 'map'
+}
+
 export class ReplyWriter {
   private buf: Buffer
   private length = 0
@@ -85,27 +90,44 @@ export class ReplyWriter {
   }
 
   /**
-   * Walks a nested reply depth first. The aggregates left half-written (their children and the position in
-   * them) go on stacks kept by the writer, so a flat aggregate allocates nothing and a deep one needs no
-   * call stack.
+   * An aggregate: its header, then its children. The fast path writes scalar children in one loop; at the
+   * first child that is an aggregate itself, the rest is walked by `nested`.
    */
   private aggregate(root: Aggregate, resp: 2 | 3): void {
+    this.header(root, resp)
+    if (root.kind === 'map') {
+      const entries = root.entries
+      for (let i = 0; i < entries.length; i++) {
+        const [key, value] = entries[i] as readonly [Reply, Reply]
+        if (isAggregate(key)) return this.nested(undefined, entries, i * 2, resp)
+        this.scalar(key, resp)
+        if (isAggregate(value)) return this.nested(undefined, entries, i * 2 + 1, resp)
+        this.scalar(value, resp)
+      }
+      return
+    }
+    const items = root.items
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as Reply
+      if (isAggregate(item)) return this.nested(items, undefined, i, resp)
+      this.scalar(item, resp)
+    }
+  }
+
+  /**
+   * Walks the children of an aggregate (its items, or its map entries with child i = entries[i >> 1][i & 1])
+   * from child `at` on, depth first. The aggregates left half-written (their children and the position in
+   * them) go on stacks kept by the writer, so no nesting depth needs the call stack.
+   */
+  private nested(rootItems: readonly Reply[] | undefined, rootEntries: readonly (readonly [Reply, Reply])[] | undefined, from: number, resp: 2 | 3): void {
     const stackItems = this.stackItems
     const stackEntries = this.stackEntries
     const stackAt = this.stackAt
     let depth = 0
-    this.header(root, resp)
-    let items: readonly Reply[] | undefined
-    let entries: readonly (readonly [Reply, Reply])[] | undefined
-    let count: number
-    if (root.kind === 'map') {
-      entries = root.entries
-      count = entries.length * 2
-    } else {
-      items = root.items
-      count = items.length
-    }
-    let at = 0
+    let items = rootItems
+    let entries = rootEntries
+    let count = entries === undefined ? (items as readonly Reply[]).length : entries.length * 2
+    let at = from
     for (;;) {
       if (at >= count) {
         if (depth === 0) return
@@ -120,8 +142,7 @@ export class ReplyWriter {
       }
       const child = entries === undefined ? ((items as readonly Reply[])[at] as Reply) : ((entries[at >> 1] as readonly [Reply, Reply])[at & 1] as Reply)
       at++
-      const kind = child.kind
-      if (kind !== 'array' && kind !== 'set' && kind !== 'push' && kind !== 'map') {
+      if (!isAggregate(child)) {
         this.scalar(child, resp)
         continue
       }
