@@ -70,8 +70,18 @@ export async function preferReplica(
 }
 
 /** SENTINEL FAILOVER: the sentinel promotes a replica without agreement from the others (a forced failover). */
-export async function sentinelFailover(sentinelPort: number, group: string): Promise<void> {
-  await call(sentinelPort, undefined, (c) => c.call('SENTINEL', 'FAILOVER', group), `SENTINEL FAILOVER ${group} on port ${sentinelPort}`)
+export async function sentinelFailover(sentinelPort: number, group: string, retryMs = 15_000): Promise<void> {
+  const deadline = Date.now() + retryMs
+  for (;;) {
+    try {
+      await call(sentinelPort, undefined, (c) => c.call('SENTINEL', 'FAILOVER', group), `SENTINEL FAILOVER ${group} on port ${sentinelPort}`)
+      return
+    } catch (cause) {
+      // Right after a role change the sentinel may not yet hold a fresh INFO of the replica it should pick.
+      if (!(cause instanceof SwitchoverError && cause.message.includes('NOGOODSLAVE')) || Date.now() > deadline) throw cause
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
 }
 
 export interface CoordinatedOptions {
