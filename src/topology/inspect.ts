@@ -72,6 +72,13 @@ export async function serverStatus(port: number, password: string | undefined): 
   })
 }
 
+/** A sentinel's flat field/value array (SENTINEL MASTER, REPLICAS …) → field map. */
+export function fieldsOf(flat: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string
+  return fields
+}
+
 export interface SentinelView {
   group: string
   masterHost: string
@@ -88,8 +95,7 @@ export async function sentinelView(port: number, password: string | undefined): 
   return withNode(port, undefined, async (c) => {
     const masters = (await c.call('SENTINEL', 'MASTERS')) as string[][]
     return masters.map((flat) => {
-      const f: Record<string, string> = {}
-      for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i] as string] = flat[i + 1] as string
+      const f = fieldsOf(flat)
       return {
         group: f.name ?? '', masterHost: f.ip ?? '', masterPort: Number(f.port), flags: f.flags ?? '',
         epoch: Number(f['config-epoch'] ?? 0), replicas: Number(f['num-slaves'] ?? 0), sentinels: Number(f['num-other-sentinels'] ?? 0),

@@ -3,7 +3,7 @@
 // FAILOVER of Redis 6.2+, which pauses writes and waits for the target to reach the master's offset first.
 
 import type {Redis} from 'ioredis'
-import {parseInfo, withNode} from './inspect.js'
+import {fieldsOf, parseInfo, withNode} from './inspect.js'
 import type {PlannedNode, TopologyPlan} from './plan.js'
 
 export class SwitchoverError extends Error {
@@ -30,8 +30,7 @@ async function prioritiesSeenBy(sentinelPort: number, group: string): Promise<Ma
   const replicas = await call(sentinelPort, undefined, (c) => c.call('SENTINEL', 'REPLICAS', group) as Promise<string[][]>, `SENTINEL REPLICAS ${group}`)
   const seen = new Map<number, number>()
   for (const flat of replicas) {
-    const f: Record<string, string> = {}
-    for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i] as string] = flat[i + 1] as string
+    const f = fieldsOf(flat)
     seen.set(Number(f.port), Number(f['slave-priority']))
   }
   return seen

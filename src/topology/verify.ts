@@ -5,7 +5,7 @@
 
 import type {Redis} from 'ioredis'
 import {isPaused, readPid} from '../supervisor/process.js'
-import {parseInfo, withNode} from './inspect.js'
+import {fieldsOf, parseInfo, withNode} from './inspect.js'
 import type {PlannedNode, TopologyPlan} from './plan.js'
 
 export interface VerifyProblem {
@@ -81,8 +81,7 @@ async function sentinelOpinion(node: PlannedNode, group: string): Promise<Sentin
   const view = await withNode(node.port, undefined, async (c) => {
     try {
       const flat = (await c.call('SENTINEL', 'MASTER', group)) as string[]
-      const f: Record<string, string> = {}
-      for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i] as string] = flat[i + 1] as string
+      const f = fieldsOf(flat)
       return {port: Number(f.port), epoch: Number(f['config-epoch'] ?? 0), flags: f.flags ?? ''}
     } catch (cause) {
       return {error: (cause as Error).message}
