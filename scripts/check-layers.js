@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Lint: enforces the layering rule (docs/architecture.md), keeps the server free of run-time import cycles and
 // command groups off the composition root, and keeps focused/skipped tests out of the suite.
-//   cli → topology/supervisor → (spawns) server/sentinel → net/resp/config/common
+//   cli → scenario → lab → topology/supervisor → (spawns) server/sentinel → net/resp/config/common
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join, relative, resolve, dirname, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -17,8 +17,10 @@ const forbidden = {
   net: ['cli', 'topology', 'supervisor', 'server', 'sentinel'],
   server: ['cli', 'topology', 'supervisor'],
   sentinel: ['cli', 'topology', 'supervisor'],
-  topology: ['cli', 'server', 'sentinel', 'net'],
-  supervisor: ['cli', 'server', 'sentinel', 'net'],
+  topology: ['cli', 'scenario', 'lab', 'server', 'sentinel', 'net'],
+  supervisor: ['cli', 'scenario', 'lab', 'server', 'sentinel', 'net'],
+  lab: ['cli', 'server', 'sentinel', 'net', 'scenario'],
+  scenario: ['cli', 'server', 'sentinel', 'net'],
 }
 
 const walk = (dir) => readdirSync(dir).flatMap((name) => {
