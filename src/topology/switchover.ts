@@ -68,6 +68,31 @@ export async function preferReplica(
   }
 }
 
+/**
+ * Waits until the sentinel's cached replica-priority of each of `replicas` is the server's own. A sentinel only
+ * learns a priority from a replica's INFO (every 10 s), and a master's INFO has no slave_priority line: a
+ * replica promoted by the master's FAILOVER keeps, in the sentinel's eyes, the priority it last reported as a
+ * replica, so a recent priority 0 would make the sentinel refuse it for good (NOGOODSLAVE).
+ * Returns the replicas whose own priority is 0, which no sentinel will promote.
+ */
+export async function awaitSentinelPriorities(
+  plan: TopologyPlan, replicas: readonly PlannedNode[], sentinelPort: number, group: string, timeoutMs: number,
+): Promise<PlannedNode[]> {
+  const own = new Map<PlannedNode, number>()
+  for (const node of replicas) {
+    const reply = await call(node.port, plan.password, (c) => c.call('CONFIG', 'GET', 'replica-priority') as Promise<string[]>, `CONFIG GET replica-priority on ${node.id}`)
+    own.set(node, Number(reply[1] ?? 100))
+  }
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const seen = await prioritiesSeenBy(sentinelPort, group)
+    const stale = replicas.filter((n) => seen.has(n.port) && seen.get(n.port) !== own.get(n))
+    if (stale.length === 0) return replicas.filter((n) => own.get(n) === 0)
+    if (Date.now() > deadline) throw new SwitchoverError(`the sentinel on port ${sentinelPort} still has an old replica-priority for ${stale.map((n) => n.id).join(', ')} after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
 /** SENTINEL FAILOVER: the sentinel promotes a replica without agreement from the others (a forced failover). */
 export async function sentinelFailover(sentinelPort: number, group: string, retryMs = 15_000): Promise<void> {
   const deadline = Date.now() + retryMs

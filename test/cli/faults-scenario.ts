@@ -151,7 +151,7 @@ export function describeFaults([label, engineArgs, skipReason]: readonly [string
     }, 180_000)
 
     it('a pause --for ends by itself, and faults shows it until then', async () => {
-      const pause = await sandbox.json<PauseResult>('pause', 'sentinel-3', '--for', '1500')
+      const pause = await sandbox.json<PauseResult>('pause', 'sentinel-3', '--for', '6000')
       expect(pause.paused.resumeAt).toBeGreaterThan(Date.now() - 1000)
       const faults = await sandbox.json<{faults: ActiveFault[]}>('faults')
       expect(faults.faults).toHaveLength(1)

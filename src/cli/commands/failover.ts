@@ -7,7 +7,7 @@ import {isPaused, readPid} from '../../supervisor/process.js'
 import {FailoverWatch} from '../../topology/failover-watch.js'
 import {currentMaster, serverStatus} from '../../topology/inspect.js'
 import type {PlannedNode, TopologyPlan} from '../../topology/plan.js'
-import {coordinatedFailover, preferReplica, sentinelFailover, SwitchoverError} from '../../topology/switchover.js'
+import {awaitSentinelPriorities, coordinatedFailover, preferReplica, sentinelFailover, SwitchoverError} from '../../topology/switchover.js'
 import {followFailover, type FailoverOutcome} from '../tasks/failover-tasks.js'
 
 export interface FailoverResult {
@@ -65,6 +65,7 @@ With --coordinated, the master itself runs Redis's FAILOVER [TO host port] TIMEO
     try {
       let newMaster = target
       if (flags.coordinated) {
+        if (sentinels.length > 0) await this.checkSentinelCanFollow(plan, group, master, target, sentinels[0] as PlannedNode)
         const outcome = await this.runCoordinated(plan, master, target, flags)
         result.states = outcome.states
         newMaster = plan.nodes.find((n) => n.port === outcome.newMasterPort)
@@ -123,6 +124,21 @@ With --coordinated, the master itself runs Redis's FAILOVER [TO host port] TIMEO
       },
     }], {...this.listrOptions(), exitOnError: true}).run()
     return outcome as NonNullable<typeof outcome>
+  }
+
+  /**
+   * The sentinels adopt the master's pick only if they may promote it: its replica-priority must not be 0, and
+   * their cached priority must be current (a promoted replica stops reporting it).
+   */
+  private async checkSentinelCanFollow(plan: TopologyPlan, group: string, master: PlannedNode, target: PlannedNode | undefined, sentinel: PlannedNode): Promise<void> {
+    const replicas = target ? [target] : plan.nodes.filter((n) => n.kind === 'server' && n.group === group && n.id !== master.id && live(n))
+    const unpromotable = await awaitSentinelPriorities(plan, replicas, sentinel.port, group, 30_000)
+    if (unpromotable.length === 0) return
+    const names = unpromotable.map((n) => n.id).join(', ')
+    throw new RtopoError(`${names} ${unpromotable.length > 1 ? 'have' : 'has'} replica-priority 0, so the sentinels would never adopt ${target ? 'it' : 'the master\'s pick'} as master`, [
+      ...(target ? [] : ['rtopo failover --coordinated --to <a replica with a nonzero priority>']),
+      `redis-cli -p ${unpromotable[0]?.port} CONFIG SET replica-priority 100`,
+    ])
   }
 
   /** SENTINEL FAILOVER, steered to `preferred` when given, followed event by event. */
