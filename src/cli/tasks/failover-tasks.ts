@@ -11,7 +11,6 @@ import {waitUntil} from '../../topology/health.js'
 import type {PlannedNode, TopologyPlan} from '../../topology/plan.js'
 
 type ListrOptions = {renderer?: 'silent'; fallbackRendererCondition: boolean}
-type Task = {title: string; task: (ctx: unknown, task: {title: string}) => Promise<void>}
 
 /** What a command hands to the views: where to print and how listr2 should render. */
 export interface ViewHost {
@@ -46,42 +45,61 @@ const linkedTo = async (plan: TopologyPlan, node: PlannedNode, master: PlannedNo
   return s?.role === 'slave' && s.masterPort === master.port && s.linkStatus === 'up'
 }
 
-/** Shows each failover event as it arrives, then checks the new master and its replicas. */
+/**
+ * Prints each failover event once, as it arrives (so in time order, whichever sentinel published it first),
+ * with its elapsed ms, then checks the new master and its replicas.
+ */
 export async function followFailover(host: ViewHost, plan: TopologyPlan, old: PlannedNode, watch: FailoverWatch, options: FollowOptions): Promise<FailoverOutcome> {
   const started = Date.now()
   const otherReplicas = liveOthers(plan, old)
   const expected = FAILOVER_EVENTS.filter((e) => (otherReplicas.length > 1 || !RECONF_EVENTS.has(e)) && !(options.forced && (e === '+sdown' || e === '+odown')))
   let newMaster: PlannedNode | undefined
-  const tasks: Task[] = expected.map((event) => ({
-    title: event,
-    task: async (_, task) => {
-      const seen = await watch.waitFor(event, Math.max(1000, options.timeoutMs - (Date.now() - started)))
-      task.title = `${event.padEnd(36)} ${String(seen.elapsedMs).padStart(6)} ms  ${seen.message}`
-      if (event === '+switch-master') {
-        const port = Number(seen.message.trim().split(' ').pop())
-        newMaster = plan.nodes.find((n) => n.port === port)
-      }
-    },
-  }))
-  tasks.push({
-    title: 'verify the new master and its replicas through INFO replication',
-    task: async (_, task) => {
-      if (!newMaster) throw new Error('the sentinels did not name a new master')
-      const nm = newMaster
-      await waitUntil(async () => (await serverStatus(nm.port, plan.password))?.role === 'master', 30_000, `${nm.id} role:master`)
-      const replicas = [...otherReplicas.filter((r) => r.id !== nm.id), ...(options.oldMasterRejoins ? [old] : [])]
-      await Promise.all(replicas.map((r) => waitUntil(() => linkedTo(plan, r, nm), 60_000, `${r.id} linked to ${nm.id}`)))
-      task.title = `${nm.id} (port ${nm.port}) is role:master; ${replicas.length} replica(s) linked to it`
-    },
-  })
   try {
-    await new Listr(tasks, {...host.listrOptions(), exitOnError: true}).run()
+    const switched = await printEventsUntilSeen(host, watch, expected, started + options.timeoutMs)
+    const port = Number(switched.message.trim().split(' ').pop())
+    newMaster = plan.nodes.find((n) => n.port === port)
+    const nm = newMaster
+    if (!nm) throw new Error(`the sentinels named port ${port} as the new master, which is not a node of this topology`)
+    await new Listr([{
+      title: 'verify the new master and its replicas through INFO replication',
+      task: async (_: unknown, task: {title: string}) => {
+        await waitUntil(async () => (await serverStatus(nm.port, plan.password))?.role === 'master', 30_000, `${nm.id} role:master`)
+        const replicas = [...otherReplicas.filter((r) => r.id !== nm.id), ...(options.oldMasterRejoins ? [old] : [])]
+        await Promise.all(replicas.map((r) => waitUntil(() => linkedTo(plan, r, nm), 60_000, `${r.id} linked to ${nm.id}`)))
+        task.title = `${nm.id} (port ${nm.port}) is role:master; ${replicas.length} replica(s) linked to it`
+      },
+    }], {...host.listrOptions(), exitOnError: true}).run()
   } catch (cause) {
     throw new RtopoError(`failover not completed: ${(cause as Error).message}`, ['rtopo status', 'rtopo logs sentinel-1'])
   }
   const elapsedMs = Date.now() - started
   host.log(`failover done in ${elapsedMs} ms: new master ${newMaster?.id} (port ${newMaster?.port})`)
   return {newMaster: newMaster && {id: newMaster.id, port: newMaster.port}, events: [...watch.events()], elapsedMs}
+}
+
+/** The event line every live view prints: name, elapsed ms since the fault, the sentinel's message. */
+export const eventLine = (e: SeenEvent): string => `${e.event.padEnd(36)} ${String(e.elapsedMs).padStart(6)} ms  ${e.message}`
+
+/** Logs the first occurrence of each expected event as it arrives; resolves with +switch-master once all are in. */
+async function printEventsUntilSeen(host: ViewHost, watch: FailoverWatch, expected: readonly string[], deadline: number): Promise<SeenEvent> {
+  const wanted = new Set(expected)
+  const printed = new Set<string>()
+  let cursor = 0
+  for (;;) {
+    const seen = watch.events()
+    for (; cursor < seen.length; cursor++) {
+      const e = seen[cursor] as SeenEvent
+      if (!wanted.has(e.event) || printed.has(e.event)) continue
+      printed.add(e.event)
+      host.log(eventLine(e))
+    }
+    if (printed.size === wanted.size) return seen.find((e) => e.event === '+switch-master') as SeenEvent
+    if (Date.now() > deadline) {
+      const missing = expected.filter((e) => !printed.has(e))
+      throw new Error(`no ${missing.join(', ')} within the timeout`)
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
 }
 
 /** Without sentinels: the master's own replicas lose their link (further down a chain they keep theirs). */
