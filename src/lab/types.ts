@@ -26,6 +26,10 @@ export interface WorkloadOptions {
   waitTimeoutMs: number
   /** A write with no reply within this many ms counts as failed (the client gives up, as an application would). */
   opTimeoutMs: number
+  /** Prefix of every key the run writes (default `rtopo:load:<run id>:`), so the read-back is exact. */
+  keyPrefix?: string
+  /** A write unanswered for longer than this opens an unavailability window (default 500 ms). */
+  stallMs?: number
 }
 
 /** One write, as the application saw it. */
@@ -40,6 +44,10 @@ export interface WriteSample {
   error?: string
   /** For WAIT writes: how many replicas WAIT reported. */
   replicasAcked?: number
+  /** The value written (unique per write); the read-back compares against it. */
+  value?: string
+  /** Port of the server that answered, when the client library tells. */
+  port?: number
 }
 
 /** One read of a key the workload wrote earlier and had acknowledged. */
@@ -125,4 +133,23 @@ export interface AuditReport {
   series: SeriesBucket[]
   /** Lost writes (all of them up to 10,000): the key and when it was sent and acknowledged. */
   lostWrites: Array<{key: string; sentMs: number; ackMs: number}>
+  /** The prefix of every key the run wrote. */
+  keyPrefix?: string
+  /** The stall threshold the unavailability window was computed with. */
+  stallMs?: number
+  /** How the acknowledged writes were read back after the run (from the master the sentinels name). */
+  readBack?: ReadBack
+}
+
+/** The read-back of every acknowledged write, as the audit saw it. */
+export interface ReadBack {
+  from?: {id: string; port: number}
+  /** Acknowledged writes looked up. */
+  checked: number
+  /** Not found on the master. */
+  missing: number
+  /** Found with another value. */
+  different: number
+  /** Why the read-back could not be made (then `lost` is 0 and means nothing). */
+  error?: string
 }

@@ -21,6 +21,8 @@ export interface SeenEvent {
   message: string
   elapsedMs: number
   sentinel: number
+  /** When it arrived (epoch ms), so other clocks (a workload's) can place it. */
+  at: number
 }
 
 export class FailoverWatch {
@@ -38,7 +40,8 @@ export class FailoverWatch {
         await client.connect()
         client.on('pmessage', (_pattern: string, channel: string, message: string) => {
           if (!channel.startsWith('+') || !message.includes(this.group)) return
-          this.seen.push({event: channel, message, elapsedMs: Date.now() - this.startedAt, sentinel: sentinel.port})
+          const at = Date.now()
+          this.seen.push({event: channel, message, elapsedMs: at - this.startedAt, sentinel: sentinel.port, at})
         })
         await client.psubscribe('*')
         this.clients.push(client)
