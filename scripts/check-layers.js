@@ -19,6 +19,7 @@ const forbidden = {
   sentinel: ['cli', 'topology', 'supervisor'],
   topology: ['cli', 'scenario', 'lab', 'server', 'sentinel', 'net'],
   supervisor: ['cli', 'scenario', 'lab', 'server', 'sentinel', 'net'],
+  proxy: ['cli', 'scenario', 'lab', 'topology', 'supervisor', 'server', 'sentinel', 'net'],
   lab: ['cli', 'server', 'sentinel', 'net', 'scenario'],
   scenario: ['cli', 'server', 'sentinel', 'net'],
 }

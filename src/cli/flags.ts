@@ -9,3 +9,9 @@ export const dirFlag = Flags.string({
 })
 
 export const groupFlag = Flags.string({description: 'group (master name) when there are several masters'})
+
+/** The other side of a network fault: selectors, comma-separated or repeated. */
+export const fromFlag = Flags.string({
+  description: 'the other side (default: every other node and the clients); comma-separated or repeated',
+  multiple: true,
+})

@@ -26,7 +26,7 @@ export const isAlive = (pid: number): boolean => {
 }
 
 /** True when pid runs the node of this config file (checked through /proc/<pid>/cmdline). */
-export function isOurProcess(pid: number, node: PlannedNode): boolean {
+export function isOurProcess(pid: number, node: Pick<PlannedNode, 'conf' | 'dir'>): boolean {
   if (!isAlive(pid)) return false
   try {
     if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg === node.conf)) return true

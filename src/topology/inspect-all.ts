@@ -1,6 +1,8 @@
 // The whole topology's live status (what `rtopo status` shows): per node its process state, observed role,
 // link, offset and lag; per sentinel its view of each group; and a one-line verdict.
 
+import {describeRule} from '../proxy/rules.js'
+import {proxyPid, request} from '../supervisor/lab-proxy.js'
 import {isPaused, readPid} from '../supervisor/process.js'
 import {sentinelView, serverStatus, type SentinelView} from './inspect.js'
 import type {TopologyPlan} from './plan.js'
@@ -27,6 +29,20 @@ export interface TopologyStatus {
   healthy: boolean
   verdict: string
   nodes: NodeStatus[]
+  /** The lab proxy of up --lab: its process and the network faults it applies. */
+  proxy?: {pid?: number; process: 'running' | 'stopped' | 'unreachable'; faults: string[]}
+}
+
+async function proxyStatus(plan: TopologyPlan): Promise<TopologyStatus['proxy']> {
+  if (!plan.lab) return undefined
+  const pid = proxyPid(plan.lab)
+  if (pid === undefined) return {process: 'stopped', faults: []}
+  try {
+    const {rules = []} = await request(plan, {op: 'list'})
+    return {pid, process: 'running', faults: rules.map((r) => describeRule(r))}
+  } catch {
+    return {pid, process: 'unreachable', faults: []}
+  }
 }
 
 export async function inspectTopology(plan: TopologyPlan): Promise<TopologyStatus> {
@@ -47,7 +63,10 @@ export async function inspectTopology(plan: TopologyPlan): Promise<TopologyStatu
       link: status.linkStatus, offset: status.offset, lag: status.lagSeconds, connectedReplicas: status.connectedReplicas,
     }
   }))
+  const proxy = await proxyStatus(plan)
   const problems: string[] = []
+  if (proxy && proxy.process !== 'running') problems.push(`lab proxy ${proxy.process} (no node can reach another)`)
+  for (const fault of proxy?.faults ?? []) problems.push(fault)
   for (const n of nodes) {
     if (n.process !== 'running') problems.push(`${n.id} ${n.process}`)
     else if (n.role === 'replica' && n.link !== 'up') problems.push(`${n.id} link ${n.link ?? 'down'}`)
@@ -58,5 +77,5 @@ export async function inspectTopology(plan: TopologyPlan): Promise<TopologyStatu
     if (masters.length > 1) problems.push(`${group.name} has ${masters.length} masters (${masters.map((m) => m.id).join(', ')})`)
   }
   const healthy = problems.length === 0
-  return {engine: plan.engine, stateDir: plan.stateDir, healthy, verdict: healthy ? 'healthy' : `degraded: ${problems.join('; ')}`, nodes}
+  return {engine: plan.engine, stateDir: plan.stateDir, healthy, verdict: healthy ? 'healthy' : `degraded: ${problems.join('; ')}`, nodes, ...(proxy ? {proxy} : {})}
 }

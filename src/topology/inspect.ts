@@ -5,12 +5,31 @@ import {Redis} from 'ioredis'
 import type {PlannedNode, TopologyPlan} from './plan.js'
 
 /**
+ * Under --lab the CLI reaches every node on its own port, past the lab proxy: what rtopo observes (status,
+ * verify, failover watches) must not depend on the network faults it injects. Public port → own port.
+ */
+const directRoutes = new Map<number, number>()
+
+/** Records the routes of a plan; state-file.ts calls it whenever a plan is read or written. */
+export function routeAroundProxy(plan: TopologyPlan): void {
+  directRoutes.clear()
+  if (!plan.lab) return
+  for (const node of plan.nodes) {
+    const own = plan.lab.ownPorts[node.id]
+    if (own !== undefined) directRoutes.set(node.port, own)
+  }
+}
+
+/** The port to dial for a node's public port. */
+export const directPort = (port: number): number => directRoutes.get(port) ?? port
+
+/**
  * A one-shot client. A paused (SIGSTOPped) node still completes the TCP handshake from its listen backlog and
  * then never answers, so every command is bounded too, not only the connect.
  */
 export function connect(port: number, password: string | undefined, timeoutMs = 1000, commandTimeoutMs = 3000): Redis {
   const client = new Redis({
-    host: '127.0.0.1', port, password, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 0,
+    host: '127.0.0.1', port: directPort(port), password, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 0,
     retryStrategy: () => null, enableOfflineQueue: false, enableReadyCheck: false,
   })
   client.on('error', () => {})

@@ -2,6 +2,7 @@
 // Roles here are the plan; what a node is now is observed (inspect.ts), never read from the plan.
 
 import {join, resolve} from 'node:path'
+import {LabPlanError, planLab, type LabPlan} from './lab-plan.js'
 
 export type EngineName = 'bundled' | 'redis'
 export type NodeKind = 'server' | 'sentinel'
@@ -35,6 +36,8 @@ export interface TopologyPlan {
   readonly parallelSyncs: number
   readonly groups: readonly {name: string; master: string}[]
   readonly nodes: readonly PlannedNode[]
+  /** Present when the topology runs behind the failure lab's proxy (up --lab). */
+  readonly lab?: LabPlan
 }
 
 export interface PlanOptions {
@@ -53,6 +56,8 @@ export interface PlanOptions {
   chain: boolean
   name: string
   stateDir: string
+  /** up --lab: the offset of each node's own port from its public one. */
+  labOffset?: number
 }
 
 /** The engine that runs a node: the sentinels may run on another engine than the servers. */
@@ -95,6 +100,16 @@ export function planTopology(o: PlanOptions): TopologyPlan {
   return {
     version: 1, engine: o.engine, ...(o.sentinelEngine !== undefined && o.sentinelEngine !== o.engine ? {sentinelEngine: o.sentinelEngine} : {}), stateDir, password: o.password, quorum, downAfterMs: o.downAfterMs,
     failoverTimeoutMs: o.failoverTimeoutMs, parallelSyncs: o.parallelSyncs, groups, nodes,
+    ...(o.labOffset === undefined ? {} : {lab: labOf(stateDir, nodes, o.labOffset)}),
+  }
+}
+
+function labOf(stateDir: string, nodes: readonly PlannedNode[], offset: number): LabPlan {
+  try {
+    return planLab(stateDir, nodes, offset)
+  } catch (cause) {
+    if (cause instanceof LabPlanError) throw new PlanError(cause.message)
+    throw cause
   }
 }
 

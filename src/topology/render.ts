@@ -1,14 +1,18 @@
 // Plan + templates → the config file text of each node. Both engines read the same files.
 
 import {loadTemplate, renderTemplate} from './templates.js'
+import {listenPort} from './lab-plan.js'
 import type {PlannedNode, TopologyPlan} from './plan.js'
 
 export const LOOPBACK = '127.0.0.1'
 
 export function renderNodeConfig(plan: TopologyPlan, node: PlannedNode, templatesDir: string): string {
   const common = {
-    name: node.id, port: String(node.port), bind: LOOPBACK, pidfile: node.pidfile, logfile: node.logfile, dir: node.dir,
+    name: node.id, port: String(listenPort(plan.lab, node)), bind: LOOPBACK, pidfile: node.pidfile, logfile: node.logfile, dir: node.dir,
     password: plan.password,
+    // Under --lab the node listens on its own port, announces the proxy's (its public port) and connects out
+    // from its own address; without it these lines are dropped.
+    source_addr: plan.lab?.sources[node.id], announce_ip: plan.lab ? LOOPBACK : undefined, announce_port: plan.lab ? String(node.port) : undefined,
   }
   if (node.kind === 'server') {
     const {path, text} = loadTemplate(templatesDir, 'redis.conf')

@@ -3,6 +3,7 @@
 import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {writeFileAtomic} from '../common/atomic-write.js'
+import {routeAroundProxy} from './inspect.js'
 import type {TopologyPlan} from './plan.js'
 
 export const STATE_FILE = 'topology.json'
@@ -27,10 +28,12 @@ export function readState(stateDir: string): TopologyPlan | undefined {
     (plan.sentinelEngine !== undefined && plan.sentinelEngine !== 'bundled' && plan.sentinelEngine !== 'redis')) {
     throw new StateFileError(`${path} is not an rtopo state file of version 1`)
   }
+  routeAroundProxy(plan as TopologyPlan)
   return plan as TopologyPlan
 }
 
 export function writeState(plan: TopologyPlan): void {
+  routeAroundProxy(plan)
   mkdirSync(plan.stateDir, {recursive: true})
   writeFileAtomic(statePath(plan.stateDir), `${JSON.stringify(plan, null, 2)}\n`)
 }

@@ -1,9 +1,11 @@
 // Convergence check behind `rtopo verify`: per group exactly one master, which every sentinel names at one
 // epoch; every other server its linked replica with the master's offset reached; one DEBUG DIGEST across them;
-// and no node stopped, unreachable or paused. Everything is observed live; the plan only says which nodes
+// and no node stopped, unreachable or paused, and (under --lab) no partition or latency in force. Everything is observed live; the plan only says which nodes
 // belong to which group.
 
 import type {Redis} from 'ioredis'
+import {describeRule} from '../proxy/rules.js'
+import {request} from '../supervisor/lab-proxy.js'
 import {isPaused, readPid} from '../supervisor/process.js'
 import {fieldsOf, parseInfo, withNode} from './inspect.js'
 import type {PlannedNode, TopologyPlan} from './plan.js'
@@ -93,7 +95,7 @@ async function sentinelOpinion(node: PlannedNode, group: string): Promise<Sentin
 
 /** One look at the whole topology: the report of what holds and what does not, right now. */
 export async function checkConvergence(plan: TopologyPlan): Promise<VerifyReport> {
-  const problems: VerifyProblem[] = []
+  const problems: VerifyProblem[] = await networkProblems(plan)
   const groups: GroupVerdict[] = []
   const sentinels = plan.nodes.filter((n) => n.kind === 'sentinel')
   for (const group of plan.groups) {
@@ -167,6 +169,17 @@ export async function checkConvergence(plan: TopologyPlan): Promise<VerifyReport
     }
   }
   return {ok: problems.length === 0, groups, problems}
+}
+
+/** Under --lab: a rule in force is a fault, and a proxy that does not answer cuts every link. */
+async function networkProblems(plan: TopologyPlan): Promise<VerifyProblem[]> {
+  if (!plan.lab) return []
+  try {
+    const {rules = []} = await request(plan, {op: 'list'})
+    return rules.map((r) => ({message: `a network fault is in force: ${describeRule(r)} (rtopo heal)`}))
+  } catch (cause) {
+    return [{message: `${(cause as Error).message}: no node can reach another through it`}]
+  }
 }
 
 /** Polls checkConvergence until it holds or timeoutMs passes; returns the last report. */

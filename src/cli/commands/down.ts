@@ -4,11 +4,12 @@ import {RtopoCommand} from '../base-command.js'
 import {RtopoError} from '../errors.js'
 import {dirFlag} from '../flags.js'
 import {clearAllFaults, waitForTimersGone} from '../../supervisor/faults.js'
+import {stopProxy} from '../../supervisor/lab-proxy.js'
 import {stopNode} from '../../supervisor/process.js'
 
 export default class Down extends RtopoCommand {
   static override summary = 'Stop every node of the topology'
-  static override description = 'Stops sentinels first, then replicas, then masters: SIGTERM (the node saves and exits), then SIGKILL after a deadline. A paused node is continued first (a stopped process ignores SIGTERM until then), and the timers of pause --for are ended. --purge also removes the state directory with configs, logs and data.'
+  static override description = 'Stops sentinels first, then replicas, then masters: SIGTERM (the node saves and exits), then SIGKILL after a deadline. A paused node is continued first (a stopped process ignores SIGTERM until then), the timers of pause --for are ended, and the lab proxy (up --lab) is stopped last. --purge also removes the state directory with configs, logs and data.'
   static override examples = ['<%= config.bin %> down', '<%= config.bin %> down --purge']
   static override flags = {
     dir: dirFlag,
@@ -28,6 +29,11 @@ export default class Down extends RtopoCommand {
         stopped.push(node.id)
         this.log(`${node.id} (port ${node.port}) ${outcome}`)
       }
+    }
+    const proxy = await stopProxy(plan)
+    if (proxy !== 'not-running') {
+      stopped.push('proxy')
+      this.log(`lab proxy ${proxy}`)
     }
     if (stopped.length === 0) this.log('nothing was running')
     const left = await waitForTimersGone(plan.stateDir)

@@ -7,13 +7,16 @@ import {engineForNode} from '../../supervisor/engine.js'
 import {isPortFree, portOwner} from '../../supervisor/ports.js'
 import {clearStalePidfiles, launchNode, NodeStartError, readPid} from '../../supervisor/process.js'
 import {serverStatus} from '../../topology/inspect.js'
+import {listenPort} from '../../topology/lab-plan.js'
+import type {TopologyPlan} from '../../topology/plan.js'
+import {labOf, launchProxy, proxyPid} from '../../supervisor/lab-proxy.js'
 import {followRejoin} from '../tasks/failover-tasks.js'
 
 export default class Start extends RtopoCommand {
   static override summary = 'Restart stopped nodes from their files'
   static override description = 'A restarted old master comes back as it was configured; with sentinels watching, it is turned into a replica of the new master, and this command waits until it reports role:slave with its link up.'
-  static override examples = ['<%= config.bin %> start master-1', '<%= config.bin %> start 6379', '<%= config.bin %> start all']
-  static override args = {node: Args.string({description: 'node id, port, or all', required: true})}
+  static override examples = ['<%= config.bin %> start master-1', '<%= config.bin %> start 6379', '<%= config.bin %> start all', '<%= config.bin %> start proxy']
+  static override args = {node: Args.string({description: 'node id, port, all, or proxy (the lab proxy of up --lab)', required: true})}
   static override flags = {
     dir: dirFlag,
     group: groupFlag,
@@ -23,6 +26,8 @@ export default class Start extends RtopoCommand {
   async run(): Promise<{started: {id: string; port: number; pid: number; role?: string}[]}> {
     const {args, flags} = await this.parse(Start)
     const plan = this.loadPlan(flags.dir)
+    if (plan.lab && (args.node === 'proxy' || args.node === 'all')) await this.startProxy(plan)
+    if (args.node === 'proxy') return {started: []}
     const nodes = await this.select(plan, args.node, flags.group)
     for (const note of clearStalePidfiles(nodes)) this.log(note)
     const stopped = nodes.filter((n) => readPid(n).state !== 'running')
@@ -31,9 +36,10 @@ export default class Start extends RtopoCommand {
       return {started: []}
     }
     for (const node of stopped) {
-      if (!(await isPortFree(node.port))) {
-        const owner = portOwner(node.port)
-        throw new RtopoError(`port ${node.port} of ${node.id} is in use${owner ? ` by ${owner}` : ''}`)
+      const port = listenPort(plan.lab, node)
+      if (!(await isPortFree(port))) {
+        const owner = portOwner(port)
+        throw new RtopoError(`port ${port} of ${node.id} is in use${owner ? ` by ${owner}` : ''}`)
       }
     }
     const started: {id: string; port: number; pid: number; role?: string}[] = []
@@ -56,5 +62,20 @@ export default class Start extends RtopoCommand {
     if (hasSentinels) await followRejoin(this.view(), plan, stopped.filter((n) => n.kind === 'server'))
     for (const s of started) s.role = (await serverStatus(s.port, plan.password))?.role
     return {started}
+  }
+
+  /** The lab proxy (up --lab) carries every link; it re-applies the rules it had when it stopped. */
+  private async startProxy(plan: TopologyPlan): Promise<void> {
+    const lab = labOf(plan)
+    const running = proxyPid(lab)
+    if (running !== undefined) {
+      this.log(`lab proxy already running (pid ${running})`)
+      return
+    }
+    try {
+      this.log(`lab proxy started (pid ${await launchProxy(plan)})`)
+    } catch (cause) {
+      throw new RtopoError(`the lab proxy could not start: ${(cause as Error).message}`, [`cat ${lab.proxy.logfile}`])
+    }
   }
 }

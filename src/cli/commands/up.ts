@@ -6,9 +6,11 @@ import {RtopoError} from '../errors.js'
 import {dirFlag} from '../flags.js'
 import {engineFor, engineForNode} from '../../supervisor/engine.js'
 import {freeBaseFrom, isPortFree, portOwner} from '../../supervisor/ports.js'
+import {launchProxy, stopProxy} from '../../supervisor/lab-proxy.js'
 import {clearStalePidfiles, launchNode, NodeStartError, readPid, stopNode} from '../../supervisor/process.js'
 import {IniError, readIniDefaults} from '../../topology/ini-defaults.js'
 import {engineOf, planTopology, PlanError, type EngineName, type PlannedNode, type TopologyPlan} from '../../topology/plan.js'
+import {listenPort} from '../../topology/lab-plan.js'
 import {renderNodeConfig} from '../../topology/render.js'
 import {BUILTIN_TEMPLATES, TemplateError} from '../../topology/templates.js'
 import {readState, writeState} from '../../topology/state-file.js'
@@ -49,6 +51,8 @@ export default class Up extends RtopoCommand {
     chain: Flags.boolean({description: 'wire replicas as a chain: master <- replica-1 <- replica-2'}),
     name: Flags.string({description: 'sentinel master name [default: mymaster]'}),
     templates: Flags.string({description: 'folder with your own redis.conf and sentinel.conf templates'}),
+    lab: Flags.boolean({description: 'run behind the failure lab\'s proxy, so that partition and latency can cut or slow single links (each node also gets its own 127.0.0.N source address and listens on its port + --lab-offset)'}),
+    'lab-offset': Flags.integer({description: 'with --lab: each node\'s own port is its port plus this [default: 1000]', min: 1, max: 60000}),
   }
 
   async run(): Promise<UpResult> {
@@ -74,6 +78,7 @@ export default class Up extends RtopoCommand {
       await new Listr(upTasks(plan, flags['redis-bin'], launched), {...this.listrOptions(), exitOnError: true}).run()
     } catch (cause) {
       for (const node of launched.reverse()) await stopNode(node, 3000)
+      await stopProxy(plan)
       const tail = cause instanceof NodeStartError ? `\n--- log tail ---\n${cause.logTail}` : ''
       throw new RtopoError(`up failed: ${(cause as Error).message}${tail}`, ['rtopo logs <node> to read a node log', 'every node started by this run was stopped again'])
     }
@@ -108,6 +113,7 @@ export default class Up extends RtopoCommand {
         chain: flags.chain || (ini.chain ?? false),
         name: pick(flags.name, ini.name, 'mymaster'),
         stateDir: flags.dir,
+        labOffset: flags.lab ? flags['lab-offset'] ?? 1000 : undefined,
       })
     } catch (cause) {
       if (cause instanceof PlanError) throw new RtopoError(cause.message, ['rtopo up --help'])
@@ -117,9 +123,11 @@ export default class Up extends RtopoCommand {
 
   private async checkPorts(plan: TopologyPlan): Promise<void> {
     for (const node of plan.nodes) {
-      if (!(await isPortFree(node.port))) {
-        const owner = portOwner(node.port)
-        throw new RtopoError(`port ${node.port} (${node.id}) is already in use${owner ? ` by ${owner}` : ''}; nothing was started`, await this.portSuggestion(plan))
+      for (const [port, what] of [[node.port, node.id], ...(plan.lab ? [[listenPort(plan.lab, node), `${node.id}'s own port under --lab`]] : [])] as [number, string][]) {
+        if (!(await isPortFree(port))) {
+          const owner = portOwner(port)
+          throw new RtopoError(`port ${port} (${what}) is already in use${owner ? ` by ${owner}` : ''}; nothing was started`, await this.portSuggestion(plan))
+        }
       }
     }
   }
@@ -190,6 +198,13 @@ function upTasks(plan: TopologyPlan, redisBin: string | undefined, launched: Pla
     },
   })
   return [
+    ...(plan.lab ? [{
+      title: 'start the lab proxy',
+      task: async (_: unknown, task: {title: string}) => {
+        const pid = await launchProxy(plan)
+        task.title = `lab proxy on ports ${Math.min(...plan.nodes.map((n) => n.port))}…${Math.max(...plan.nodes.map((n) => n.port))} (pid ${pid})`
+      },
+    }] : []),
     {title: 'start masters', task: (_: unknown, task: {newListr: (t: unknown[]) => unknown}) => task.newListr(masters.map(start))},
     ...(replicas.length === 0 ? [] : [
       {title: 'start replicas', task: (_: unknown, task: {newListr: (t: unknown[]) => unknown}) => task.newListr(replicas.map(start))},

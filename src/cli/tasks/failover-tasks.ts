@@ -30,6 +30,8 @@ export interface FollowOptions {
   forced?: boolean
   /** The old master stays up (switchover): wait until it too follows the new master. */
   oldMasterRejoins?: boolean
+  /** Servers cut off from the new master (a partition): not expected to follow it. */
+  cannotFollow?: readonly string[]
 }
 
 /** Servers of the group, other than `old`, that run and are not paused. */
@@ -51,7 +53,7 @@ const linkedTo = async (plan: TopologyPlan, node: PlannedNode, master: PlannedNo
  */
 export async function followFailover(host: ViewHost, plan: TopologyPlan, old: PlannedNode, watch: FailoverWatch, options: FollowOptions): Promise<FailoverOutcome> {
   const started = Date.now()
-  const otherReplicas = liveOthers(plan, old)
+  const otherReplicas = liveOthers(plan, old).filter((n) => !options.cannotFollow?.includes(n.id))
   const expected = FAILOVER_EVENTS.filter((e) => (otherReplicas.length > 1 || !RECONF_EVENTS.has(e)) && !(options.forced && (e === '+sdown' || e === '+odown')))
   let newMaster: PlannedNode | undefined
   try {
