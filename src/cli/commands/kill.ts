@@ -4,18 +4,24 @@ import {RtopoError} from '../errors.js'
 import {dirFlag, groupFlag} from '../flags.js'
 import {readPid, waitForExit} from '../../supervisor/process.js'
 import {FailoverWatch} from '../../topology/failover-watch.js'
-import type {PlannedNode} from '../../topology/plan.js'
+import type {PlannedNode, TopologyPlan} from '../../topology/plan.js'
 import {followFailover, followLinksDown, isMasterWithPeers, type FailoverOutcome} from '../tasks/failover-tasks.js'
+import {faultLoadFlags} from '../load-flags.js'
+import {abortFaultLoad, finishFaultLoad, markFault, startFaultLoad, type FaultLoad} from '../tasks/load-fault.js'
+import type {AuditReport} from '../../lab/types.js'
 
 export interface KillResult {
   killed: {id: string; port: number; pid: number; signal: string}
   failover?: FailoverOutcome
+  /** With --load: the audit of the workload that ran around the kill. */
+  audit?: AuditReport
+  reportPath?: string
 }
 
 export default class Kill extends RtopoCommand {
   static override summary = 'Kill a node; killing the master shows the failover live'
   static override description = 'Selectors: master (the current master, as the sentinels or the nodes report it), replica, replica-N, sentinel, sentinel-N, a node id, or a port. After killing the master with sentinels present, each sentinel event is shown as it arrives with its elapsed ms, and the run ends by checking that the new master reports role:master and every live replica is linked to it.'
-  static override examples = ['<%= config.bin %> kill master', '<%= config.bin %> kill replica-2 --signal TERM', '<%= config.bin %> kill 6380 --no-wait']
+  static override examples = ['<%= config.bin %> kill master', '<%= config.bin %> kill replica-2 --signal TERM', '<%= config.bin %> kill 6380 --no-wait', '<%= config.bin %> kill master --load --wait-replicas 1']
   static override args = {node: Args.string({description: 'which node', required: true})}
   static override flags = {
     dir: dirFlag,
@@ -23,6 +29,7 @@ export default class Kill extends RtopoCommand {
     signal: Flags.string({description: 'signal to send', default: 'KILL'}),
     wait: Flags.boolean({description: 'follow the failover (or link loss) after killing the master', default: true, allowNo: true}),
     timeout: Flags.integer({description: 'how long to follow the failover, in ms', default: 120_000}),
+    ...faultLoadFlags,
   }
 
   async run(): Promise<KillResult> {
@@ -35,25 +42,46 @@ export default class Kill extends RtopoCommand {
     const isMaster = await isMasterWithPeers(plan, target)
     const group = target.group ?? ''
     const watch = isMaster && flags.wait ? new FailoverWatch(plan, group) : undefined
+    const load = flags.load ? await startFaultLoad(this.loadHost(), plan, flags, flags.group ?? target.group) : undefined
+    try {
+      const result = await this.killAndFollow(plan, target, pidState.pid, signal, isMaster, flags.wait, flags.timeout, watch, load)
+      if (!load) return result
+      const finished = await finishFaultLoad(this.loadHost(), load, {
+        newMasterPort: result.failover?.newMaster?.port, followTimeoutMs: flags['load-timeout'], afterMs: flags['load-after'],
+        samples: flags.samples, report: flags.report, recovered: result.failover !== undefined,
+      })
+      return {...result, ...finished}
+    } catch (error) {
+      return abortFaultLoad(load, error)
+    }
+  }
+
+  private loadHost() {
+    return {log: (line: string) => this.log(line), json: this.jsonEnabled()}
+  }
+
+  private async killAndFollow(plan: TopologyPlan, target: PlannedNode, pid: number, signal: NodeJS.Signals, isMaster: boolean, wait: boolean, timeoutMs: number, watch: FailoverWatch | undefined, load: FaultLoad | undefined): Promise<KillResult> {
     const sentinelsWatching = watch ? await watch.start() : 0
     try {
-      process.kill(pidState.pid, signal)
+      process.kill(pid, signal)
     } catch (cause) {
       watch?.stop()
-      throw new RtopoError(`could not send ${signal} to ${target.id} (pid ${pidState.pid}): ${(cause as Error).message}`)
+      throw new RtopoError(`could not send ${signal} to ${target.id} (pid ${pid}): ${(cause as Error).message}`)
     }
+    markFault(load, {kind: 'kill', node: target.id, port: target.port})
     watch?.markKill()
-    this.log(`sent ${signal} to ${target.id} (port ${target.port}, pid ${pidState.pid})`)
-    const result: KillResult = {killed: {id: target.id, port: target.port, pid: pidState.pid, signal}}
-    if (signal === 'SIGKILL' || signal === 'SIGTERM') await waitForExit(pidState.pid, 10_000)
-    if (!isMaster || !flags.wait) return result
+    if (watch) load?.workload.attachEvents(watch)
+    this.log(`sent ${signal} to ${target.id} (port ${target.port}, pid ${pid})`)
+    const result: KillResult = {killed: {id: target.id, port: target.port, pid, signal}}
+    if (signal === 'SIGKILL' || signal === 'SIGTERM') await waitForExit(pid, 10_000)
+    if (!isMaster || !wait) return result
     if (sentinelsWatching === 0 || !watch) {
       this.log('no sentinel is watching: no failover will happen. Following the replicas as their links go down:')
       await followLinksDown(this.view(), plan, target)
       return result
     }
     try {
-      result.failover = await followFailover(this.view(), plan, target, watch, {timeoutMs: flags.timeout})
+      result.failover = await followFailover(this.view(), plan, target, watch, {timeoutMs})
     } finally {
       watch.stop()
     }
