@@ -1,0 +1,5 @@
+// The network-fault scenario of lab-scenario.ts on bundled servers with real sentinels.
+import {TOPOLOGY_SETUPS} from './topology-scenario.js'
+import {describeLab} from './lab-scenario.js'
+
+describeLab(TOPOLOGY_SETUPS.mixed)
