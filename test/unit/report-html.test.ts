@@ -43,14 +43,15 @@ describe('renderHtmlReport', () => {
   })
 
   it('shows the verdict numbers', () => {
-    const card = (id: string): string => new RegExp(`data-card="${id}"><dt>[^<]*</dt><dd>([^<]*)`).exec(html)?.[1] ?? ''
+    const card = (id: string): string =>
+      (new RegExp(`data-card="${id}"><dt>[^<]*</dt><dd>(.*?)</dd>`).exec(html)?.[1] ?? '').replace(/<[^>]+>/g, '')
     expect(card('attempted')).toBe('4,000')
     expect(card('acknowledged')).toBe('2,850')
     expect(card('failed')).toBe('1,150')
     expect(card('lost')).toBe('3')
-    expect(card('unavailable')).toBe('2,300 ')
+    expect(card('unavailable')).toBe('2,300 ms')
     expect(card('stale')).toBe('0')
-    expect(card('followed')).toBe(`${report.clientFollowedMs?.toLocaleString('en-US')} `)
+    expect(card('followed')).toBe(`${report.clientFollowedMs?.toLocaleString('en-US')} ms`)
     expect(card('masters')).toBe('master-1 :6379 → replica-1 :6380')
     expect(html).toContain('<div class="card bad" data-card="lost">')
   })

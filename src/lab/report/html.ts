@@ -23,7 +23,7 @@ const describeOptions = (o: WorkloadOptions): string => [
   `SET:GET ${o.mix.set}:${o.mix.get}`,
   `reads from ${o.readFrom}`,
   o.waitReplicas > 0 ? `WAIT ${o.waitReplicas} (${fmtMs(o.waitTimeoutMs)})` : 'no WAIT',
-  `op timeout ${fmtMs(o.opTimeoutMs)}`,
+  `timeout ${fmtMs(o.opTimeoutMs)}`,
 ].join(' · ')
 
 /** The sentence at the top: what the application lost. */
@@ -49,7 +49,7 @@ interface Card {
 const cards = (report: AuditReport): string => {
   const {writes, reads, unavailable} = report
   const list: Card[] = [
-    {id: 'attempted', label: 'Writes attempted', value: group(writes.attempted)},
+    {id: 'attempted', label: 'Attempted', value: group(writes.attempted)},
     {id: 'acknowledged', label: 'Acknowledged', value: group(writes.acknowledged)},
     {id: 'failed', label: 'Failed', value: group(writes.failed)},
     {id: 'lost', label: 'Lost', value: group(writes.lost), tone: writes.lost > 0 ? 'bad' : 'good'},
@@ -60,7 +60,7 @@ const cards = (report: AuditReport): string => {
   ]
   if (writes.inFlight > 0) list.push({id: 'in-flight', label: 'In flight at stop', value: group(writes.inFlight)})
   if (report.oldMaster || report.newMaster) {
-    list.push({id: 'masters', label: 'Master', value: `${nodeName(report.oldMaster)} → ${nodeName(report.newMaster)}`, tone: 'wide'})
+    list.push({id: 'masters', label: 'Master', value: nodeName(report.oldMaster), unit: `→ ${nodeName(report.newMaster)}`, tone: 'wide'})
   }
   return `<dl class="cards">${list.map((c) => `<div class="card${c.tone ? ` ${c.tone}` : ''}" data-card="${c.id}">` +
     `<dt>${esc(c.label)}</dt><dd>${esc(c.value)}${c.unit ? ` <small>${esc(c.unit)}</small>` : ''}</dd></div>`).join('')}</dl>`

@@ -13,14 +13,15 @@ h2 { font-size: 16px; margin: 28px 0 10px; }
 .verdict { margin: 0 0 16px; font-size: 15px; }
 .verdict strong.bad { color: var(--lost); }
 .verdict strong.good { color: var(--follow); }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(112px, 1fr)); gap: 10px; margin: 0; padding: 0; }
-.card { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
-.card dt { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 0; padding: 0; }
+.card { flex: 1 1 auto; min-width: 96px; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 9px 11px; }
+.card dt { color: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: 0.03em; white-space: nowrap; }
 .card dd { margin: 2px 0 0; font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .card dd small { font-size: 12px; font-weight: 400; color: var(--muted); }
 .card.bad { border-color: #fca5a5; background: #fef2f2; } .card.bad dd { color: var(--lost); }
 .card.good dd { color: var(--follow); }
-.card.wide { grid-column: span 2; } .card.wide dd { font-size: 17px; padding-top: 4px; }
+.card.wide dd { font-size: 15px; line-height: 1.3; white-space: normal; }
+.card.wide dd small { display: block; font-size: 15px; font-weight: 650; color: var(--ink); }
 figure { margin: 18px 0 0; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 10px 10px 4px; }
 figcaption { color: var(--muted); font-size: 12px; padding: 2px 4px 8px; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none; margin: 0; padding: 0 4px 6px; font-size: 12px; color: var(--muted); }
@@ -29,7 +30,7 @@ figcaption { color: var(--muted); font-size: 12px; padding: 2px 4px 8px; }
 .legend .k-failed::before { background: rgba(217, 119, 6, 0.45); border: 1px solid var(--fail); }
 .legend .k-reads::before { height: 0; border-top: 2px dashed #64748b; border-radius: 0; }
 .legend .k-p99::before { height: 0; border-top: 2px solid var(--violet); border-radius: 0; }
-.legend .k-max::before { height: 0; border-top: 2px solid #c4b5fd; border-radius: 0; }
+.legend .k-max::before { height: 0; border-top: 4px solid #c4b5fd; border-radius: 0; }
 .legend .k-fault::before { background: var(--fault); }
 .legend .k-unavail::before { background: repeating-linear-gradient(45deg, #fff, #fff 2px, #f87171 2px, #f87171 3px); border: 1px solid #fca5a5; }
 .legend .k-lost::before { width: 3px; background: var(--lost); }
@@ -50,7 +51,7 @@ svg .throughput-failed { fill: rgba(217, 119, 6, 0.45); stroke: var(--fail); str
 svg .throughput-reads { fill: none; stroke: #64748b; stroke-width: 1.2; stroke-dasharray: 4 3; }
 svg .latency { fill: none; stroke-width: 1.6; stroke-linejoin: round; }
 svg .latency[data-stat="p99"] { stroke: var(--violet); }
-svg .latency[data-stat="max"] { stroke: #c4b5fd; }
+svg .latency[data-stat="max"] { stroke: #c4b5fd; stroke-width: 4; stroke-opacity: 0.8; }
 svg .empty { font-size: 12px; fill: var(--muted); text-anchor: middle; }
 svg .lane-odd { fill: rgba(15, 23, 42, 0.035); } svg .lane-even { fill: none; }
 svg .lane-label { font: 11px ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; text-anchor: end; fill: #334155; }
