@@ -155,5 +155,8 @@ export function killMasterReport(): AuditReport {
     events,
     series,
     lostWrites,
+    keyPrefix: 'rtopo:lab:w:',
+    stallMs: 500,
+    readBack: {from: {id: 'replica-1', port: 6380}, checked: acked.length, missing: lostWrites.length, different: 0},
   }
 }

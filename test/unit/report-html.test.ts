@@ -119,6 +119,19 @@ describe('renderHtmlReport', () => {
     expect(out).not.toMatch(/NaN|undefined|Infinity/)
   })
 
+  it('says how the writes were read back, and that nothing is known when the read-back failed', () => {
+    expect(html).toContain('Read back 2,850 acknowledged writes from replica-1 :6380: 3 missing, 0 different.')
+    const r = killMasterReport()
+    r.writes = {...r.writes, lost: 0}
+    r.lostWrites = []
+    r.readBack = {checked: 0, missing: 0, different: 0, error: 'connect ECONNREFUSED 127.0.0.1:6380 <x>'}
+    const out = renderHtmlReport(r)
+    expect(out).not.toContain('No acknowledged write was lost')
+    expect(out).toContain('Lost writes unknown: the read-back failed (connect ECONNREFUSED 127.0.0.1:6380 &lt;x&gt;)')
+    expect(out).toContain('<div class="card bad" data-card="lost"><dt>Lost</dt><dd>?</dd>')
+    expect(terminalTimeline(r)).toContain('? lost (read-back failed)')
+  })
+
   it('shows stale reads in their own lane', () => {
     const r = killMasterReport()
     r.series = r.series.map((b) => (b.tMs === 4400 ? {...b, staleReads: 2} : b))

@@ -29,7 +29,10 @@ const describeOptions = (o: WorkloadOptions): string => [
 /** The sentence at the top: what the application lost. */
 const verdict = (report: AuditReport): string => {
   const {writes, unavailable, reads} = report
-  const parts = [writes.lost > 0
+  const failedReadBack = report.readBack?.error
+  const parts = [failedReadBack !== undefined
+    ? `<strong class="bad">Lost writes unknown: the read-back failed (${esc(failedReadBack)})</strong>`
+    : writes.lost > 0
     ? `<strong class="bad">${esc(group(writes.lost))} acknowledged write${writes.lost === 1 ? ' was' : 's were'} lost</strong>`
     : '<strong class="good">No acknowledged write was lost</strong>']
   parts.push(unavailable ? `writes were unavailable for ${esc(fmtMs(unavailable.durationMs))}` : 'writes never stopped')
@@ -52,7 +55,9 @@ const cards = (report: AuditReport): string => {
     {id: 'attempted', label: 'Attempted', value: group(writes.attempted)},
     {id: 'acknowledged', label: 'Acknowledged', value: group(writes.acknowledged)},
     {id: 'failed', label: 'Failed', value: group(writes.failed)},
-    {id: 'lost', label: 'Lost', value: group(writes.lost), tone: writes.lost > 0 ? 'bad' : 'good'},
+    report.readBack?.error !== undefined
+      ? {id: 'lost', label: 'Lost', value: '?', tone: 'bad'}
+      : {id: 'lost', label: 'Lost', value: group(writes.lost), tone: writes.lost > 0 ? 'bad' : 'good'},
     {id: 'unavailable', label: 'Unavailable', value: unavailable ? group(unavailable.durationMs) : '0', unit: 'ms', tone: unavailable ? 'bad' : 'good'},
     {id: 'stale', label: 'Stale reads', value: group(reads.stale), tone: reads.stale > 0 ? 'bad' : undefined},
     {id: 'followed', label: 'Client followed', value: report.clientFollowedMs === undefined ? '—' : group(report.clientFollowedMs),
@@ -135,6 +140,21 @@ export interface RenderOptions {
   dataFile?: string
 }
 
+/** The foot: reads, the read-back and the thresholds the audit used. */
+const footnote = (report: AuditReport, dataFile: string | undefined): string => {
+  const {reads, readBack} = report
+  const lines = [`Reads: ${group(reads.attempted)} attempted, ${group(reads.ok)} ok, ${group(reads.failed)} failed, ${group(reads.stale)} stale.`,
+    `Writes in flight at stop: ${group(report.writes.inFlight)}.`]
+  if (readBack?.error !== undefined) lines.push(`Read-back failed: ${readBack.error}.`)
+  else if (readBack) {
+    lines.push(`Read back ${group(readBack.checked)} acknowledged writes from ${readBack.from ? nodeName(readBack.from) : 'the master'}: ` +
+      `${group(readBack.missing)} missing, ${group(readBack.different)} different.`)
+  }
+  if (report.stallMs !== undefined) lines.push(`A write unanswered for ${fmtMs(report.stallMs)} counts as stalled.`)
+  const data = dataFile ? ` The data of this page is in <code>${esc(dataFile)}</code> next to it.` : ''
+  return `<p class="options">${esc(lines.join(' '))}${data}</p>`
+}
+
 /** The whole page. */
 export function renderHtmlReport(report: AuditReport, options: RenderOptions = {}): string {
   const title = `rtopo failure lab — ${runTitle(report)}`
@@ -166,8 +186,7 @@ ${eventsTable(report)}
 <h2>Write latency</h2>
 ${latencyTable(report)}
 ${lostTable(report)}
-<p class="options">Reads: ${esc(group(report.reads.attempted))} attempted, ${esc(group(report.reads.ok))} ok, ${esc(group(report.reads.failed))} failed, ${esc(group(report.reads.stale))} stale.
-Writes in flight at stop: ${esc(group(report.writes.inFlight))}.${options.dataFile ? ` The data of this page is in <code>${esc(options.dataFile)}</code> next to it.` : ''}</p>
+${footnote(report, options.dataFile)}
 </main>
 </body>
 </html>

@@ -64,6 +64,6 @@ export function terminalTimeline(report: AuditReport, width = 60, options: Timel
   if (fault) legend.push(`${FAULT} ${fault.kind} ${fault.node} @${fmtSec(fault.atMs)}`)
   if (report.unavailable) legend.push(`${DARK} no writes ${fmtMs(report.unavailable.durationMs)}`)
   if (followedAt !== undefined && report.clientFollowedMs !== undefined) legend.push(`${FOLLOWED} followed +${fmtMs(report.clientFollowedMs)}`)
-  legend.push(`${LOST} ${group(report.writes.lost)} lost`)
+  legend.push(report.readBack?.error !== undefined ? `${LOST} ? lost (read-back failed)` : `${LOST} ${group(report.writes.lost)} lost`)
   return `${chars.join('')}  ${paint(color, '2', legend.join(' · '))}`
 }
