@@ -140,3 +140,5 @@ try {
 } finally {
   nodes.forEach(stop)
 }
+
+await (await import('./proxy.js')).benchProxy()
