@@ -172,6 +172,20 @@ describe('terminalTimeline', () => {
     expect(line).toContain('no writes 2,300 ms')
   })
 
+  it('scales a last bucket cut short by the end of the run to its own span', () => {
+    const r = killMasterReport()
+    r.durationMs = 7950
+    r.series = r.series.map((b) => (b.tMs === 7900 ? {...b, writesOk: 25} : b))
+    const c = cells(terminalTimeline(r, 40), 40)
+    expect(c.slice(-10).every((x) => x === '█')).toBe(true)
+    const html = renderHtmlReport(r)
+    const d = /<path class="throughput" data-series="writes-ok" d="M([^"]+)Z"/.exec(html)?.[1] ?? ''
+    const ys = d.split('L').map((p) => Number(p.split(',')[1]))
+    // The top edge of the last bucket (points 2n-2, 2n-1) is as high as the full bucket before it.
+    const n = r.series.length
+    expect(ys[2 * n - 1]).toBe(ys[2 * n - 3])
+  })
+
   it('colours the same characters when asked', () => {
     const plain = terminalTimeline(report, 60)
     const colored = terminalTimeline(report, 60, {color: true})

@@ -4,7 +4,7 @@
 // lost writes. Every mark carries a stable class and data attributes so tests can find it in the DOM.
 
 import type {AuditReport, SeriesBucket} from '../types.js'
-import {byTime, esc, fmtMs, fmtTick, group, niceStep, ticks} from './format.js'
+import {byTime, esc, fmtMs, fmtTick, group, niceStep, spanOf, ticks} from './format.js'
 
 const W = 1100
 const LEFT = 240
@@ -27,7 +27,7 @@ interface Frame {
 const frameOf = (report: AuditReport): Frame => {
   const last = report.series.at(-1)
   const candidates = [
-    report.durationMs, last ? last.tMs + report.bucketMs : 0, report.fault?.atMs ?? 0, report.fault?.recoveredMs ?? 0,
+    report.durationMs, last ? last.tMs + spanOf(report)(last) : 0, report.fault?.atMs ?? 0, report.fault?.recoveredMs ?? 0,
     report.unavailable?.toMs ?? 0, ...report.events.map((e) => e.atMs), ...report.lostWrites.map((w) => w.ackMs),
   ]
   const endMs = Math.max(1, ...candidates.filter((v) => Number.isFinite(v)))
@@ -35,16 +35,16 @@ const frameOf = (report: AuditReport): Frame => {
 }
 
 /** A stepped band between lo(b) and hi(b) for every bucket, as one closed path. */
-const bandPath = (buckets: readonly SeriesBucket[], bucketMs: number, f: Frame, y: (v: number) => number,
+const bandPath = (buckets: readonly SeriesBucket[], span: (b: SeriesBucket) => number, f: Frame, y: (v: number) => number,
   lo: (b: SeriesBucket) => number, hi: (b: SeriesBucket) => number): string => {
   if (buckets.length === 0) return ''
-  const top = buckets.flatMap((b) => [`${f.x(b.tMs)},${r(y(hi(b)))}`, `${f.x(b.tMs + bucketMs)},${r(y(hi(b)))}`])
-  const bottom = [...buckets].reverse().flatMap((b) => [`${f.x(b.tMs + bucketMs)},${r(y(lo(b)))}`, `${f.x(b.tMs)},${r(y(lo(b)))}`])
+  const top = buckets.flatMap((b) => [`${f.x(b.tMs)},${r(y(hi(b)))}`, `${f.x(b.tMs + span(b))},${r(y(hi(b)))}`])
+  const bottom = [...buckets].reverse().flatMap((b) => [`${f.x(b.tMs + span(b))},${r(y(lo(b)))}`, `${f.x(b.tMs)},${r(y(lo(b)))}`])
   return `M${[...top, ...bottom].join('L')}Z`
 }
 
 /** A stepped line through the buckets where value(b) > 0, broken where it is 0. */
-const stepLine = (buckets: readonly SeriesBucket[], bucketMs: number, f: Frame, y: (v: number) => number,
+const stepLine = (buckets: readonly SeriesBucket[], span: (b: SeriesBucket) => number, f: Frame, y: (v: number) => number,
   value: (b: SeriesBucket) => number): string => {
   let d = ''
   let lastEnd: number | undefined
@@ -55,7 +55,7 @@ const stepLine = (buckets: readonly SeriesBucket[], bucketMs: number, f: Frame, 
       continue
     }
     const x0 = f.x(b.tMs)
-    const x1 = f.x(b.tMs + bucketMs)
+    const x1 = f.x(b.tMs + span(b))
     const yy = r(y(v))
     d += lastEnd !== undefined && Math.abs(lastEnd - x0) < 0.05 ? `V${yy}H${x1}` : `M${x0},${yy}H${x1}`
     lastEnd = x1
@@ -63,13 +63,14 @@ const stepLine = (buckets: readonly SeriesBucket[], bucketMs: number, f: Frame, 
   return d
 }
 
-const perSecond = (count: number, bucketMs: number): number => (bucketMs > 0 ? (count * 1000) / bucketMs : 0)
+const perSecond = (count: number, ms: number): number => (ms > 0 ? (count * 1000) / ms : 0)
 
 const throughputPanel = (report: AuditReport, f: Frame): string => {
-  const {series, bucketMs} = report
-  const wOk = (b: SeriesBucket): number => perSecond(b.writesOk, bucketMs)
-  const wAll = (b: SeriesBucket): number => perSecond(b.writesOk + b.writesFailed, bucketMs)
-  const rd = (b: SeriesBucket): number => perSecond(b.reads, bucketMs)
+  const {series} = report
+  const span = spanOf(report)
+  const wOk = (b: SeriesBucket): number => perSecond(b.writesOk, span(b))
+  const wAll = (b: SeriesBucket): number => perSecond(b.writesOk + b.writesFailed, span(b))
+  const rd = (b: SeriesBucket): number => perSecond(b.reads, span(b))
   const peak = Math.max(1, ...series.map(wAll), ...series.map(rd))
   const step = niceStep(peak, 4)
   const max = Math.ceil(peak / step) * step
@@ -81,11 +82,11 @@ const throughputPanel = (report: AuditReport, f: Frame): string => {
     out.push(`<line class="hgrid" x1="${LEFT}" x2="${W - RIGHT}" y1="${r(y(v))}" y2="${r(y(v))}"/>`,
       `<text class="ytick" x="${LEFT - 8}" y="${r(y(v)) + 4}">${esc(group(v))}</text>`)
   }
-  out.push(`<path class="throughput" data-series="writes-ok" d="${bandPath(series, bucketMs, f, y, () => 0, wOk)}"/>`)
+  out.push(`<path class="throughput" data-series="writes-ok" d="${bandPath(series, span, f, y, () => 0, wOk)}"/>`)
   if (series.some((b) => b.writesFailed > 0)) {
-    out.push(`<path class="throughput-failed" data-series="writes-failed" d="${bandPath(series, bucketMs, f, y, wOk, wAll)}"/>`)
+    out.push(`<path class="throughput-failed" data-series="writes-failed" d="${bandPath(series, span, f, y, wOk, wAll)}"/>`)
   }
-  if (series.some((b) => b.reads > 0)) out.push(`<path class="throughput-reads" data-series="reads" d="${stepLine(series, bucketMs, f, y, rd)}"/>`)
+  if (series.some((b) => b.reads > 0)) out.push(`<path class="throughput-reads" data-series="reads" d="${stepLine(series, span, f, y, rd)}"/>`)
   out.push(`<line class="baseline" x1="${LEFT}" x2="${W - RIGHT}" y1="${bottom}" y2="${bottom}"/>`)
   return out.join('\n')
 }
@@ -93,7 +94,8 @@ const throughputPanel = (report: AuditReport, f: Frame): string => {
 const fmtLatencyTick = (v: number): string => (v >= 1000 ? `${group(v / 1000)} s` : `${v < 1 ? v : group(v)} ms`)
 
 const latencyPanel = (report: AuditReport, f: Frame): string => {
-  const {series, bucketMs} = report
+  const {series} = report
+  const span = spanOf(report)
   const values = series.flatMap((b) => [b.p99Ms, b.maxMs]).filter((v) => v > 0)
   const bottom = LAT.top + LAT.height
   const out = [`<text class="panel-title" x="12" y="${LAT.top + 12}">Write latency</text>`,
@@ -112,8 +114,8 @@ const latencyPanel = (report: AuditReport, f: Frame): string => {
     out.push(`<line class="hgrid" x1="${LEFT}" x2="${W - RIGHT}" y1="${r(y(v))}" y2="${r(y(v))}"/>`,
       `<text class="ytick" x="${LEFT - 8}" y="${r(y(v)) + 4}">${esc(fmtLatencyTick(v))}</text>`)
   }
-  out.push(`<path class="latency" data-stat="max" d="${stepLine(series, bucketMs, f, y, (b) => b.maxMs)}"/>`,
-    `<path class="latency" data-stat="p99" d="${stepLine(series, bucketMs, f, y, (b) => b.p99Ms)}"/>`,
+  out.push(`<path class="latency" data-stat="max" d="${stepLine(series, span, f, y, (b) => b.maxMs)}"/>`,
+    `<path class="latency" data-stat="p99" d="${stepLine(series, span, f, y, (b) => b.p99Ms)}"/>`,
     `<line class="baseline" x1="${LEFT}" x2="${W - RIGHT}" y1="${bottom}" y2="${bottom}"/>`)
   return out.join('\n')
 }
@@ -167,7 +169,7 @@ const lanes = (report: AuditReport, f: Frame): Lanes => {
   for (const b of stale) {
     const x = f.x(b.tMs)
     out.push(`<rect class="stale-reads" data-t-ms="${b.tMs}" data-count="${b.staleReads}" x="${x}" y="${rowY(1) + 3}" ` +
-      `width="${r(Math.max(2, f.x(b.tMs + report.bucketMs) - x))}" height="${LANE_H - 6}"><title>${esc(`${b.staleReads} stale reads`)}</title></rect>`)
+      `width="${r(Math.max(2, f.x(b.tMs + spanOf(report)(b)) - x))}" height="${LANE_H - 6}"><title>${esc(`${b.staleReads} stale reads`)}</title></rect>`)
   }
   const first = stale.length > 0 ? 2 : 1
   for (const e of events) {

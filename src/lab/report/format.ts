@@ -1,6 +1,8 @@
 // Text helpers shared by the HTML report and the terminal timeline: escaping, digit grouping, durations and
 // axis ticks. Pure and locale-free, so a report renders the same on every machine.
 
+import type {AuditReport, SeriesBucket} from '../types.js'
+
 const ESCAPES: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}
 
 /** Escapes text for HTML element content and attribute values (both quote styles). */
@@ -51,3 +53,10 @@ export const fmtTick = (ms: number, step: number): string => {
 /** Events in time order; the sort is stable, so equal times keep the order they were recorded in. */
 export const byTime = <T extends {atMs: number}>(events: readonly T[]): T[] =>
   events.map((e, i) => ({e, i})).sort((a, b) => a.e.atMs - b.e.atMs || a.i - b.i).map(({e}) => e)
+
+/** The ms a bucket really covers: bucketMs, but the last one ends with the run (durationMs). */
+export const spanOf = (report: Pick<AuditReport, 'bucketMs' | 'durationMs'>) => (b: SeriesBucket): number => {
+  const full = report.bucketMs > 0 ? report.bucketMs : 1
+  const left = report.durationMs - b.tMs
+  return left > 0 && left < full ? left : full
+}

@@ -3,7 +3,7 @@
 // (NO_COLOR-safe); `color: true` adds ANSI colours to the same characters.
 
 import type {AuditReport} from '../types.js'
-import {fmtMs, fmtSec, group} from './format.js'
+import {fmtMs, fmtSec, group, spanOf} from './format.js'
 
 const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 /** No write acknowledged in the cell, outside and inside the fault window. */
@@ -23,8 +23,9 @@ const paint = (on: boolean, code: string, text: string): string => (on ? `\u001B
 const cellsOf = (report: AuditReport, width: number, endMs: number): number[] => {
   const cells = Array.from({length: width}, () => 0)
   const cellMs = endMs / width
-  const span = Math.max(1e-9, report.bucketMs)
+  const spanMs = spanOf(report)
   for (const b of report.series) {
+    const span = spanMs(b)
     const from = Math.max(0, b.tMs)
     const to = Math.min(endMs, b.tMs + span)
     for (let i = Math.floor(from / cellMs); i < width && i * cellMs < to; i++) {
@@ -44,7 +45,7 @@ export function terminalTimeline(report: AuditReport, width = 60, options: Timel
   const w = Math.max(1, Math.floor(width))
   const color = options.color === true
   const last = report.series.at(-1)
-  const endMs = Math.max(1, report.durationMs, last ? last.tMs + report.bucketMs : 0)
+  const endMs = Math.max(1, report.durationMs, last ? last.tMs + spanOf(report)(last) : 0)
   const cellOf = (ms: number): number => Math.min(w - 1, Math.max(0, Math.floor((ms / endMs) * w)))
   const cells = cellsOf(report, w, endMs)
   const peak = Math.max(0, ...cells)
