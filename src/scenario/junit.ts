@@ -29,7 +29,7 @@ export function junitXml(result: RunResult): string {
       if (step.status === 'skipped') testCase.skipped()
       else if (step.status === 'failed') {
         const message = step.message ?? 'failed'
-        const details = [`${result.file}:${step.line > 0 ? step.line : ''}`.replace(/:$/, ''), step.details].filter(Boolean).join('\n')
+        const details = step.details ?? `${result.file}:${step.line}`
         if (CHECKS.has(step.kind)) testCase.failure(message, 'StepFailure').stacktrace(details)
         else testCase.error(message, 'StepError', details)
       }

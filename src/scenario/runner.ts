@@ -4,6 +4,8 @@
 // down` runs, so a failing scenario leaves no node behind. --repeat runs it again on a fresh topology and the
 // result aggregates passes and failures per step.
 
+import {existsSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
@@ -84,6 +86,9 @@ export interface RunnerOptions {
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
 const cliEntry = join(projectRoot, 'bin', 'run.js')
 const CLI_TIMEOUT_MS = 600_000
+/** The folder the CLI steps run in (rtopo.ini there sets defaults for up); a purge may remove the state dir under our feet. */
+const startCwd = process.cwd()
+const cliCwd = (): string => (existsSync(startCwd) ? startCwd : tmpdir())
 
 /** The step as the live view and the report name it: its own name, or kind, main value and options. */
 export function stepLabel(step: ParsedStep): string {
@@ -109,7 +114,7 @@ class RunState implements StepContext {
 
   async cli(args: string[]): Promise<unknown> {
     const result = await execa(process.execPath, [cliEntry, ...args, '--json', '--dir', this.dir], {
-      reject: false, stdin: 'ignore', timeout: CLI_TIMEOUT_MS, env: {NO_COLOR: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
+      reject: false, stdin: 'ignore', timeout: CLI_TIMEOUT_MS, cwd: cliCwd(), env: {NO_COLOR: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
     })
     const stdout = String(result.stdout).trim()
     const stderr = String(result.stderr).trim()
@@ -121,7 +126,7 @@ class RunState implements StepContext {
     }
     if (result.exitCode === 0 && json !== undefined) return json
     const command = `rtopo ${args.join(' ')}`
-    const message = json?.error?.message ?? stderr.split('\n').find((l) => l.trim() !== '') ?? `${command} exited with ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}`
+    const message = json?.error?.message ?? stderr.split('\n').find((l) => l.trim() !== '') ?? (result.exitCode === undefined && result.signal === undefined ? `${command} could not run: ${result.shortMessage}` : `${command} exited with ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}`)
     const details = [
       `$ ${command} --json --dir ${this.dir}   (exit ${result.exitCode ?? result.signal})`,
       ...(json?.error?.suggestions?.length ? ['Try this:', ...json.error.suggestions.map((s) => `  ${s}`)] : []),

@@ -609,8 +609,9 @@ const loadStop: StepSpec = {
     ctx.facts.report = report
     const written = options.report ? await writeReport(options.report as string, report) : undefined
     const w = report.writes
-    const unavailable = report.unavailable ? `, unavailable ${report.unavailable.durationMs} ms` : ''
-    return {summary: `${w.acknowledged} of ${w.attempted} writes acknowledged, ${w.lost} lost${unavailable}, p99 ${report.latency.overall.p99Ms} ms${written ? `; report in ${written}` : ''}`, data: report}
+    const ms = (v: number): string => `${Math.round(v * 10) / 10} ms`
+    const unavailable = report.unavailable ? `, unavailable ${ms(report.unavailable.durationMs)}` : ''
+    return {summary: `${w.acknowledged} of ${w.attempted} writes acknowledged, ${w.lost} lost${unavailable}, p99 ${ms(report.latency.overall.p99Ms)}${written ? `; report in ${written}` : ''}`, data: report}
   },
 }
 
