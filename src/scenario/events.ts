@@ -49,12 +49,13 @@ export class SentinelEvents {
   }
 
   /** The first `event` (of `group` when given) at or after the last mark; rejects after timeoutMs. */
-  async waitFor(event: string, timeoutMs: number, group?: string): Promise<ArrivedEvent> {
+  async waitFor(event: string, timeoutMs: number, group?: string, signal?: AbortSignal): Promise<ArrivedEvent> {
     const deadline = Date.now() + timeoutMs
     if ((await this.ensure()) === 0) throw new Error('no sentinel could be reached to watch for events')
     for (;;) {
       const found = this.seen.find((e) => e.event === event && e.at >= this.mark && (!group || e.message.split(' ').includes(group)))
       if (found) return found
+      if (signal?.aborted) throw new Error('interrupted')
       if (Date.now() > deadline) {
         const since = this.seen.filter((e) => e.at >= this.mark).map((e) => e.event)
         throw new Error(`no ${event} within ${timeoutMs} ms${since.length > 0 ? ` (seen since the last fault: ${[...new Set(since)].join(' ')})` : ' (no sentinel event since the last fault)'}`)

@@ -107,14 +107,16 @@ class RunState implements StepContext {
   readonly facts: Facts = {}
   workload: Workload | undefined
   started = false
+  /** The teardown's own commands must run even after an interrupt. */
+  tearingDown = false
   private watcher: SentinelEvents | undefined
   output: (line: string) => void = () => {}
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string, readonly signal: AbortSignal) {}
 
   async cli(args: string[]): Promise<unknown> {
     const result = await execa(process.execPath, [cliEntry, ...args, '--json', '--dir', this.dir], {
-      reject: false, stdin: 'ignore', timeout: CLI_TIMEOUT_MS, cwd: cliCwd(), env: {NO_COLOR: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
+      reject: false, stdin: 'ignore', timeout: CLI_TIMEOUT_MS, cwd: cliCwd(), cancelSignal: this.tearingDown ? undefined : this.signal, env: {NO_COLOR: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
     })
     const stdout = String(result.stdout).trim()
     const stderr = String(result.stderr).trim()
@@ -126,6 +128,7 @@ class RunState implements StepContext {
     }
     if (result.exitCode === 0 && json !== undefined) return json
     const command = `rtopo ${args.join(' ')}`
+    if (result.isCanceled) throw new StepFailure(`interrupted: ${command} was stopped`)
     const message = json?.error?.message ?? stderr.split('\n').find((l) => l.trim() !== '') ?? (result.exitCode === undefined && result.signal === undefined ? `${command} could not run: ${result.shortMessage}` : `${command} exited with ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}`)
     const details = [
       `$ ${command} --json --dir ${this.dir}   (exit ${result.exitCode ?? result.signal})`,
@@ -176,9 +179,11 @@ class RunState implements StepContext {
 export async function runScenario(scenario: Scenario, options: RunnerOptions): Promise<RunResult> {
   const runs: ScenarioRun[] = []
   let interrupted = false
+  const abort = new AbortController()
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) process.exit(130)
     interrupted = true
+    abort.abort(new Error(`interrupted by ${signal}`))
     options.log(`\n${signal}: stopping after the current step and tearing down (again to quit at once)`)
   }
   process.on('SIGINT', onSignal)
@@ -188,7 +193,7 @@ export async function runScenario(scenario: Scenario, options: RunnerOptions): P
       if (interrupted) break
       const dir = options.repeat > 1 ? join(options.dir, `run-${n}`) : options.dir
       if (options.repeat > 1) options.log(`\n${scenario.name}: run ${n} of ${options.repeat} (state in ${dir})`)
-      runs.push(await runOnce(scenario, n, dir, options, () => interrupted))
+      runs.push(await runOnce(scenario, n, dir, options, abort.signal))
     }
   } finally {
     process.off('SIGINT', onSignal)
@@ -211,8 +216,9 @@ export async function runScenario(scenario: Scenario, options: RunnerOptions): P
   }
 }
 
-async function runOnce(scenario: Scenario, run: number, dir: string, options: RunnerOptions, interrupted: () => boolean): Promise<ScenarioRun> {
-  const state = new RunState(dir)
+async function runOnce(scenario: Scenario, run: number, dir: string, options: RunnerOptions, signal: AbortSignal): Promise<ScenarioRun> {
+  const state = new RunState(dir, signal)
+  const interrupted = (): boolean => signal.aborted
   const startedAt = new Date()
   const t0 = performance.now()
   const results: StepResult[] = scenario.steps.map((step) => ({
@@ -261,7 +267,7 @@ async function runOnce(scenario: Scenario, run: number, dir: string, options: Ru
   })
   let teardown: StepResult | undefined
   try {
-    await new Listr(tasks as never, {...options.listrOptions, exitOnError: false, concurrent: false}).run()
+    await new Listr(tasks as never, {...options.listrOptions, exitOnError: false, concurrent: false, registerSignalListeners: false}).run()
   } catch (cause) {
     // A renderer failure: the step results already say what ran.
     if (!failed) {
@@ -290,6 +296,7 @@ async function tearDown(scenario: Scenario, state: RunState, options: RunnerOpti
   }
   state.stopWatching()
   if (!state.started) return undefined
+  state.tearingDown = true
   const started = performance.now()
   const result: StepResult = {index: -1, kind: 'down', label: 'teardown: down', line: 0, status: 'passed', elapsedMs: 0}
   try {

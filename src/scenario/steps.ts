@@ -32,6 +32,8 @@ export interface OptionSpec {
 export interface StepContext {
   readonly dir: string
   readonly facts: Facts
+  /** Aborted on Ctrl-C / SIGTERM: waits end at once, a running CLI command is stopped. */
+  readonly signal: AbortSignal
   /** `rtopo <args> --json --dir <dir>`: the parsed JSON result, or a StepFailure with the CLI's error. */
   cli(args: string[]): Promise<unknown>
   /** The topology recorded in the dir; a StepFailure when there is none. */
@@ -456,15 +458,27 @@ const heal: StepSpec = {
 // ---------------------------------------------------------------------------------------------------------
 // Steps run in the runner's process.
 
-const sleepMs = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+/** Waits ms; an aborted signal ends the wait with a StepFailure. */
+const sleepMs = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve, reject) => {
+  if (signal?.aborted) return reject(new StepFailure('interrupted'))
+  const timer = setTimeout(() => {
+    signal?.removeEventListener('abort', onAbort)
+    resolve()
+  }, ms)
+  const onAbort = (): void => {
+    clearTimeout(timer)
+    reject(new StepFailure('interrupted'))
+  }
+  signal?.addEventListener('abort', onAbort, {once: true})
+})
 
-async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, last: () => string): Promise<T> {
+async function poll<T>(what: string, timeoutMs: number, signal: AbortSignal, probe: () => Promise<T | undefined>, last: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new StepFailure(`${what} not reached within ${timeoutMs} ms (${last()})`)
-    await sleepMs(100)
+    await sleepMs(100, signal)
   }
 }
 
@@ -494,7 +508,7 @@ const waitFor: StepSpec = {
       if (!events) throw new StepFailure('wait-for an event needs sentinels, and no topology with sentinels was started by this run')
       let found
       try {
-        found = await events.waitFor(options.event as string, timeoutMs, options.group as string | undefined)
+        found = await events.waitFor(options.event as string, timeoutMs, options.group as string | undefined, ctx.signal)
       } catch (cause) {
         throw new StepFailure((cause as Error).message)
       }
@@ -512,7 +526,7 @@ const waitFor: StepSpec = {
     let seen = 'not reachable'
     if (options.role !== undefined) {
       const want = options.role === 'master' ? 'master' : 'slave'
-      await poll(`${node.id} role ${options.role}`, timeoutMs, async () => {
+      await poll(`${node.id} role ${options.role}`, timeoutMs, ctx.signal, async () => {
         const s = await serverStatus(node.port, plan.password)
         seen = s ? `last seen: role ${s.role === 'slave' ? 'replica' : 'master'}` : 'not reachable'
         return s?.role === want ? true : undefined
@@ -520,7 +534,7 @@ const waitFor: StepSpec = {
       if (options.role === 'master') ctx.facts.newMaster = node.id
       return {summary: `${node.id} reports role ${options.role}`}
     }
-    await poll(`${node.id} link ${options.link}`, timeoutMs, async () => {
+    await poll(`${node.id} link ${options.link}`, timeoutMs, ctx.signal, async () => {
       const s = await serverStatus(node.port, plan.password)
       seen = s ? `last seen: ${s.role === 'slave' ? `master_link_status ${s.linkStatus}` : 'it is a master'}` : 'not reachable'
       return s?.role === 'slave' && s.linkStatus === options.link ? true : undefined
@@ -534,8 +548,8 @@ const sleep: StepSpec = {
   summary: 'wait a number of ms (a workload keeps running meanwhile)',
   positional: 'ms',
   options: {ms: {type: 'int', min: 0, required: true, description: 'how long'}},
-  async execute(options) {
-    await sleepMs(options.ms as number)
+  async execute(options, ctx) {
+    await sleepMs(options.ms as number, ctx.signal)
     return {summary: `slept ${options.ms} ms`}
   },
 }
