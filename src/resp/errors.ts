@@ -32,6 +32,8 @@ export const NOT_ALLOWED_FROM_SCRIPT = error('ERR This Redis command is not allo
 export const STALE_SCRIPT_REPLICA = error('ERR Can not execute the command on a stale replica')
 export const pubsubContextOnly = (name: string): Reply =>
   error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`)
+/** SSUBSCRIBE from EXEC (a client that expects one reply per command: CLIENT_DENY_BLOCKING). */
+export const denyBlockingSubscribe = (name: string): Reply => error(`ERR ${name} isn't allowed for a DENY BLOCKING client`)
 /** A command refused as EXEC's gate (multi.c execCommandAbort): the transaction is discarded. */
 export const execAbortBecause = (message: string): Reply => error(`EXECABORT Transaction discarded because of: ${message}`)
 export const INVALID_EXPIRE = (command: string): Reply => error(`ERR invalid expire time in '${command}' command`)

@@ -53,6 +53,8 @@ export class Client {
   readonly watched: WatchedKey[] = []
   readonly channels = new Set<string>()
   readonly patterns = new Set<string>()
+  /** SSUBSCRIBE channels: counted apart from the others in confirmations, but they put a client in pub/sub mode too. */
+  readonly shardChannels = new Set<string>()
   isMonitor = false
   /** CLIENT REPLY OFF: every reply is dropped until CLIENT REPLY ON. */
   repliesOff = false
@@ -85,12 +87,18 @@ export class Client {
     this.lastCommandAtMs = nowMs
   }
 
+  /** Channels and patterns: the count SUBSCRIBE and PSUBSCRIBE confirmations carry (clientSubscriptionsCount). */
   get subscriptionCount(): number {
     return this.channels.size + this.patterns.size
   }
 
+  /** Any subscription, shard channels included (Redis's CLIENT_PUBSUB flag). */
+  get inPubSub(): boolean {
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0
+  }
+
   /** RESP2 clients with subscriptions are restricted to the pub/sub commands. */
   get inPubSubContext(): boolean {
-    return this.resp === 2 && this.subscriptionCount > 0
+    return this.resp === 2 && this.inPubSub
   }
 }

@@ -205,7 +205,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     if (timeoutSec <= 0) return
     for (const {client, connection} of this.clients.values()) {
       // Blocked clients wait for their own timeout, not the idle one (Redis clientsCronHandleTimeout).
-      if (client.kind !== 'normal' || client.subscriptionCount > 0 || client.isMonitor || client.blocked !== undefined) continue
+      if (client.kind !== 'normal' || client.inPubSub || client.isMonitor || client.blocked !== undefined) continue
       if (now - client.lastCommandAtMs > timeoutSec * 1000) connection?.close(true)
     }
   }

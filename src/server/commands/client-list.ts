@@ -6,7 +6,7 @@ import type {Client, ClientKind} from '../client.js'
 /** getClientType: pub/sub is a property of the subscriptions; replica, master and normal come from `kind`. */
 export function clientType(client: Client): ClientKind {
   if (client.kind === 'replica' || client.kind === 'master') return client.kind
-  if (client.subscriptionCount > 0) return 'pubsub'
+  if (client.inPubSub) return 'pubsub'
   return 'normal'
 }
 
@@ -28,7 +28,7 @@ export function clientFlags(client: Client): string {
   if (client.isMonitor) flags += 'O'
   else if (client.kind === 'replica') flags += 'S'
   if (client.kind === 'master') flags += 'M'
-  if (client.subscriptionCount > 0) flags += 'P'
+  if (client.inPubSub) flags += 'P'
   if (client.blocked !== undefined) flags += 'b'
   if (client.multi !== undefined) flags += 'x'
   if (client.multi?.aborted === true) flags += 'd'
@@ -55,7 +55,7 @@ export function clientInfoLine(client: Client, nowMs: number, fd: number, curren
     ['db', client.dbIndex],
     ['sub', client.channels.size],
     ['psub', client.patterns.size],
-    ['ssub', 0],
+    ['ssub', client.shardChannels.size],
     ['multi', multiCount],
     ['qbuf', qbuf],
     ['qbuf-free', Math.max(0, 20474 - qbuf)],

@@ -9,6 +9,7 @@ import {parseInt64} from './args.js'
 const OW_INSERT: readonly KeyFlag[] = ['OW', 'insert']
 const OW_UPDATE: readonly KeyFlag[] = ['OW', 'update']
 const RM_DELETE: readonly KeyFlag[] = ['RM', 'delete']
+const NOT_KEY: readonly KeyFlag[] = ['not_key']
 const RO: readonly KeyFlag[] = ['RO']
 const RO_ACCESS: readonly KeyFlag[] = ['RO', 'access']
 const RW_ACCESS_DELETE: readonly KeyFlag[] = ['RW', 'access', 'delete']
@@ -183,12 +184,15 @@ const KEY_ACCESS: Readonly<Record<string, KeyAccess>> = {
   sort: {specs: [keyAt(1, RO_ACCESS), SORT_BY_GET, SORT_STORE]},
   sort_ro: {specs: [keyAt(1, RO_ACCESS), SORT_BY_GET]},
   spop: RW_ACCESS_DELETE,
+  spublish: NOT_KEY,
   srandmember: RO_ACCESS,
   srem: RW_DELETE,
+  ssubscribe: NOT_KEY,
   sscan: RO_ACCESS,
   strlen: RO,
   substr: RO_ACCESS,
   sunion: RO_ACCESS,
+  sunsubscribe: NOT_KEY,
   sunionstore: {first: OW_UPDATE, rest: RO_ACCESS},
   touch: RO,
   ttl: RO_ACCESS,

@@ -1,8 +1,11 @@
-// Pub/Sub commands (pubsub.c): SUBSCRIBE PSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB. Confirmations
-// are one frame per channel (RESP2 arrays, RESP3 pushes); PUBLISH is propagated so replicas deliver it too.
+// Pub/Sub commands (pubsub.c): SUBSCRIBE PSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB, and the sharded
+// SSUBSCRIBE SUNSUBSCRIBE SPUBLISH. Confirmations are one frame per channel (RESP2 arrays, RESP3 pushes);
+// PUBLISH and SPUBLISH are propagated so replicas deliver them too. A shard channel is a key in the key specs
+// (flagged not_key, so cluster clients can route it while COMMAND GETKEYS finds no key).
 
+import {denyBlockingSubscribe} from '../../resp/errors.js'
 import {array, bulk, bulkArray, error, int, type Reply} from '../../resp/reply.js'
-import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
+import {ALL_KEYS, FIRST_KEY, NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {helpReply} from './help.js'
 
 const PUBSUB_HELP = [
@@ -22,11 +25,25 @@ const PUBSUB_HELP = [
 const SUB_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'] as const
 const INFO_FLAGS = ['pubsub', 'loading', 'stale'] as const
 const PUBLISH = Buffer.from('publish')
+const SPUBLISH = Buffer.from('spublish')
 
 const subscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => ctx.pubsub.subscribe(ctx.client, args)
 const psubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => ctx.pubsub.psubscribe(ctx.client, args)
 const unsubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => ctx.pubsub.unsubscribe(ctx.client, args)
 const punsubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => ctx.pubsub.punsubscribe(ctx.client, args)
+
+/** SSUBSCRIBE: refused inside EXEC (Redis's CLIENT_DENY_BLOCKING; SUBSCRIBE is let through there for compatibility). */
+const ssubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply =>
+  ctx.caller === 'exec' ? denyBlockingSubscribe('SSUBSCRIBE') : ctx.pubsub.ssubscribe(ctx.client, args)
+const sunsubscribeCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => ctx.pubsub.sunsubscribe(ctx.client, args)
+
+const spublishCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
+  const [channel, message] = args as [Buffer, Buffer]
+  const receivers = ctx.pubsub.spublish(channel, message)
+  // Outside cluster mode SPUBLISH is forced into the replication stream as PUBLISH is.
+  ctx.propagateAs([SPUBLISH, channel, message])
+  return int(receivers)
+}
 
 const publishCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
   const [channel, message] = args as [Buffer, Buffer]
@@ -44,13 +61,13 @@ const channelsCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply =>
 const numsubCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply =>
   array(args.flatMap((channel) => [bulk(channel), int(ctx.pubsub.numsub(channel))]))
 
-const shardchannelsCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply => {
+const shardchannelsCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
   if (args.length > 1) return wrongSubArity('shardchannels')
-  return array([])
+  return bulkArray(ctx.pubsub.shardChannels(args[0]))
 }
 
-const shardnumsubCommand = (_ctx: CommandContext, args: readonly Buffer[]): Reply =>
-  array(args.flatMap((channel) => [bulk(channel), int(0)]))
+const shardnumsubCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply =>
+  array(args.flatMap((channel) => [bulk(channel), int(ctx.pubsub.shardNumsub(channel))]))
 
 const sub = (name: string, arity: number, handler: CommandSpec['handler']): CommandSpec => ({
   name: `pubsub|${name}`, arity, flags: INFO_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler,
@@ -61,6 +78,9 @@ export const pubsubCommands: readonly CommandSpec[] = [
   {name: 'psubscribe', arity: -2, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: psubscribeCommand},
   {name: 'unsubscribe', arity: -1, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: unsubscribeCommand},
   {name: 'punsubscribe', arity: -1, flags: SUB_FLAGS, keys: NO_KEYS, categories: ['pubsub', 'slow'], handler: punsubscribeCommand},
+  {name: 'ssubscribe', arity: -2, flags: SUB_FLAGS, keys: ALL_KEYS, categories: ['pubsub', 'slow'], handler: ssubscribeCommand},
+  {name: 'sunsubscribe', arity: -1, flags: SUB_FLAGS, keys: ALL_KEYS, categories: ['pubsub', 'slow'], handler: sunsubscribeCommand},
+  {name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast'], keys: FIRST_KEY, categories: ['pubsub', 'fast'], handler: spublishCommand},
   {name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast'], keys: NO_KEYS, categories: ['pubsub', 'fast'], handler: publishCommand},
   {
     name: 'pubsub',

@@ -39,7 +39,7 @@ export function statsSection(server: Server): string[] {
     `keyspace_misses:${s.keyspaceMisses}`,
     `pubsub_channels:${server.pubsub.channelCount}`,
     `pubsub_patterns:${server.pubsub.numpat()}`,
-    'pubsubshard_channels:0',
+    `pubsubshard_channels:${server.pubsub.shardChannelCount}`,
     'latest_fork_usec:0',
     'total_forks:0',
     'migrate_cached_sockets:0',
