@@ -21,9 +21,11 @@ export interface UpDefaults {
   'sentinel-engine'?: 'bundled' | 'redis'
   name?: string
   chain?: boolean
+  'min-replicas-to-write'?: number
+  'min-replicas-max-lag'?: number
 }
 
-const NUMERIC = ['masters', 'replicas', 'sentinels', 'port', 'sentinel-port', 'quorum', 'down-after', 'failover-timeout', 'parallel-syncs']
+const NUMERIC = ['masters', 'replicas', 'sentinels', 'port', 'sentinel-port', 'quorum', 'down-after', 'failover-timeout', 'parallel-syncs', 'min-replicas-to-write', 'min-replicas-max-lag']
 
 export class IniError extends Error {
   override readonly name = 'IniError'
@@ -65,6 +67,9 @@ sentinel-port = 26379
 down-after = 5000
 failover-timeout = 60000
 parallel-syncs = 1
+; refuse writes on a master with fewer than N replicas lagging at most max-lag seconds (0 = off)
+; min-replicas-to-write = 1
+; min-replicas-max-lag = 10
 ; bundled (the TypeScript engine) or redis (redis-server / redis-sentinel from PATH)
 engine = bundled
 ; the sentinels' engine when it differs, e.g. real redis-sentinel watching bundled servers

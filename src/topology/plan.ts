@@ -38,6 +38,9 @@ export interface TopologyPlan {
   readonly nodes: readonly PlannedNode[]
   /** Present when the topology runs behind the failure lab's proxy (up --lab). */
   readonly lab?: LabPlan
+  /** min-replicas-to-write and min-replicas-max-lag of every server (absent: Redis's defaults, 0 and 10). */
+  readonly minReplicasToWrite?: number
+  readonly minReplicasMaxLag?: number
 }
 
 export interface PlanOptions {
@@ -58,6 +61,8 @@ export interface PlanOptions {
   stateDir: string
   /** up --lab: the offset of each node's own port from its public one. */
   labOffset?: number
+  minReplicasToWrite?: number
+  minReplicasMaxLag?: number
 }
 
 /** The engine that runs a node: the sentinels may run on another engine than the servers. */
@@ -101,6 +106,8 @@ export function planTopology(o: PlanOptions): TopologyPlan {
     version: 1, engine: o.engine, ...(o.sentinelEngine !== undefined && o.sentinelEngine !== o.engine ? {sentinelEngine: o.sentinelEngine} : {}), stateDir, password: o.password, quorum, downAfterMs: o.downAfterMs,
     failoverTimeoutMs: o.failoverTimeoutMs, parallelSyncs: o.parallelSyncs, groups, nodes,
     ...(o.labOffset === undefined ? {} : {lab: labOf(stateDir, nodes, o.labOffset)}),
+    ...(o.minReplicasToWrite === undefined ? {} : {minReplicasToWrite: o.minReplicasToWrite}),
+    ...(o.minReplicasMaxLag === undefined ? {} : {minReplicasMaxLag: o.minReplicasMaxLag}),
   }
 }
 

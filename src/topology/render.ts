@@ -21,6 +21,9 @@ export function renderNodeConfig(plan: TopologyPlan, node: PlannedNode, template
       ...common,
       dbfilename: node.dbfilename,
       replicaof: upstream ? `${LOOPBACK} ${upstream.port}` : undefined,
+      // Every server gets them, replicas too: a promoted replica keeps refusing writes without enough replicas.
+      min_replicas_to_write: plan.minReplicasToWrite === undefined ? undefined : String(plan.minReplicasToWrite),
+      min_replicas_max_lag: plan.minReplicasMaxLag === undefined ? undefined : String(plan.minReplicasMaxLag),
     }, path)
   }
   const {path, text} = loadTemplate(templatesDir, 'sentinel.conf')

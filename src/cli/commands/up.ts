@@ -44,6 +44,8 @@ export default class Up extends RtopoCommand {
     'down-after': Flags.integer({description: 'sentinel down-after-milliseconds [default: 5000]', min: 1}),
     'failover-timeout': Flags.integer({description: 'sentinel failover-timeout in ms [default: 60000]', min: 1}),
     'parallel-syncs': Flags.integer({description: 'sentinel parallel-syncs [default: 1]', min: 1}),
+    'min-replicas-to-write': Flags.integer({description: 'min-replicas-to-write of every server: a master refuses writes (NOREPLICAS) with fewer replicas lagging at most --min-replicas-max-lag [default: 0, off]', min: 0}),
+    'min-replicas-max-lag': Flags.integer({description: 'min-replicas-max-lag of every server, in seconds [default: 10]', min: 0}),
     password: Flags.string({description: 'one password for requirepass, masterauth and sentinel auth-pass'}),
     engine: Flags.string({description: 'bundled (rtopo-server) or redis (redis-server from PATH) [default: bundled]', options: ['bundled', 'redis']}),
     'sentinel-engine': Flags.string({description: 'engine of the sentinels when it differs from --engine, e.g. redis sentinels watching bundled servers', options: ['bundled', 'redis']}),
@@ -114,6 +116,8 @@ export default class Up extends RtopoCommand {
         name: pick(flags.name, ini.name, 'mymaster'),
         stateDir: flags.dir,
         labOffset: flags.lab ? flags['lab-offset'] ?? 1000 : undefined,
+        minReplicasToWrite: flags['min-replicas-to-write'] ?? ini['min-replicas-to-write'],
+        minReplicasMaxLag: flags['min-replicas-max-lag'] ?? ini['min-replicas-max-lag'],
       })
     } catch (cause) {
       if (cause instanceof PlanError) throw new RtopoError(cause.message, ['rtopo up --help'])
