@@ -31,11 +31,17 @@ export const isBadWrite = (w: WriteSample, stallMs: number, endMs: number): bool
   !w.ok ? w.doneMs !== undefined || endMs - w.sentMs > stallMs : (w.doneMs as number) - w.sentMs > stallMs
 
 /**
- * Windows from a failed or stalled write to the acknowledgement of the first write sent after it that was
- * acknowledged; a window still open at endMs ends there. Returns the longest (the first of equals), or null.
+ * Windows from a failed or stalled write to the first acknowledgement (in time) of a write sent after it; a
+ * window still open at endMs ends there. Returns the longest (the first of equals), or null.
  */
 export function unavailability(writes: readonly WriteSample[], stallMs: number, endMs: number): AuditReport['unavailable'] {
   const bySent = [...writes].sort((a, b) => a.sentMs - b.sentMs)
+  // earliestAck[i]: the earliest acknowledgement among the writes sent at index i or later.
+  const earliestAck = new Array<number>(bySent.length + 1).fill(Number.POSITIVE_INFINITY)
+  for (let i = bySent.length - 1; i >= 0; i--) {
+    const w = bySent[i] as WriteSample
+    earliestAck[i] = Math.min(earliestAck[i + 1] as number, acked(w) ? (w.doneMs as number) : Number.POSITIVE_INFINITY)
+  }
   let longest: AuditReport['unavailable'] = null
   let i = 0
   while (i < bySent.length) {
@@ -45,16 +51,19 @@ export function unavailability(writes: readonly WriteSample[], stallMs: number, 
       continue
     }
     let j = i + 1
-    while (j < bySent.length && !(acked(bySent[j] as WriteSample) && (bySent[j] as WriteSample).sentMs > bad.sentMs)) j++
-    const end = j < bySent.length ? ((bySent[j] as WriteSample).doneMs as number) : endMs
-    // Writes sent before `end` belong to this window (their failures are part of it).
-    const window = {fromMs: bad.sentMs, toMs: Math.max(end, bad.sentMs), durationMs: Math.max(end, bad.sentMs) - bad.sentMs}
+    while (j < bySent.length && (bySent[j] as WriteSample).sentMs <= bad.sentMs) j++
+    const ack = earliestAck[j] as number
+    const end = Math.max(Number.isFinite(ack) ? ack : endMs, bad.sentMs)
+    const window = {fromMs: bad.sentMs, toMs: end, durationMs: round2(end - bad.sentMs)}
     if (!longest || window.durationMs > longest.durationMs) longest = window
-    while (j < bySent.length && (bySent[j] as WriteSample).sentMs <= end) j++
+    // Writes sent before the window closed belong to it (their failures are part of it).
+    while (j < bySent.length && (bySent[j] as WriteSample).sentMs < end) j++
     i = j
   }
   return longest
 }
+
+const round2 = (ms: number): number => Math.round(ms * 100) / 100
 
 /** The first acknowledged write after the fault, on the new master when the samples name the server. */
 export function clientFollowed(writes: readonly WriteSample[], fault: FaultMark | undefined, newMasterPort: number | undefined): number | undefined {

@@ -21,6 +21,8 @@ describe('lab audit', () => {
     const writes = [ok('a', 0, 1), failed('b', 10, 11), failed('c', 20, 21), ok('d', 30, 32), failed('e', 40, 41), ok('f', 100, 150)]
     expect(unavailability(writes, 500, 200)).toEqual({fromMs: 40, toMs: 150, durationMs: 110})
     expect(unavailability([ok('a', 0, 1), ok('b', 2, 3)], 500, 10)).toBeNull()
+    // The window closes at the earliest acknowledgement of a later write, whichever client sent it.
+    expect(unavailability([failed('x', 10, 11), ok('slow', 20, 100), ok('fast', 30, 50)], 500, 200)).toEqual({fromMs: 10, toMs: 50, durationMs: 40})
   })
 
   it('unavailability: a stalled write opens a window, one still open at the end closes there', () => {

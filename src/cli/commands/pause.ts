@@ -5,18 +5,24 @@ import {dirFlag, groupFlag} from '../flags.js'
 import {FaultError, pauseNode} from '../../supervisor/faults.js'
 import {isPaused, readPid} from '../../supervisor/process.js'
 import {FailoverWatch} from '../../topology/failover-watch.js'
-import type {PlannedNode} from '../../topology/plan.js'
+import type {PlannedNode, TopologyPlan} from '../../topology/plan.js'
 import {followFailover, isMasterWithPeers, type FailoverOutcome} from '../tasks/failover-tasks.js'
+import {faultLoadFlags} from '../load-flags.js'
+import {abortFaultLoad, finishFaultLoad, markFault, startFaultLoad, type FaultLoad} from '../tasks/load-fault.js'
+import type {AuditReport} from '../../lab/types.js'
 
 export interface PauseResult {
   paused: {id: string; port: number; pid: number; resumeAt?: number}
   failover?: FailoverOutcome
+  /** With --load: the audit of the workload that ran around the pause. */
+  audit?: AuditReport
+  reportPath?: string
 }
 
 export default class Pause extends RtopoCommand {
   static override summary = 'Freeze a node (SIGSTOP); pausing the master shows the failover live'
   static override description = 'The process keeps its sockets open but answers nothing, like a node stuck in a long GC pause or a frozen VM: clients and replicas time out instead of seeing the connection close. --for MS continues it by itself after MS milliseconds (a small detached timer process does it, even when no rtopo command runs; rtopo down ends it). status shows the node as paused and rtopo faults lists it. Pausing the current master with sentinels present follows the failover as kill master does; rtopo resume then brings the old master back, and the sentinels demote it.'
-  static override examples = ['<%= config.bin %> pause master', '<%= config.bin %> pause replica-2 --for 5000', '<%= config.bin %> pause sentinel-1 --no-wait']
+  static override examples = ['<%= config.bin %> pause master', '<%= config.bin %> pause replica-2 --for 5000', '<%= config.bin %> pause sentinel-1 --no-wait', '<%= config.bin %> pause master --load --client node-redis']
   static override args = {node: Args.string({description: 'which node (the selectors of kill)', required: true})}
   static override flags = {
     dir: dirFlag,
@@ -24,6 +30,7 @@ export default class Pause extends RtopoCommand {
     for: Flags.integer({description: 'resume the node by itself after this many ms', min: 1, max: 86_400_000}),
     wait: Flags.boolean({description: 'follow the failover after pausing the master', default: true, allowNo: true}),
     timeout: Flags.integer({description: 'how long to follow the failover, in ms', default: 120_000, min: 1}),
+    ...faultLoadFlags,
   }
 
   async run(): Promise<PauseResult> {
@@ -35,17 +42,38 @@ export default class Pause extends RtopoCommand {
     if (state.state === 'running' && isPaused(state.pid)) throw new RtopoError(`${target.id} (port ${target.port}) is already paused`, [`rtopo resume ${target.id}`, 'rtopo faults'])
     const isMaster = await isMasterWithPeers(plan, target)
     const watch = isMaster && flags.wait ? new FailoverWatch(plan, target.group ?? '') : undefined
+    const load = flags.load ? await startFaultLoad(this.loadHost(), plan, flags, flags.group ?? target.group) : undefined
+    try {
+      const result = await this.pauseAndFollow(plan, target, flags.for, flags.timeout, watch, load)
+      if (!load) return result
+      const finished = await finishFaultLoad(this.loadHost(), load, {
+        newMasterPort: result.failover?.newMaster?.port, followTimeoutMs: flags['load-timeout'], afterMs: flags['load-after'],
+        samples: flags.samples, report: flags.report, recovered: result.failover !== undefined,
+      })
+      return {...result, ...finished}
+    } catch (error) {
+      return abortFaultLoad(load, error)
+    }
+  }
+
+  private loadHost() {
+    return {log: (line: string) => this.log(line), json: this.jsonEnabled()}
+  }
+
+  private async pauseAndFollow(plan: TopologyPlan, target: PlannedNode, forMs: number | undefined, timeoutMs: number, watch: FailoverWatch | undefined, load: FaultLoad | undefined): Promise<PauseResult> {
     const sentinelsWatching = watch ? await watch.start() : 0
     let fault
     try {
-      fault = pauseNode(plan, target, flags.for)
+      fault = pauseNode(plan, target, forMs)
     } catch (cause) {
       watch?.stop()
       if (cause instanceof FaultError) throw new RtopoError(cause.message, ['rtopo faults', 'rtopo status'])
       throw cause
     }
+    markFault(load, {kind: 'pause', node: target.id, port: target.port})
     watch?.markKill()
-    const until = fault.resumeAt === undefined ? `; rtopo resume ${target.id} continues it` : `; it resumes by itself in ${flags.for} ms`
+    if (watch) load?.workload.attachEvents(watch)
+    const until = fault.resumeAt === undefined ? `; rtopo resume ${target.id} continues it` : `; it resumes by itself in ${forMs} ms`
     this.log(`sent SIGSTOP to ${target.id} (port ${target.port}, pid ${fault.pid})${until}`)
     const result: PauseResult = {paused: {id: target.id, port: target.port, pid: fault.pid, resumeAt: fault.resumeAt}}
     if (!watch) return result
@@ -55,7 +83,7 @@ export default class Pause extends RtopoCommand {
       return result
     }
     try {
-      result.failover = await followFailover(this.view(), plan, target, watch, {timeoutMs: flags.timeout})
+      result.failover = await followFailover(this.view(), plan, target, watch, {timeoutMs})
     } finally {
       watch.stop()
     }
