@@ -7,11 +7,14 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Redis} from 'ioredis'
+import {execa} from 'execa'
 import {CliSandbox} from '../helpers/cli.js'
+import {projectRoot} from '../helpers/nodes.js'
 import {freePortRange} from '../helpers/ports.js'
 import {waitFor} from '../helpers/wait-for.js'
 import type {LoadResult} from '../../src/cli/commands/load.js'
 import type {KillResult} from '../../src/cli/commands/kill.js'
+import type {PauseResult} from '../../src/cli/commands/pause.js'
 import type {VerifyReport} from '../../src/topology/verify.js'
 import type {AuditReport, ReadSample, WriteSample} from '../../src/lab/types.js'
 
@@ -21,6 +24,12 @@ interface Samples {
   writes: WriteSample[]
   reads: ReadSample[]
 }
+
+/** A long-running CLI command (CliSandbox.spawn gives up after 60 s; a failover retried by the sentinels can take longer). */
+const spawnCli = (sandbox: CliSandbox, ...args: string[]) =>
+  execa(process.execPath, [join(projectRoot, 'bin', 'run.js'), ...args, '--dir', sandbox.dir], {
+    reject: false, cwd: sandbox.dir, env: {NO_COLOR: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}, timeout: 220_000,
+  })
 
 const client = (port: number): Redis => new Redis({port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null})
 
@@ -177,7 +186,8 @@ export function describeLoad([label, engineArgs, skipReason]: readonly [string, 
       // Writes before the kill went to the old master, the ones after the client followed to the new one.
       const fault = audit.fault as NonNullable<AuditReport['fault']>
       const firstOnNew = s.writes.filter((w) => w.ok && w.sentMs >= fault.atMs && w.port === newMaster).map((w) => w.doneMs as number).sort((a, b) => a - b)[0]
-      expect(firstOnNew).toBeDefined()
+      const seenAfter = s.writes.filter((w) => w.sentMs >= fault.atMs).map((w) => `${w.port ?? '-'}:${w.ok ? 'ok' : w.error}`)
+      expect(firstOnNew, `writes after the fault: ${[...new Set(seenAfter)].join(', ')}; ${JSON.stringify(audit.writes)}`).toBeDefined()
       expect(audit.clientFollowedMs).toBe((firstOnNew as number) - fault.atMs)
       expect(s.writes.filter((w) => w.ok && w.sentMs < fault.atMs).every((w) => w.port === old)).toBe(true)
       expect(audit.latency.before?.count).toBe(s.writes.filter((w) => w.ok && w.sentMs < fault.atMs).length)
@@ -199,7 +209,7 @@ export function describeLoad([label, engineArgs, skipReason]: readonly [string, 
       const prefix = `t:lost:${Date.now()}:`
       const old = await sentinelMaster()
       const replicas = [port, port + 1, port + 2].filter((p) => p !== old)
-      const load = sandbox.spawn('load', '--clients', '2', '--rate', '200', '--op-timeout', '5000', '--prefix', prefix, '--samples', samplesFile('lost'), '--json')
+      const load = spawnCli(sandbox, 'load', '--clients', '2', '--rate', '200', '--op-timeout', '5000', '--prefix', prefix, '--samples', samplesFile('lost'), '--json')
       try {
         await waitFor(() => keysUnder(old, prefix), (k) => k.size >= 50, {timeoutMs: 30_000, what: 'the workload to write to the master'})
         // Stop both replicas, then fill their replication links with one big value: the kernel buffers take a
@@ -242,5 +252,47 @@ export function describeLoad([label, engineArgs, skipReason]: readonly [string, 
         await load.catch(() => undefined)
       }
     }, 240_000)
+
+    it('pause master --load with node-redis: the audit agrees with the test\'s read-back of the new master', async () => {
+      const prefix = `t:pause:${Date.now()}:`
+      const result = await sandbox.json<PauseResult>('pause', 'master', '--load', '--client', 'node-redis', '--prefix', prefix, '--samples', samplesFile('pause'))
+      const audit = result.audit as AuditReport
+      const s = readSamples('pause')
+      expectCountsMatch(audit, s)
+      expect(audit.fault).toMatchObject({kind: 'pause', node: result.paused.id, port: result.paused.port})
+      const newMaster = result.failover?.newMaster?.port as number
+      expect(audit.readBack?.from?.port).toBe(newMaster)
+      const missing = await missingOn(newMaster, s.writes)
+      expect(audit.writes.lost).toBe(missing.length)
+      expect(audit.lostWrites.map((l) => l.key).sort()).toEqual(missing.sort())
+      expect(audit.clientFollowedMs).toBeGreaterThan(0)
+      expect(audit.events.map((e) => e.event)).toContain('+switch-master')
+      const resume = await sandbox.run('resume', result.paused.id, '--no-wait')
+      expect(resume.exitCode, resume.stderr).toBe(0)
+    }, 180_000)
+  })
+}
+
+/** up --min-replicas-to-write / --min-replicas-max-lag rendered into every server, and enforced by the master. */
+export function describeMinReplicas([label, engineArgs, skipReason]: readonly [string, readonly string[], string | undefined]): void {
+  describe.skipIf(skipReason !== undefined)(`up --min-replicas-to-write on ${label}${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+    const sandbox = new CliSandbox()
+    afterAll(() => sandbox.cleanup(), 60_000)
+
+    it('every server gets the settings; the master refuses writes once its replica is gone', async () => {
+      const port = await freePortRange(2)
+      const up = await sandbox.run('up', ...engineArgs, '--replicas', '1', '--sentinels', '0', '--port', String(port), '--min-replicas-to-write', '1', '--min-replicas-max-lag', '7')
+      expect(up.exitCode, up.stderr).toBe(0)
+      for (const p of [port, port + 1]) {
+        const config = await withClient(p, async (c) => [await c.config('GET', 'min-replicas-to-write'), await c.config('GET', 'min-replicas-max-lag')])
+        expect(config).toEqual([['min-replicas-to-write', '1'], ['min-replicas-max-lag', '7']])
+      }
+      for (const id of ['master-1', 'replica-1']) expect(readFileSync(join(sandbox.dir, id, 'redis.conf'), 'utf8')).toMatch(/^min-replicas-to-write 1\nmin-replicas-max-lag 7$/m)
+      await withClient(port, (c) => c.set('with-a-replica', '1'))
+      const kill = await sandbox.run('kill', 'replica-1')
+      expect(kill.exitCode, kill.stderr).toBe(0)
+      const refused = await waitFor(() => withClient(port, (c) => c.set('without-a-replica', '1').then(() => 'OK', (e: Error) => e.message)), (r) => r !== 'OK', {timeoutMs: 30_000, what: 'the master to refuse writes'})
+      expect(refused).toBe('NOREPLICAS Not enough good replicas to write.')
+    }, 90_000)
   })
 }
