@@ -14,6 +14,8 @@ import {error, type Reply} from '../resp/reply.js'
 export interface Session {
   /** Runs one request; the returned reply is written in order. */
   handle(args: Buffer[], inline: boolean): Reply
+  /** Runs once the reply of `handle` is queued: what must follow it (a client's own tracking invalidations). */
+  afterReply?(): void
   /** The client's protocol version for encoding. */
   protocol(): 2 | 3
   /** True once the client must not send further requests (QUIT, CLIENT KILL): stop parsing, flush, close. */
@@ -140,6 +142,7 @@ export class Connection {
           return
         }
         this.writer.write(session.handle(args, parser.lastInline), session.protocol())
+        session.afterReply?.()
         if (session.isClosing()) this.closeAfterFlush = true
       }
     } finally {

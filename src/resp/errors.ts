@@ -34,6 +34,21 @@ export const pubsubContextOnly = (name: string): Reply =>
   error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`)
 /** SSUBSCRIBE from EXEC (a client that expects one reply per command: CLIENT_DENY_BLOCKING). */
 export const denyBlockingSubscribe = (name: string): Reply => error(`ERR ${name} isn't allowed for a DENY BLOCKING client`)
+// CLIENT TRACKING / CLIENT CACHING (networking.c clientCommand, tracking.c checkPrefixCollisionsOrReply).
+export const TRACKING_ONE_REDIRECT = error('ERR A client can only redirect to a single other client')
+export const TRACKING_NO_REDIRECT_CLIENT = error('ERR The client ID you want redirect to does not exist')
+export const TRACKING_PREFIX_WITHOUT_BCAST = error('ERR PREFIX option requires BCAST mode to be enabled')
+export const TRACKING_BCAST_SWITCH = error("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.")
+export const TRACKING_OPTIN_OPTOUT_BCAST = error('ERR OPTIN and OPTOUT are not compatible with BCAST')
+export const TRACKING_OPTIN_AND_OPTOUT = error("ERR You can't specify both OPTIN mode and OPTOUT mode")
+export const TRACKING_OPT_SWITCH = error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.")
+export const prefixOverlapsExisting = (prefix: string, existing: string): Reply =>
+  error(`ERR Prefix '${prefix}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`)
+export const prefixOverlapsProvided = (prefix: string, other: string): Reply =>
+  error(`ERR Prefix '${prefix}' overlaps with another provided prefix '${other}'. Prefixes for a single client must not overlap.`)
+export const CACHING_WITHOUT_TRACKING = error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled')
+export const CACHING_YES_WITHOUT_OPTIN = error('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.')
+export const CACHING_NO_WITHOUT_OPTOUT = error('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.')
 /** A command refused as EXEC's gate (multi.c execCommandAbort): the transaction is discarded. */
 export const execAbortBecause = (message: string): Reply => error(`EXECABORT Transaction discarded because of: ${message}`)
 export const INVALID_EXPIRE = (command: string): Reply => error(`ERR invalid expire time in '${command}' command`)

@@ -4,6 +4,7 @@
 import type {Reply} from '../resp/reply.js'
 import type {BlockedState} from './blocking.js'
 import type {CommandFlag} from './command-spec.js'
+import type {ClientTracking} from './tracking.js'
 
 export type ClientKind = 'normal' | 'pubsub' | 'replica' | 'master'
 
@@ -56,6 +57,8 @@ export class Client {
   /** SSUBSCRIBE channels: counted apart from the others in confirmations, but they put a client in pub/sub mode too. */
   readonly shardChannels = new Set<string>()
   isMonitor = false
+  /** CLIENT TRACKING on: the mode and state of client-side caching; undefined when off. */
+  tracking: ClientTracking | undefined
   /** CLIENT REPLY OFF: every reply is dropped until CLIENT REPLY ON. */
   repliesOff = false
   /** CLIENT REPLY SKIP: the reply of the command being run is dropped … */

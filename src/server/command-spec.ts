@@ -13,6 +13,7 @@ import type {ClientsPort, PersistencePort, ReplicationPort} from './ports.js'
 import type {PubSub} from './pubsub.js'
 import type {ServerContext} from './server-context.js'
 import type {Stats} from './stats.js'
+import type {Tracking} from './tracking.js'
 
 /** Redis 7.0 command flags, as COMMAND INFO reports them (lower case). */
 export type CommandFlag =
@@ -180,6 +181,8 @@ export interface CommandContext {
   /** Connected clients, WATCH, MONITOR, CLIENT UNBLOCK. */
   readonly clients: ClientsPort
   readonly pubsub: PubSub
+  /** Client-side caching: CLIENT TRACKING, the tracking table, invalidations. */
+  readonly tracking: Tracking
   /** INFO stats and commandstats counters. */
   readonly stats: Stats
   readonly persistence: PersistencePort

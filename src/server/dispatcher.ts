@@ -22,6 +22,7 @@ import type {ClientsPort, PersistencePort, ReplicationPort} from './ports.js'
 import type {PubSub} from './pubsub.js'
 import type {ServerContext} from './server-context.js'
 import type {Stats} from './stats.js'
+import type {Tracking} from './tracking.js'
 
 export type {Resolved} from './command-spec.js'
 
@@ -37,6 +38,7 @@ export interface DispatcherHost {
   readonly config: ServerConfig
   readonly stats: Stats
   readonly pubsub: PubSub
+  readonly tracking: Tracking
   /** ctx.server. */
   readonly context: ServerContext
   readonly clientsPort: ClientsPort
@@ -97,6 +99,16 @@ export class Dispatcher implements CommandPipeline {
   /** The innermost call in progress, if any. */
   get currentCall(): {readonly caller: Caller; readonly client: Client} | undefined {
     return this.calls[this.calls.length - 1]
+  }
+
+  /** The client of the outermost call in progress (Redis server.current_client while a command runs). */
+  get outermostClient(): Client | undefined {
+    return this.calls[0]?.client
+  }
+
+  /** The outermost call in progress: a script's caller and the EVAL or FCALL it sent (server.script_caller). */
+  get outermostCall(): {readonly client: Client; readonly spec: CommandSpec | undefined; readonly argv: readonly Buffer[] | undefined} | undefined {
+    return this.calls[0]
   }
 
   /** True while the master's stream is applied: the outermost call came from the master (keyspace hook). */
@@ -315,7 +327,7 @@ class CallContext implements CommandContext {
     private readonly dbIndex: number,
     readonly caller: Caller,
     readonly mayBlock: boolean,
-    private readonly spec: CommandSpec | undefined,
+    readonly spec: CommandSpec | undefined,
     readonly argv: readonly Buffer[] | undefined,
   ) {
     this.db = host.keyspace.db(dbIndex)
@@ -344,6 +356,10 @@ class CallContext implements CommandContext {
 
   get pubsub(): PubSub {
     return this.host.pubsub
+  }
+
+  get tracking(): Tracking {
+    return this.host.tracking
   }
 
   get stats(): Stats {

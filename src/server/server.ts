@@ -31,6 +31,8 @@ import {Monitors} from './monitors.js'
 import {useReplicationInfo} from './info/replication-section.js'
 import {Replication} from './replication/replication.js'
 import {REDIS_VERSION} from './version.js'
+import type {Tracking} from './tracking.js'
+import {createTracking, endCachingOverride, rememberReadKeys} from './tracking-setup.js'
 
 /** Re-exported for callers that still take the version from the composition root. */
 export {REDIS_VERSION}
@@ -55,6 +57,9 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   scriptStartedAtMs: number | undefined
   readonly stats = new Stats()
   readonly pubsub = new PubSub()
+  readonly tracking: Tracking
+  /** The client whose request is being processed (server.current_client outside the call itself). */
+  private requestClient: Client | undefined
   readonly slowlog = new SlowLog()
   readonly monitors = new Monitors()
   readonly blocking = new BlockedClients(this)
@@ -97,6 +102,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
         this.propagate(dbIndex, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]])
       },
       keyModified: (dbIndex, key) => this.blocking.keyModified(dbIndex, key),
+      keyInvalidated: (key, expired) => this.tracking.invalidateKey(key, expired ? undefined : this.dispatcher.outermostClient),
+      flushed: () => this.tracking.invalidateAll(),
       // A paused server keeps its dataset as it is: expired keys are hidden, not deleted (expireIfNeeded).
       isReplica: () => this.isReplica() || this.pause.isPaused(),
       isMasterCalling: () => this.dispatcher.isMasterCalling(),
@@ -105,6 +112,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     const groups = options.commandGroups ?? commandGroups
     this.commands = new CommandTable(typeof groups === 'function' ? groups(this) : groups)
     this.dispatcher = new Dispatcher(this)
+    this.tracking = createTracking(this, () => this.requestClient)
     this.persistence = new Persistence(this)
     this.replication = new Replication(this)
     useReplicationInfo(this, this.replication)
@@ -195,6 +203,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     if (this.scripting.running?.timedOut === true) return
     const now = this.clock.nowMs()
     this.keyspace.activeExpireCycle()
+    if (this.tracking.clientCount > 0) this.tracking.limitUsedSlots()
     this.stats.sample(now)
     this.persistence.cron(now)
     this.closeIdleClients(now)
@@ -245,9 +254,14 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     connection.attach({
       handle: (args) => {
         client.lastCommandAtMs = this.clock.nowMs()
+        this.requestClient = client
+        if (this.tracking.clientCount > 0) this.tracking.limitUsedSlots()
         const reply = this.dispatcher.execute(client, args)
+        endCachingOverride(client, args)
+        this.requestClient = undefined
         return this.filterReply(client, reply)
       },
+      afterReply: () => this.tracking.flushPending(),
       protocol: () => client.resp,
       isClosing: () => client.closing,
       isBlocked: () => client.blocked !== undefined || client.runningScript,
@@ -274,6 +288,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     this.replication.replicaGone(client)
     this.unwatchAll(client)
     this.pubsub.unsubscribeAll(client)
+    this.tracking.disable(client)
     this.monitors.remove(client)
   }
 
@@ -307,6 +322,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   /** After a call: the slowlog and MONITOR (unless the command fed MONITOR itself, as EVAL does). */
   afterCommand(client: Client, spec: CommandSpec, argv: readonly Buffer[], usec: number, caller: Caller, monitorFed: boolean): void {
     this.slowlog.record(client, spec, argv, usec, this.config)
+    if (this.tracking.clientCount > 0) rememberReadKeys(this.tracking, this.dispatcher, client, spec, argv, caller)
     // The clock is read only when a MONITOR client will get the line.
     if (this.monitors.active && !monitorFed) this.monitors.feed(client, spec, argv, this.clock.nowMs(), caller)
   }

@@ -3,13 +3,14 @@
 
 import {keyOf} from '../../common/key.js'
 import {INVALID_CLIENT_NAME, NO_SUCH_CLIENT, SYNTAX, UNBLOCKED, unknownClientType, unknownSubcommand} from '../../resp/errors.js'
-import {bulk, bulkOrNil, error, int, map, NONE, OK, array, verbatim, type Reply} from '../../resp/reply.js'
+import {bulk, bulkOrNil, error, int, NONE, OK, verbatim, type Reply} from '../../resp/reply.js'
 import {timeoutReplyOf} from '../blocking.js'
 import type {Client, ClientKind} from '../client.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {isOption, parseInt64} from './args.js'
 import {isValidClientName} from './client-names.js'
 import {clientInfoLine, clientType, parseClientType} from './client-list.js'
+import {cachingCommand, getredirCommand, trackingCommand, trackinginfoCommand} from './client-tracking.js'
 import {helpReply} from './help.js'
 
 const CLIENT_HELP = [
@@ -213,12 +214,6 @@ const unblockCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => 
   return int(ctx.clients.unblock(target, reply) ? 1 : 0)
 }
 
-const trackinginfoCommand = (): Reply => map([
-  [bulk('flags'), array([bulk('off')])],
-  [bulk('redirect'), int(-1)],
-  [bulk('prefixes'), array([])],
-])
-
 const sub = (name: string, arity: number, admin: boolean, handler: CommandSpec['handler']): CommandSpec => ({
   name: `client|${name}`,
   arity,
@@ -245,7 +240,9 @@ const subcommands: CommandSpec[] = [
     return OK
   }),
   sub('unblock', -3, true, unblockCommand),
-  sub('getredir', 2, false, () => int(-1)),
+  sub('tracking', -3, false, trackingCommand),
+  sub('caching', 3, false, cachingCommand),
+  sub('getredir', 2, false, getredirCommand),
   sub('trackinginfo', 2, false, trackinginfoCommand),
   {...sub('help', 2, false, () => helpReply('CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', CLIENT_HELP)), flags: ['loading', 'stale']},
 ]

@@ -31,6 +31,9 @@ export function clientFlags(client: Client): string {
   if (client.inPubSub) flags += 'P'
   if (client.blocked !== undefined) flags += 'b'
   if (client.multi !== undefined) flags += 'x'
+  if (client.tracking !== undefined) flags += 't'
+  if (client.tracking?.brokenRedirect === true) flags += 'R'
+  if (client.tracking?.bcast === true) flags += 'B'
   if (client.multi?.aborted === true) flags += 'd'
   if (client.closing) flags += 'c'
   if (client.noEvict) flags += 'e'
@@ -70,7 +73,7 @@ export function clientInfoLine(client: Client, nowMs: number, fd: number, curren
     ['events', 'r'],
     ['cmd', currentCommand ?? client.lastCommandName],
     ['user', 'default'],
-    ['redir', -1],
+    ['redir', client.tracking?.redirect ?? -1],
     ['resp', client.resp],
   ]
   return fields.map(([k, v]) => `${k}=${v}`).join(' ')

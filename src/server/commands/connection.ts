@@ -131,6 +131,7 @@ export function resetClient(ctx: CommandContext, client: Client): void {
   client.multi = undefined
   ctx.clients.unwatchAll(client)
   ctx.pubsub.unsubscribeAll(client)
+  ctx.tracking.disable(client)
   if (client.isMonitor) ctx.clients.stopMonitor(client)
   if (client.kind === 'pubsub') client.kind = 'normal'
   client.resp = 2

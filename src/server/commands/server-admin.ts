@@ -24,7 +24,7 @@ const flushMode = (args: readonly Buffer[]): Reply | undefined => {
 const flushdbCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply => {
   const invalid = flushMode(args)
   if (invalid !== undefined) return invalid
-  ctx.db.clear()
+  ctx.keyspace.flushDb(ctx.db.index)
   // Redis always propagates a flush, even of an empty db (server.dirty++).
   ctx.propagateAs([Buffer.from('FLUSHDB'), ...args])
   return OK

@@ -60,7 +60,7 @@ export function clientsSection(server: Server): string[] {
     'client_recent_max_input_buffer:0',
     'client_recent_max_output_buffer:0',
     `blocked_clients:${server.blocking.count}`,
-    'tracking_clients:0',
+    `tracking_clients:${server.tracking.clientCount}`,
     `clients_in_timeout_table:${server.blocking.withTimeout}`,
   ]
 }

@@ -10,6 +10,13 @@ export interface KeyspaceEvents {
   /** Any write to a key: blocked clients waiting on it may now be served. */
   keyModified(dbIndex: number, key: string): void
   isReplica(): boolean
+  /**
+   * A key's value changed (signalModifiedKey's trackingInvalidateKey): `expired` when the change is its expiry.
+   * Not called for the keys SWAPDB moves or a flush removes.
+   */
+  keyInvalidated?(key: string, expired: boolean): void
+  /** FLUSHDB, FLUSHALL or a dataset replaced whole (signalFlushedDb / swapMainDbWithTempDb). */
+  flushed?(): void
   /** A replica runs a command of its master now: expired keys are still there for it (its DEL removes them). */
   isMasterCalling(): boolean
 }
@@ -24,6 +31,10 @@ export class Keyspace {
   private readonly watched: Map<string, [number, number]>[]
   private versionCounter = 0
   private expireCursor = 0
+  /** Above zero while keys change in bulk (SWAPDB, flushes): no per-key tracking invalidation. */
+  private bulkChange = 0
+  /** Set between a key's expiry and the modification it signals. */
+  private expiring = false
 
   constructor(count: number, private readonly clock: Clock, private readonly events: KeyspaceEvents) {
     const hooks: DatabaseHooks = {
@@ -32,8 +43,14 @@ export class Keyspace {
         const watch = this.watched[db.index]?.get(key)
         if (watch !== undefined) watch[1] = ++this.versionCounter
         this.events.keyModified(db.index, key)
+        const expired = this.expiring
+        this.expiring = false
+        if (this.bulkChange === 0) this.events.keyInvalidated?.(key, expired)
       },
-      keyExpired: (db, key) => this.events.keyExpired(db.index, key),
+      keyExpired: (db, key) => {
+        this.expiring = true
+        this.events.keyExpired(db.index, key)
+      },
       isReplica: () => this.events.isReplica(),
       isMasterCalling: () => this.events.isMasterCalling(),
     }
@@ -85,6 +102,15 @@ export class Keyspace {
   }
 
   swap(a: number, b: number): void {
+    this.bulkChange++
+    try {
+      this.swapContent(a, b)
+    } finally {
+      this.bulkChange--
+    }
+  }
+
+  private swapContent(a: number, b: number): void {
     const dbA = this.db(a)
     const dbB = this.db(b)
     // Every key of both databases counts as modified (Redis touchAllWatchedKeysInDb).
@@ -99,17 +125,32 @@ export class Keyspace {
   }
 
   flushAll(): number {
-    let removed = 0
-    for (const db of this.databases) removed += db.clear()
-    return removed
+    return this.flushing(() => this.databases.reduce((removed, db) => removed + db.clear(), 0))
+  }
+
+  /** FLUSHDB: one database emptied; tracking clients are told every key is invalid. */
+  flushDb(index: number): number {
+    return this.flushing(() => this.db(index).clear())
   }
 
   /** Replaces every database's content at once (RDB load, full resync). */
   replaceAll(loaded: readonly Database[]): void {
-    for (const db of this.databases) db.clear()
-    for (const source of loaded) {
-      const target = this.databases[source.index]
-      if (target !== undefined) replaceContent(target, source.entries, source.volatileKeys)
+    this.flushing(() => {
+      for (const db of this.databases) db.clear()
+      for (const source of loaded) {
+        const target = this.databases[source.index]
+        if (target !== undefined) replaceContent(target, source.entries, source.volatileKeys)
+      }
+    })
+  }
+
+  private flushing<T>(fn: () => T): T {
+    this.bulkChange++
+    try {
+      return fn()
+    } finally {
+      this.bulkChange--
+      this.events.flushed?.()
     }
   }
 
