@@ -15,6 +15,7 @@ import {waitFor} from '../helpers/wait-for.js'
 import type {LoadResult} from '../../src/cli/commands/load.js'
 import type {KillResult} from '../../src/cli/commands/kill.js'
 import type {PauseResult} from '../../src/cli/commands/pause.js'
+import type {FailoverResult} from '../../src/cli/commands/failover.js'
 import type {VerifyReport} from '../../src/topology/verify.js'
 import type {AuditReport, ReadSample, WriteSample} from '../../src/lab/types.js'
 
@@ -202,6 +203,28 @@ export function describeLoad([label, engineArgs, skipReason]: readonly [string, 
       // The old master comes back as a replica, so the next test has two again.
       const start = await sandbox.run('start', result.killed.id)
       expect(start.exitCode, start.stderr).toBe(0)
+      expect((await sandbox.run('verify', '--timeout', '60000')).exitCode).toBe(0)
+    }, 180_000)
+
+    it('failover --coordinated --load: writes pause for the handover, the clients follow and nothing acknowledged is lost', async () => {
+      const prefix = `t:switch:${Date.now()}:`
+      const old = await masterPort()
+      const result = await sandbox.json<FailoverResult>('failover', '--coordinated', '--load', '--prefix', prefix, '--samples', samplesFile('switch'))
+      const audit = result.audit as AuditReport
+      const s = readSamples('switch')
+      expectCountsMatch(audit, s)
+      expect(audit.fault).toMatchObject({kind: 'failover', node: result.oldMaster.id, port: old})
+      const newMaster = result.newMaster?.port as number
+      expect(newMaster).not.toBe(old)
+      expect(audit.newMaster?.port).toBe(newMaster)
+      // FAILOVER waits until the target has every write, so the test finds each acknowledged one there.
+      expect(await missingOn(newMaster, s.writes)).toEqual([])
+      expect(audit.writes.lost).toBe(0)
+      expect(audit.readBack).toMatchObject({from: {port: newMaster}, checked: audit.writes.acknowledged, missing: 0})
+      const fault = audit.fault as NonNullable<AuditReport['fault']>
+      expect(s.writes.some((w) => w.ok && w.sentMs >= fault.atMs && w.port === newMaster)).toBe(true)
+      expect(audit.clientFollowedMs).toBeGreaterThan(0)
+      expect(audit.events.map((e) => e.event)).toContain('+switch-master')
       expect((await sandbox.run('verify', '--timeout', '60000')).exitCode).toBe(0)
     }, 180_000)
 

@@ -9,8 +9,10 @@ import {currentMaster, serverStatus} from '../../topology/inspect.js'
 import type {PlannedNode, TopologyPlan} from '../../topology/plan.js'
 import {awaitSentinelPriorities, coordinatedFailover, preferReplica, sentinelFailover, SwitchoverError} from '../../topology/switchover.js'
 import {followFailover, type FailoverOutcome} from '../tasks/failover-tasks.js'
+import {faultLoadFlags} from '../load-flags.js'
+import {markFault, runFaultWithLoad, type FaultLoad, type FaultLoadResult} from '../tasks/load-fault.js'
 
-export interface FailoverResult {
+export interface FailoverResult extends FaultLoadResult {
   group: string
   oldMaster: {id: string; port: number}
   mode: 'sentinel' | 'coordinated'
@@ -36,6 +38,7 @@ With --coordinated, the master itself runs Redis's FAILOVER [TO host port] TIMEO
     '<%= config.bin %> failover --to replica-2',
     '<%= config.bin %> failover --coordinated',
     '<%= config.bin %> failover --coordinated --to replica-1 --sync-timeout 2000 --force',
+    '<%= config.bin %> failover --load --wait-replicas 1',
   ]
   static override flags = {
     dir: dirFlag,
@@ -45,6 +48,7 @@ With --coordinated, the master itself runs Redis's FAILOVER [TO host port] TIMEO
     'sync-timeout': Flags.integer({description: 'with --coordinated: FAILOVER TIMEOUT, how long writes stay paused waiting for the target', default: 10_000, min: 1}),
     force: Flags.boolean({description: 'with --coordinated: FAILOVER FORCE, promote even if the target has not caught up (needs --to)', default: false}),
     timeout: Flags.integer({description: 'how long to follow the switchover, in ms', default: 120_000, min: 1}),
+    ...faultLoadFlags,
   }
 
   async run(): Promise<FailoverResult> {
@@ -60,20 +64,25 @@ With --coordinated, the master itself runs Redis's FAILOVER [TO host port] TIMEO
     if (!flags.coordinated && sentinels.length === 0) {
       throw new RtopoError('no live sentinel to run SENTINEL FAILOVER', ['rtopo failover --coordinated   # the master\'s own FAILOVER needs no sentinel'])
     }
+    const host = {log: (line: string) => this.log(line), json: this.jsonEnabled()}
+    return runFaultWithLoad(host, plan, flags, group, (load) => this.switchOver(plan, group, master, target, sentinels, flags, load))
+  }
+
+  private async switchOver(plan: TopologyPlan, group: string, master: PlannedNode, target: PlannedNode | undefined, sentinels: PlannedNode[], flags: {coordinated: boolean; 'sync-timeout': number; force: boolean; timeout: number}, load: FaultLoad | undefined): Promise<FailoverResult> {
     const started = Date.now()
     const result: FailoverResult = {group, oldMaster: {id: master.id, port: master.port}, mode: flags.coordinated ? 'coordinated' : 'sentinel', elapsedMs: 0}
     try {
       let newMaster = target
       if (flags.coordinated) {
         if (sentinels.length > 0) await this.checkSentinelCanFollow(plan, group, master, target, sentinels[0] as PlannedNode)
-        const outcome = await this.runCoordinated(plan, master, target, flags)
+        const outcome = await this.runCoordinated(plan, master, target, flags, load)
         result.states = outcome.states
         newMaster = plan.nodes.find((n) => n.port === outcome.newMasterPort)
         if (!newMaster) throw new RtopoError(`${master.id} now follows port ${outcome.newMasterPort}, which is not a node of this topology`, ['rtopo status'])
         result.newMaster = {id: newMaster.id, port: newMaster.port}
       }
       if (sentinels.length > 0) {
-        result.failover = await this.runSentinel(plan, group, master, newMaster, sentinels[0] as PlannedNode, flags.timeout)
+        result.failover = await this.runSentinel(plan, group, master, newMaster, sentinels[0] as PlannedNode, flags.timeout, load, !flags.coordinated)
         result.newMaster = result.failover.newMaster
       }
     } catch (cause) {
@@ -106,7 +115,8 @@ With --coordinated, the master itself runs Redis's FAILOVER [TO host port] TIMEO
     return node
   }
 
-  private async runCoordinated(plan: TopologyPlan, master: PlannedNode, target: PlannedNode | undefined, flags: {'sync-timeout': number; force: boolean; timeout: number}) {
+  private async runCoordinated(plan: TopologyPlan, master: PlannedNode, target: PlannedNode | undefined, flags: {'sync-timeout': number; force: boolean; timeout: number}, load: FaultLoad | undefined) {
+    markFault(load, {kind: 'failover', node: master.id, port: master.port})
     const started = Date.now()
     let outcome: Awaited<ReturnType<typeof coordinatedFailover>> | undefined
     const args = `${target ? `TO 127.0.0.1 ${target.port} ` : ''}TIMEOUT ${flags['sync-timeout']}${flags.force ? ' FORCE' : ''}`
@@ -142,7 +152,8 @@ With --coordinated, the master itself runs Redis's FAILOVER [TO host port] TIMEO
   }
 
   /** SENTINEL FAILOVER, steered to `preferred` when given, followed event by event. */
-  private async runSentinel(plan: TopologyPlan, group: string, oldMaster: PlannedNode, preferred: PlannedNode | undefined, sentinel: PlannedNode, timeoutMs: number): Promise<FailoverOutcome> {
+  /** The fault is marked on `load` at SENTINEL FAILOVER when that is the fault itself, not the follow-up of a coordinated one. */
+  private async runSentinel(plan: TopologyPlan, group: string, oldMaster: PlannedNode, preferred: PlannedNode | undefined, sentinel: PlannedNode, timeoutMs: number, load: FaultLoad | undefined, isTheFault: boolean): Promise<FailoverOutcome> {
     const others = plan.nodes.filter((n) => n.kind === 'server' && n.group === group && n.id !== oldMaster.id && n.id !== preferred?.id && live(n))
     let restore: (() => Promise<void>) | undefined
     if (preferred && others.length > 0) {
@@ -152,7 +163,9 @@ With --coordinated, the master itself runs Redis's FAILOVER [TO host port] TIMEO
     const watch = new FailoverWatch(plan, group)
     try {
       await watch.start()
+      if (isTheFault) markFault(load, {kind: 'failover', node: oldMaster.id, port: oldMaster.port})
       watch.markKill()
+      load?.workload.attachEvents(watch)
       await sentinelFailover(sentinel.port, group)
       this.log(`SENTINEL FAILOVER ${group} sent to ${sentinel.id} (port ${sentinel.port})`)
       return await followFailover(this.view(), plan, oldMaster, watch, {timeoutMs, forced: true, oldMasterRejoins: true})

@@ -7,15 +7,11 @@ import {FailoverWatch} from '../../topology/failover-watch.js'
 import type {PlannedNode, TopologyPlan} from '../../topology/plan.js'
 import {followFailover, followLinksDown, isMasterWithPeers, type FailoverOutcome} from '../tasks/failover-tasks.js'
 import {faultLoadFlags} from '../load-flags.js'
-import {abortFaultLoad, finishFaultLoad, markFault, startFaultLoad, type FaultLoad} from '../tasks/load-fault.js'
-import type {AuditReport} from '../../lab/types.js'
+import {markFault, runFaultWithLoad, type FaultLoad, type FaultLoadResult} from '../tasks/load-fault.js'
 
-export interface KillResult {
+export interface KillResult extends FaultLoadResult {
   killed: {id: string; port: number; pid: number; signal: string}
   failover?: FailoverOutcome
-  /** With --load: the audit of the workload that ran around the kill. */
-  audit?: AuditReport
-  reportPath?: string
 }
 
 export default class Kill extends RtopoCommand {
@@ -42,22 +38,8 @@ export default class Kill extends RtopoCommand {
     const isMaster = await isMasterWithPeers(plan, target)
     const group = target.group ?? ''
     const watch = isMaster && flags.wait ? new FailoverWatch(plan, group) : undefined
-    const load = flags.load ? await startFaultLoad(this.loadHost(), plan, flags, flags.group ?? target.group) : undefined
-    try {
-      const result = await this.killAndFollow(plan, target, pidState.pid, signal, isMaster, flags.wait, flags.timeout, watch, load)
-      if (!load) return result
-      const finished = await finishFaultLoad(this.loadHost(), load, {
-        newMasterPort: result.failover?.newMaster?.port, followTimeoutMs: flags['load-timeout'], afterMs: flags['load-after'],
-        samples: flags.samples, report: flags.report, recovered: result.failover !== undefined,
-      })
-      return {...result, ...finished}
-    } catch (error) {
-      return abortFaultLoad(load, error)
-    }
-  }
-
-  private loadHost() {
-    return {log: (line: string) => this.log(line), json: this.jsonEnabled()}
+    const host = {log: (line: string) => this.log(line), json: this.jsonEnabled()}
+    return runFaultWithLoad(host, plan, flags, flags.group ?? target.group, (load) => this.killAndFollow(plan, target, pidState.pid, signal, isMaster, flags.wait, flags.timeout, watch, load))
   }
 
   private async killAndFollow(plan: TopologyPlan, target: PlannedNode, pid: number, signal: NodeJS.Signals, isMaster: boolean, wait: boolean, timeoutMs: number, watch: FailoverWatch | undefined, load: FaultLoad | undefined): Promise<KillResult> {

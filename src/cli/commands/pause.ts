@@ -8,15 +8,11 @@ import {FailoverWatch} from '../../topology/failover-watch.js'
 import type {PlannedNode, TopologyPlan} from '../../topology/plan.js'
 import {followFailover, isMasterWithPeers, type FailoverOutcome} from '../tasks/failover-tasks.js'
 import {faultLoadFlags} from '../load-flags.js'
-import {abortFaultLoad, finishFaultLoad, markFault, startFaultLoad, type FaultLoad} from '../tasks/load-fault.js'
-import type {AuditReport} from '../../lab/types.js'
+import {markFault, runFaultWithLoad, type FaultLoad, type FaultLoadResult} from '../tasks/load-fault.js'
 
-export interface PauseResult {
+export interface PauseResult extends FaultLoadResult {
   paused: {id: string; port: number; pid: number; resumeAt?: number}
   failover?: FailoverOutcome
-  /** With --load: the audit of the workload that ran around the pause. */
-  audit?: AuditReport
-  reportPath?: string
 }
 
 export default class Pause extends RtopoCommand {
@@ -42,22 +38,8 @@ export default class Pause extends RtopoCommand {
     if (state.state === 'running' && isPaused(state.pid)) throw new RtopoError(`${target.id} (port ${target.port}) is already paused`, [`rtopo resume ${target.id}`, 'rtopo faults'])
     const isMaster = await isMasterWithPeers(plan, target)
     const watch = isMaster && flags.wait ? new FailoverWatch(plan, target.group ?? '') : undefined
-    const load = flags.load ? await startFaultLoad(this.loadHost(), plan, flags, flags.group ?? target.group) : undefined
-    try {
-      const result = await this.pauseAndFollow(plan, target, flags.for, flags.timeout, watch, load)
-      if (!load) return result
-      const finished = await finishFaultLoad(this.loadHost(), load, {
-        newMasterPort: result.failover?.newMaster?.port, followTimeoutMs: flags['load-timeout'], afterMs: flags['load-after'],
-        samples: flags.samples, report: flags.report, recovered: result.failover !== undefined,
-      })
-      return {...result, ...finished}
-    } catch (error) {
-      return abortFaultLoad(load, error)
-    }
-  }
-
-  private loadHost() {
-    return {log: (line: string) => this.log(line), json: this.jsonEnabled()}
+    const host = {log: (line: string) => this.log(line), json: this.jsonEnabled()}
+    return runFaultWithLoad(host, plan, flags, flags.group ?? target.group, (load) => this.pauseAndFollow(plan, target, flags.for, flags.timeout, watch, load))
   }
 
   private async pauseAndFollow(plan: TopologyPlan, target: PlannedNode, forMs: number | undefined, timeoutMs: number, watch: FailoverWatch | undefined, load: FaultLoad | undefined): Promise<PauseResult> {

@@ -8,6 +8,7 @@ import {workloadGroup, workloadOptions, type WorkloadFlagValues} from '../load-f
 import {startWorkload, type Workload} from '../../lab/workload.js'
 import type {AuditReport, FaultMark} from '../../lab/types.js'
 import type {TopologyPlan} from '../../topology/plan.js'
+import type {FailoverOutcome} from './failover-tasks.js'
 import {auditSummary, saveReport, showLive, writeSamples} from './load-view.js'
 
 export interface FaultLoadHost {
@@ -80,4 +81,40 @@ export async function abortFaultLoad(load: FaultLoad | undefined, error: unknown
   const audit = await load.workload.stop().catch(() => undefined)
   if (error instanceof RtopoError && audit) throw new RtopoError(error.message, error.suggestions, error.exitCode, {cause: error, details: {...error.details, audit}})
   throw error
+}
+
+/** The --load flags a fault command parses (faultLoadFlags). */
+export interface FaultLoadFlagValues extends WorkloadFlagValues {
+  load: boolean
+  'load-after': number
+  'load-timeout': number
+  samples?: string
+  report?: string
+}
+
+/** What --load adds to a fault command's result. */
+export interface FaultLoadResult {
+  /** The audit of the workload that ran around the fault. */
+  audit?: AuditReport
+  reportPath?: string
+}
+
+/**
+ * Runs a fault command's `inject` with the workload around it when --load is given: the workload reaches a
+ * steady state first, runs until the clients follow the failover the fault caused, and is audited; a failed
+ * fault still stops it. Without --load, `inject` runs alone.
+ */
+export async function runFaultWithLoad<R extends {failover?: FailoverOutcome}>(host: FaultLoadHost, plan: TopologyPlan, flags: FaultLoadFlagValues, group: string | undefined, inject: (load: FaultLoad | undefined) => Promise<R>): Promise<R & FaultLoadResult> {
+  const load = flags.load ? await startFaultLoad(host, plan, flags, group) : undefined
+  try {
+    const result = await inject(load)
+    if (!load) return result
+    const finished = await finishFaultLoad(host, load, {
+      newMasterPort: result.failover?.newMaster?.port, followTimeoutMs: flags['load-timeout'], afterMs: flags['load-after'],
+      samples: flags.samples, report: flags.report, recovered: result.failover !== undefined,
+    })
+    return {...result, ...finished}
+  } catch (error) {
+    return abortFaultLoad(load, error)
+  }
 }
