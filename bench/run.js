@@ -142,3 +142,4 @@ try {
 }
 
 await (await import('./proxy.js')).benchProxy()
+await (await import('./failover.js')).benchFailover()

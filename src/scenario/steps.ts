@@ -200,6 +200,7 @@ const upOptions: Record<string, OptionSpec> = {
   templates: {type: 'string', description: 'folder with your own templates'},
   lab: {type: 'bool', description: 'run behind the lab proxy (needed by partition and latency)'},
   'lab-offset': {type: 'int', min: 1, max: 60000, description: "with lab: each node's own port is its port plus this"},
+  fast: {type: 'bool', description: "test-suite timings (rtopo up --fast): failovers in about a second, not production's"},
 }
 
 interface UpResult {
@@ -250,6 +251,24 @@ const down: StepSpec = {
   },
 }
 
+/**
+ * The body of the node faults (kill, pause): resolve the node, mark the fault, run the CLI command, and when it
+ * hit the master record the failover it caused.
+ */
+async function nodeFault<R extends {failover?: FailoverOutcome}>(spec: StepSpec, kind: 'kill' | 'pause', options: Record<string, unknown>, ctx: StepContext): Promise<{target: PlannedNode; result: R; followed: string}> {
+  const plan = ctx.plan()
+  const target = await resolveOne(plan, options.node as string, options.group as string | undefined)
+  const master = target.kind === 'server' ? await currentMaster(plan, target.group ?? groupOf(plan, options)) : undefined
+  markFault(ctx, kind, target)
+  const result = (await ctx.cli([kind, ...cliArgs(spec, options, {node: target.id})])) as R
+  if (master?.id === target.id) {
+    ctx.facts.oldMaster = target.id
+    ctx.facts.newMaster = undefined
+    ctx.facts.failoverMs = undefined
+  }
+  return {target, result, followed: recordFailover(ctx, master, result.failover)}
+}
+
 interface KillResult {
   killed: {id: string; port: number; pid: number; signal: string}
   failover?: FailoverOutcome
@@ -267,18 +286,8 @@ const kill: StepSpec = {
     group,
   },
   async execute(options, ctx) {
-    const plan = ctx.plan()
-    const target = await resolveOne(plan, options.node as string, options.group as string | undefined)
-    const master = target.kind === 'server' ? await currentMaster(plan, target.group ?? groupOf(plan, options)) : undefined
-    markFault(ctx, 'kill', target)
-    const result = (await ctx.cli(['kill', ...cliArgs(kill, options, {node: target.id})])) as KillResult
+    const {result, followed} = await nodeFault<KillResult>(kill, 'kill', options, ctx)
     ctx.facts.killed = result.killed.id
-    if (master?.id === target.id) {
-      ctx.facts.oldMaster = target.id
-      ctx.facts.newMaster = undefined
-      ctx.facts.failoverMs = undefined
-    }
-    const followed = recordFailover(ctx, master, result.failover)
     return {summary: `${result.killed.signal} to ${result.killed.id} (port ${result.killed.port})${followed}`, data: result}
   },
 }
@@ -300,18 +309,8 @@ const pause: StepSpec = {
     group,
   },
   async execute(options, ctx) {
-    const plan = ctx.plan()
-    const target = await resolveOne(plan, options.node as string, options.group as string | undefined)
-    const master = target.kind === 'server' ? await currentMaster(plan, target.group ?? groupOf(plan, options)) : undefined
-    markFault(ctx, 'pause', target)
-    const result = (await ctx.cli(['pause', ...cliArgs(pause, options, {node: target.id})])) as PauseResult
+    const {result, followed} = await nodeFault<PauseResult>(pause, 'pause', options, ctx)
     ctx.facts.paused = result.paused.id
-    if (master?.id === target.id) {
-      ctx.facts.oldMaster = target.id
-      ctx.facts.newMaster = undefined
-      ctx.facts.failoverMs = undefined
-    }
-    const followed = recordFailover(ctx, master, result.failover)
     return {summary: `paused ${result.paused.id} (port ${result.paused.port})${options.for ? ` for ${options.for} ms` : ''}${followed}`, data: result}
   },
 }

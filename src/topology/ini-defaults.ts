@@ -21,6 +21,7 @@ export interface UpDefaults {
   'sentinel-engine'?: 'bundled' | 'redis'
   name?: string
   chain?: boolean
+  fast?: boolean
   'min-replicas-to-write'?: number
   'min-replicas-max-lag'?: number
 }
@@ -47,7 +48,11 @@ export function readIniDefaults(dir = process.cwd()): UpDefaults {
     } else if (key === 'engine' || key === 'sentinel-engine') {
       if (raw !== 'bundled' && raw !== 'redis') throw new IniError(`${path}: ${key} must be bundled or redis, not ${String(raw)}`)
       out[key] = raw
-    } else if (key === 'chain') out[key] = raw === true || raw === 'true' || raw === 'yes'
+    } else if (key === 'chain' || key === 'fast') {
+      const text = String(raw).toLowerCase()
+      if (!['true', 'false', 'yes', 'no'].includes(text)) throw new IniError(`${path}: ${key} must be true or false, not ${String(raw)}`)
+      out[key] = text === 'true' || text === 'yes'
+    }
     else if (key === 'password' || key === 'name') out[key] = String(raw)
     else throw new IniError(`${path}: unknown setting '${key}'`)
   }
@@ -80,4 +85,6 @@ name = mymaster
 ; password = secret
 ; wire replicas as a chain (master <- replica-1 <- replica-2)
 ; chain = true
+; test-suite timings: failovers in about a second instead of Redis's production timings (see rtopo up --help)
+; fast = true
 `

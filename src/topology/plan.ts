@@ -41,6 +41,8 @@ export interface TopologyPlan {
   /** min-replicas-to-write and min-replicas-max-lag of every server (absent: Redis's defaults, 0 and 10). */
   readonly minReplicasToWrite?: number
   readonly minReplicasMaxLag?: number
+  /** up --fast: shortened sentinel periods and no diskless-sync delay (fast-profile.ts). */
+  readonly fast?: boolean
 }
 
 export interface PlanOptions {
@@ -63,6 +65,7 @@ export interface PlanOptions {
   labOffset?: number
   minReplicasToWrite?: number
   minReplicasMaxLag?: number
+  fast?: boolean
 }
 
 /** The engine that runs a node: the sentinels may run on another engine than the servers. */
@@ -108,6 +111,7 @@ export function planTopology(o: PlanOptions): TopologyPlan {
     ...(o.labOffset === undefined ? {} : {lab: labOf(stateDir, nodes, o.labOffset)}),
     ...(o.minReplicasToWrite === undefined ? {} : {minReplicasToWrite: o.minReplicasToWrite}),
     ...(o.minReplicasMaxLag === undefined ? {} : {minReplicasMaxLag: o.minReplicasMaxLag}),
+    ...(o.fast ? {fast: true} : {}),
   }
 }
 

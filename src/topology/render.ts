@@ -3,6 +3,7 @@
 import {loadTemplate, renderTemplate} from './templates.js'
 import {listenPort} from './lab-plan.js'
 import type {PlannedNode, TopologyPlan} from './plan.js'
+import {FAST_SERVER_CONFIG} from './fast-profile.js'
 
 export const LOOPBACK = '127.0.0.1'
 
@@ -24,6 +25,7 @@ export function renderNodeConfig(plan: TopologyPlan, node: PlannedNode, template
       // Every server gets them, replicas too: a promoted replica keeps refusing writes without enough replicas.
       min_replicas_to_write: plan.minReplicasToWrite === undefined ? undefined : String(plan.minReplicasToWrite),
       min_replicas_max_lag: plan.minReplicasMaxLag === undefined ? undefined : String(plan.minReplicasMaxLag),
+      repl_diskless_sync_delay: plan.fast ? FAST_SERVER_CONFIG.repl_diskless_sync_delay : undefined,
     }, path)
   }
   const {path, text} = loadTemplate(templatesDir, 'sentinel.conf')

@@ -63,6 +63,16 @@ describe('templates', () => {
     expect(sentinel).toContain('sentinel down-after-milliseconds mymaster 1000')
     expect(readFileSync(join(BUILTIN_TEMPLATES, 'redis.conf'), 'utf8')).toContain('bind {{bind}}')
   })
+
+  it('keeps Redis\'s repl-diskless-sync-delay unless the plan is --fast', () => {
+    const plain = planTopology(base)
+    expect(plain.fast).toBeUndefined()
+    expect(renderNodeConfig(plain, plain.nodes[1]!, BUILTIN_TEMPLATES)).not.toMatch(/^repl-diskless-sync-delay/m)
+    const fast = planTopology({...base, fast: true})
+    expect(fast.fast).toBe(true)
+    for (const node of fast.nodes.filter((n) => n.kind === 'server')) expect(renderNodeConfig(fast, node, BUILTIN_TEMPLATES)).toMatch(/^repl-diskless-sync-delay 0$/m)
+    expect(renderNodeConfig(fast, fast.nodes[3]!, BUILTIN_TEMPLATES)).not.toContain('repl-diskless-sync-delay')
+  })
 })
 
 describe('rtopo.ini', () => {
@@ -72,6 +82,10 @@ describe('rtopo.ini', () => {
     expect(readIniDefaults(dir)).toEqual({masters: 2, engine: 'redis', chain: true, password: 'pw'})
     writeFileSync(join(dir, 'rtopo.ini'), '[up]\nmastres = 2\n')
     expect(() => readIniDefaults(dir)).toThrow(IniError)
+    writeFileSync(join(dir, 'rtopo.ini'), '[up]\nfast = yes\nchain = no\n')
+    expect(readIniDefaults(dir)).toEqual({fast: true, chain: false})
+    writeFileSync(join(dir, 'rtopo.ini'), '[up]\nfast = maybe\n')
+    expect(() => readIniDefaults(dir)).toThrow(/fast must be true or false, not maybe/)
     writeFileSync(join(dir, 'rtopo.ini'), INI_TEMPLATE)
     expect(readIniDefaults(dir)).toMatchObject({masters: 1, replicas: 2, sentinels: 3, port: 6379, engine: 'bundled'})
   })

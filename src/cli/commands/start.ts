@@ -7,6 +7,7 @@ import {engineForNode} from '../../supervisor/engine.js'
 import {isPortFree, portOwner} from '../../supervisor/ports.js'
 import {clearStalePidfiles, launchNode, NodeStartError, readPid} from '../../supervisor/process.js'
 import {serverStatus} from '../../topology/inspect.js'
+import {applyFastProfile} from '../../topology/fast-profile.js'
 import {listenPort} from '../../topology/lab-plan.js'
 import type {TopologyPlan} from '../../topology/plan.js'
 import {labOf, launchProxy, proxyPid} from '../../supervisor/lab-proxy.js'
@@ -52,6 +53,7 @@ export default class Start extends RtopoCommand {
         task: async (_: unknown, task: {title: string}) => {
           const pid = await launchNode(engineForNode(plan, node, flags['redis-bin']), node, node.kind === 'server' ? plan.password : undefined)
           started.push({id: node.id, port: node.port, pid})
+          await applyFastProfile(plan, node)
           task.title = `${node.id} on port ${node.port} started (pid ${pid})`
         },
       })), {...this.listrOptions()}).run()

@@ -34,7 +34,7 @@ export default class Status extends RtopoCommand {
     if (status.proxy) {
       this.log(`\nlab proxy  pid ${status.proxy.pid ?? '-'}  ${status.proxy.process}  ${status.proxy.faults.length === 0 ? 'no network faults' : status.proxy.faults.join('; ')}`)
     }
-    this.log(`\n${status.engine} engine · ${status.verdict}`)
+    this.log(`\n${status.engine} engine${plan.fast ? ' · --fast timings' : ''} · ${status.verdict}`)
     return status
   }
 }

@@ -12,6 +12,7 @@ import {IniError, readIniDefaults} from '../../topology/ini-defaults.js'
 import {engineOf, planTopology, PlanError, type EngineName, type PlannedNode, type TopologyPlan} from '../../topology/plan.js'
 import {listenPort} from '../../topology/lab-plan.js'
 import {renderNodeConfig} from '../../topology/render.js'
+import {applyFastProfile, FAST_DOWN_AFTER_MS, FAST_FAILOVER_TIMEOUT_MS, FAST_SENTINEL_DEBUG} from '../../topology/fast-profile.js'
 import {BUILTIN_TEMPLATES, TemplateError} from '../../topology/templates.js'
 import {readState, writeState} from '../../topology/state-file.js'
 import {replicaLinked, sentinelReady, waitUntil} from '../../topology/health.js'
@@ -26,11 +27,14 @@ export interface UpResult {
 
 export default class Up extends RtopoCommand {
   static override summary = 'Start a topology of masters, replicas and sentinels'
-  static override description = 'Renders a config file per node from the templates, starts every node in the background, wires replication and waits until every replica is linked and every sentinel sees all replicas and all other sentinels. Defaults can come from rtopo.ini in the current folder; flags win.'
+  static override description = `Renders a config file per node from the templates, starts every node in the background, wires replication and waits until every replica is linked and every sentinel sees all replicas and all other sentinels. Defaults can come from rtopo.ini in the current folder; flags win.
+
+Without --fast every node keeps Redis 7.0's own timings, so failovers take what they take in production. --fast is for test suites: down-after ${FAST_DOWN_AFTER_MS} ms and failover-timeout ${FAST_FAILOVER_TIMEOUT_MS} ms unless given, SENTINEL DEBUG ${Object.entries(FAST_SENTINEL_DEBUG).map(([k, v]) => `${k} ${v}`).join(', ')} on every sentinel as it starts, and repl-diskless-sync-delay 0 on every server (a rejoining replica syncs at once). A failover then takes about a second; Redis still polls the replicas once a second while a failover runs, which no setting changes. Production timings differ: measure those without --fast.`
   static override examples = [
     '<%= config.bin %> up --masters 1 --replicas 2 --sentinels 3',
     '<%= config.bin %> up --replicas 2 --chain --engine redis',
     '<%= config.bin %> up --sentinels 3 --down-after 1000 --password secret',
+    '<%= config.bin %> up --fast --port 7000 --sentinel-port 27000',
   ]
 
   static override flags = {
@@ -54,6 +58,7 @@ export default class Up extends RtopoCommand {
     name: Flags.string({description: 'sentinel master name [default: mymaster]'}),
     templates: Flags.string({description: 'folder with your own redis.conf and sentinel.conf templates'}),
     lab: Flags.boolean({description: 'run behind the failure lab\'s proxy, so that partition and latency can cut or slow single links (each node also gets its own 127.0.0.N source address and listens on its port + --lab-offset)'}),
+    fast: Flags.boolean({description: `test-suite timings: failovers in about a second instead of Redis's production timings (see the description)`}),
     'lab-offset': Flags.integer({description: 'with --lab: each node\'s own port is its port plus this [default: 1000]', min: 1, max: 60000}),
   }
 
@@ -98,6 +103,7 @@ export default class Up extends RtopoCommand {
       throw cause
     }
     const pick = <T>(flag: T | undefined, fromIni: T | undefined, fallback: T): T => flag ?? fromIni ?? fallback
+    const fast = flags.fast || (ini.fast ?? false)
     try {
       return planTopology({
         masters: pick(flags.masters, ini.masters, 1),
@@ -106,8 +112,8 @@ export default class Up extends RtopoCommand {
         port: pick(flags.port, ini.port, 6379),
         sentinelPort: pick(flags['sentinel-port'], ini['sentinel-port'], 26379),
         quorum: flags.quorum ?? ini.quorum,
-        downAfterMs: pick(flags['down-after'], ini['down-after'], 5000),
-        failoverTimeoutMs: pick(flags['failover-timeout'], ini['failover-timeout'], 60000),
+        downAfterMs: pick(flags['down-after'], ini['down-after'], fast ? FAST_DOWN_AFTER_MS : 5000),
+        failoverTimeoutMs: pick(flags['failover-timeout'], ini['failover-timeout'], fast ? FAST_FAILOVER_TIMEOUT_MS : 60000),
         parallelSyncs: pick(flags['parallel-syncs'], ini['parallel-syncs'], 1),
         password: flags.password ?? ini.password,
         engine: pick(flags.engine as EngineName | undefined, ini.engine, 'bundled'),
@@ -118,6 +124,7 @@ export default class Up extends RtopoCommand {
         labOffset: flags.lab ? flags['lab-offset'] ?? 1000 : undefined,
         minReplicasToWrite: flags['min-replicas-to-write'] ?? ini['min-replicas-to-write'],
         minReplicasMaxLag: flags['min-replicas-max-lag'] ?? ini['min-replicas-max-lag'],
+        fast,
       })
     } catch (cause) {
       if (cause instanceof PlanError) throw new RtopoError(cause.message, ['rtopo up --help'])
@@ -162,7 +169,7 @@ export default class Up extends RtopoCommand {
   }
 
   private printSummary(plan: TopologyPlan, elapsedMs: number): void {
-    this.log(`\nTopology up in ${(elapsedMs / 1000).toFixed(1)} s on the ${plan.engine} engine (state in ${plan.stateDir}).`)
+    this.log(`\nTopology up in ${(elapsedMs / 1000).toFixed(1)} s on the ${plan.engine} engine${plan.fast ? ' with the --fast timings (not production\'s)' : ''} (state in ${plan.stateDir}).`)
     const auth = plan.password ? ` -a ${plan.password}` : ''
     for (const node of plan.nodes) this.log(`  ${node.id.padEnd(14)} 127.0.0.1:${node.port}${node.replicaOf ? `  (replica of ${node.replicaOf})` : ''}`)
     const master = plan.nodes[0] as PlannedNode
@@ -198,6 +205,7 @@ function upTasks(plan: TopologyPlan, redisBin: string | undefined, launched: Pla
     task: async (_: unknown, task: {output: string}) => {
       const pid = await launchNode(engineForNode(plan, node, redisBin), node, node.kind === 'server' ? plan.password : undefined)
       launched.push(node)
+      await applyFastProfile(plan, node)
       task.output = `pid ${pid}`
     },
   })
