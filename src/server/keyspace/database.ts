@@ -2,6 +2,9 @@
 // Every mutation is reported through `modified(key)` so WATCH, the dirty counter and propagation stay exact.
 
 import type {Clock} from '../../common/clock.js'
+import {defaultAccessSettings, lfuInit, touch, type AccessSettings} from './access.js'
+import {IndexedSet} from './indexed-set.js'
+import {dictTableSize, entrySize} from './memory.js'
 import {valueLength, type Entry, type RedisValue} from './values.js'
 
 /** Callbacks from a database to the keyspace that owns it. */
@@ -14,21 +17,57 @@ export interface DatabaseHooks {
   isReplica(): boolean
   /** True while a replica runs a command from its master, which sees every key as it is (Redis: no expiry then). */
   isMasterCalling?(): boolean
+  /** The maxmemory policy's access tracking (LRU time or LFU counter); defaults when absent. */
+  readonly access?: AccessSettings
 }
 
 export class Database {
   readonly entries = new Map<string, Entry>()
-  /** Keys with an expiry, for the active expire cycle and INFO keyspace. */
-  readonly volatileKeys = new Set<string>()
+  /** Keys with an expiry, for the active expire cycle, INFO keyspace and volatile-* eviction. */
+  readonly volatileKeys = new IndexedSet()
+  /** Every key, each at its entry's `slot`: the random samples of eviction. */
+  private keyList: string[] = []
+  /** The sum of the entries' `mem` (keyspace/memory.ts), kept on every write and delete. */
+  private entryBytes = 0
+  private readonly access: AccessSettings
 
   constructor(
     readonly index: number,
     private readonly clock: Clock,
     private readonly hooks: DatabaseHooks,
-  ) {}
+  ) {
+    this.access = hooks.access ?? defaultAccessSettings()
+  }
 
   get size(): number {
     return this.entries.size
+  }
+
+  /** What the keys of this db cost in used_memory: their entries plus both dicts' bucket arrays. */
+  get memoryBytes(): number {
+    return this.entryBytes + dictTableSize(this.entries.size) + dictTableSize(this.volatileKeys.size)
+  }
+
+  /** A uniformly random key (expired ones included, as dictGetRandomKey), or undefined when empty. */
+  randomKey(): string | undefined {
+    const n = this.keyList.length
+    return n === 0 ? undefined : this.keyList[Math.floor(Math.random() * n)]
+  }
+
+  /** Up to `count` random keys (dictGetSomeKeys: duplicates possible, never more than there are). */
+  sampleKeys(count: number, volatileOnly: boolean): string[] {
+    const out: string[] = []
+    const size = volatileOnly ? this.volatileKeys.size : this.keyList.length
+    for (let i = 0; i < Math.min(count, size); i++) {
+      const key = volatileOnly ? this.volatileKeys.random() : this.randomKey()
+      if (key !== undefined) out.push(key)
+    }
+    return out
+  }
+
+  /** The bytes a key is accounted for (MEMORY USAGE), 0 when absent. */
+  keyBytes(key: string): number {
+    return this.entries.get(key)?.mem ?? 0
   }
 
   /** Looks a key up for reading: expired keys are absent, and the access time is updated. */
@@ -40,7 +79,7 @@ export class Database {
       this.expire(key)
       return undefined
     }
-    entry.lastAccessMs = this.clock.nowMs()
+    touch(entry, this.clock.nowMs(), this.access)
     return entry
   }
 
@@ -56,7 +95,20 @@ export class Database {
   set(key: string, value: RedisValue, options: {keepTtl?: boolean; expiresAt?: number} = {}): void {
     const previous = this.entries.get(key)
     const expiresAt = options.keepTtl ? previous?.expiresAt : options.expiresAt
-    this.entries.set(key, {value, expiresAt, lastAccessMs: this.clock.nowMs()})
+    const now = this.clock.nowMs()
+    const entry: Entry = {value, expiresAt, lastAccessMs: now}
+    // An overwritten key keeps its LFU counter (dbSetValue); a new one starts at LFU_INIT_VAL.
+    if (this.access.lfu) entry.lfu = previous?.lfu ?? lfuInit(now)
+    if (previous?.slot !== undefined) {
+      entry.slot = previous.slot
+      this.entryBytes -= previous.mem ?? 0
+    } else {
+      entry.slot = this.keyList.length
+      this.keyList.push(key)
+    }
+    entry.mem = entrySize(key.length, value, expiresAt !== undefined)
+    this.entryBytes += entry.mem
+    this.entries.set(key, entry)
     if (expiresAt === undefined) this.volatileKeys.delete(key)
     else this.volatileKeys.add(key)
     this.hooks.keyModified(this, key)
@@ -77,12 +129,55 @@ export class Database {
     entry.expiresAt = expiresAt
     if (expiresAt === undefined) this.volatileKeys.delete(key)
     else this.volatileKeys.add(key)
+    this.account(key, entry)
     this.hooks.keyModified(this, key)
   }
 
   /** Call after changing a value in place (LPUSH on an existing list …). */
   modified(key: string): void {
+    const entry = this.entries.get(key)
+    if (entry !== undefined) this.account(key, entry)
     this.hooks.keyModified(this, key)
+  }
+
+  /** Re-estimates a key's bytes after its value or expiry changed. */
+  private account(key: string, entry: Entry): void {
+    const bytes = entrySize(key.length, entry.value, entry.expiresAt !== undefined)
+    this.entryBytes += bytes - (entry.mem ?? 0)
+    entry.mem = bytes
+  }
+
+  /**
+   * Deletes a key chosen by maxmemory eviction (dbSyncDelete: whether or not it is logically expired);
+   * returns the bytes it was accounted for, or undefined when it is not there.
+   */
+  evict(key: string): number | undefined {
+    const entry = this.entries.get(key)
+    if (entry === undefined) return undefined
+    const before = this.memoryBytes
+    this.remove(key)
+    const freed = before - this.memoryBytes
+    this.hooks.keyModified(this, key)
+    return freed
+  }
+
+  /**
+   * Takes over another map's entries (SWAPDB, a loaded dataset): the key list, the slots and the byte count are
+   * rebuilt; an entry's bytes are computed when it has none yet (loaded from RDB).
+   */
+  adopt(entries: ReadonlyMap<string, Entry>, volatile: Iterable<string>): void {
+    this.entries.clear()
+    this.volatileKeys.clear()
+    this.keyList = []
+    this.entryBytes = 0
+    for (const [key, entry] of entries) {
+      entry.slot = this.keyList.length
+      this.keyList.push(key)
+      entry.mem ??= entrySize(key.length, entry.value, entry.expiresAt !== undefined)
+      this.entryBytes += entry.mem
+      this.entries.set(key, entry)
+    }
+    for (const key of volatile) this.volatileKeys.add(key)
   }
 
   /** Deletes a collection key that became empty after an in-place change, as Redis does. */
@@ -98,6 +193,8 @@ export class Database {
     for (const key of this.entries.keys()) this.hooks.keyModified(this, key)
     this.entries.clear()
     this.volatileKeys.clear()
+    this.keyList = []
+    this.entryBytes = 0
     return count
   }
 
@@ -113,7 +210,18 @@ export class Database {
   }
 
   private remove(key: string): void {
+    const entry = this.entries.get(key)
+    if (entry === undefined) return
     this.entries.delete(key)
     this.volatileKeys.delete(key)
+    this.entryBytes -= entry.mem ?? 0
+    const slot = entry.slot
+    if (slot === undefined) return
+    const last = this.keyList.pop() as string
+    if (slot < this.keyList.length) {
+      this.keyList[slot] = last
+      const moved = this.entries.get(last)
+      if (moved !== undefined) moved.slot = slot
+    }
   }
 }

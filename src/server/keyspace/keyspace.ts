@@ -2,6 +2,7 @@
 // cycle (expire.c activeExpireCycle, simplified: sample volatile keys until few are expired or time is up).
 
 import type {Clock} from '../../common/clock.js'
+import {defaultAccessSettings, type AccessSettings} from './access.js'
 import {Database, type DatabaseHooks} from './database.js'
 
 export interface KeyspaceEvents {
@@ -27,6 +28,8 @@ export class Keyspace {
   dirty = 0
   /** DEBUG SET-ACTIVE-EXPIRE 0 turns the active expire cycle off (lazy expiry still applies). */
   activeExpireEnabled = true
+  /** LRU or LFU tracking on access, and the LFU parameters: the server keeps it in line with CONFIG. */
+  readonly access: AccessSettings = defaultAccessSettings()
   /** WATCH bookkeeping per db: watched key → [watcher count, modification version]. */
   private readonly watched: Map<string, [number, number]>[]
   private versionCounter = 0
@@ -53,6 +56,7 @@ export class Keyspace {
       },
       isReplica: () => this.events.isReplica(),
       isMasterCalling: () => this.events.isMasterCalling(),
+      access: this.access,
     }
     this.databases = Array.from({length: count}, (_, i) => new Database(i, clock, hooks))
     this.watched = Array.from({length: count}, () => new Map<string, [number, number]>())
@@ -185,9 +189,14 @@ export class Keyspace {
   }
 }
 
-function replaceContent(db: Database, entries: Map<string, import('./values.js').Entry>, volatile: Set<string>): void {
-  db.entries.clear()
-  db.volatileKeys.clear()
-  for (const [k, v] of entries) db.entries.set(k, v)
-  for (const k of volatile) db.volatileKeys.add(k)
+function replaceContent(db: Database, entries: ReadonlyMap<string, import('./values.js').Entry>, volatile: Iterable<string>): void {
+  // adopt() clears the target first: copy a source that is the target's own live map (never the case today).
+  db.adopt(entries === db.entries ? new Map(entries) : entries, [...volatile])
+}
+
+/** What every database's keys cost in used_memory (keyspace/memory.ts), kept incrementally per db. */
+export function datasetBytes(keyspace: Keyspace): number {
+  let bytes = 0
+  for (const db of keyspace.databases) bytes += db.memoryBytes
+  return bytes
 }

@@ -20,6 +20,12 @@ export interface Entry {
   value: RedisValue
   expiresAt: number | undefined
   lastAccessMs: number
+  /** Under an LFU policy: decrement time in minutes << 8 | log counter (keyspace/access.ts). */
+  lfu?: number
+  /** The bytes the key is accounted for in used_memory (keyspace/memory.ts), kept by its Database. */
+  mem?: number
+  /** The key's index in its Database's key list (random sampling for eviction). */
+  slot?: number
 }
 
 /** Number of elements of a collection value (1 for a string). */

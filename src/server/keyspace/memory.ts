@@ -1,0 +1,147 @@
+// A per-key estimate of what Redis 7.0 would allocate for a key (jemalloc size classes, sds headers, robj,
+// dictEntry, the encodings of object.c), the figure used_memory and maxmemory eviction are computed from.
+// Collections are estimated as object.c objectComputeSize does MEMORY USAGE: a bounded sample of elements,
+// scaled to the element count, so re-estimating a key after a write costs O(SAMPLES) whatever its size.
+
+import {listpackEntrySize} from '../persistence/listpack.js'
+import type {RedisValue} from './values.js'
+
+/** Elements looked at per collection (objectComputeSize samples 5 by default; more gives a steadier figure). */
+const SAMPLES = 32
+const ROBJ = 16
+/** A dictEntry (key, value and next pointers: 24 bytes) in jemalloc's 32-byte class. */
+export const DICT_ENTRY = 32
+const INT_RE = /^-?(0|[1-9][0-9]{0,18})$/
+
+/** jemalloc's size class for an allocation of n bytes (8, 16, 32, 48 … 128, then four classes per doubling). */
+export function jemallocSize(n: number): number {
+  if (n <= 8) return 8
+  if (n <= 128) return (n + 15) & ~15
+  if (n >= 2 ** 30) return n
+  const spacing = 2 ** (31 - Math.clz32(n - 1) - 2)
+  return Math.ceil(n / spacing) * spacing
+}
+
+/** An sds string of `len` bytes: its header (sdsReqType) + the bytes + the NUL, in its size class. */
+export function sdsSize(len: number): number {
+  const header = len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : 9
+  return jemallocSize(header + len + 1)
+}
+
+/** A dict's bucket array for `count` entries: the table is the next power of two (at least 4) of 8-byte slots. */
+export function dictTableSize(count: number): number {
+  if (count === 0) return 0
+  let size = 4
+  while (size < count) size *= 2
+  return size * 8
+}
+
+const isInt = (b: Buffer | string): boolean => b.length <= 20 && INT_RE.test(typeof b === 'string' ? b : b.toString('latin1'))
+
+/** A string value: shared integers cost nothing, other integers a bare robj, then embstr (≤ 44 bytes) or raw. */
+function stringSize(value: Buffer): number {
+  if (value.length <= 20 && isInt(value)) {
+    const n = Number(value.toString('latin1'))
+    return n >= 0 && n < 10000 ? 0 : ROBJ
+  }
+  if (value.length <= 44) return jemallocSize(ROBJ + 3 + value.length + 1)
+  return ROBJ + sdsSize(value.length)
+}
+
+/** Sums `cost` over at most SAMPLES elements and scales the sum to `count` elements. */
+function sampled<T>(items: Iterable<T>, count: number, cost: (item: T) => number): number {
+  if (count === 0) return 0
+  let seen = 0
+  let sum = 0
+  for (const item of items) {
+    sum += cost(item)
+    if (++seen >= SAMPLES) break
+  }
+  return seen === 0 ? 0 : Math.round((sum / seen) * count)
+}
+
+/** Up to SAMPLES elements spread over an indexable collection of `count` elements. */
+function* spread<T>(count: number, at: (i: number) => T | undefined): Generator<T> {
+  const step = Math.max(1, Math.floor(count / SAMPLES))
+  for (let i = 0; i < count; i += step) {
+    const item = at(i)
+    if (item !== undefined) yield item
+  }
+}
+
+/** All elements fit a listpack: entry count and every sampled element's length under the thresholds. */
+function fitsListpack<T>(items: Iterable<T>, count: number, maxEntries: number, maxValue: number, length: (item: T) => number): boolean {
+  if (count > maxEntries) return false
+  let seen = 0
+  for (const item of items) {
+    if (length(item) > maxValue) return false
+    if (++seen >= SAMPLES) break
+  }
+  return true
+}
+
+const lpEntry = (s: string | Buffer): number => listpackEntrySize(typeof s === 'string' ? Buffer.from(s, 'latin1') : s)
+
+/** The value's allocation, by its type and the encoding Redis 7.0 would pick (default thresholds). */
+export function valueSize(value: RedisValue): number {
+  switch (value.type) {
+    case 'string':
+      return stringSize(value.value)
+    case 'list': {
+      // A quicklist of listpack nodes of up to 8 KB each (list-max-listpack-size -2).
+      const list = value.value
+      const bytes = sampled(spread(list.length, (i) => list.at(i)), list.length, lpEntry)
+      const nodes = Math.max(1, Math.ceil(bytes / 8192))
+      return ROBJ + 48 + nodes * (32 + 7) + jemallocSize(bytes)
+    }
+    case 'hash': {
+      const hash = value.value
+      const n = hash.size
+      if (fitsListpack(hash, n, 128, 64, ([f, v]) => Math.max(f.length, v.length))) {
+        return ROBJ + jemallocSize(7 + sampled(hash, n, ([f, v]) => lpEntry(f) + lpEntry(v)))
+      }
+      return ROBJ + 64 + dictTableSize(n) + sampled(hash, n, ([f, v]) => DICT_ENTRY + sdsSize(f.length) + sdsSize(v.length))
+    }
+    case 'set': {
+      const set = value.value
+      const n = set.size
+      // An intset while every member is an integer (the sampled ones stand for the rest).
+      if (fitsListpack(set, n, 512, 0, (m) => (isInt(m) ? 0 : 1))) {
+        let width = 2
+        let seen = 0
+        for (const m of set) {
+          const v = Math.abs(Number(m))
+          width = Math.max(width, v > 2147483647 ? 8 : v > 32767 ? 4 : 2)
+          if (++seen >= SAMPLES) break
+        }
+        return ROBJ + jemallocSize(8 + n * width)
+      }
+      return ROBJ + 64 + dictTableSize(n) + sampled(set, n, (m) => DICT_ENTRY + sdsSize(m.length))
+    }
+    case 'zset': {
+      const zset = value.value
+      const n = zset.size
+      const members = spread(n, (i) => zset.at(i))
+      if (fitsListpack(spread(n, (i) => zset.at(i)), n, 128, 64, (e) => e.member.length)) {
+        return ROBJ + jemallocSize(7 + sampled(members, n, (e) => lpEntry(e.member) + 10))
+      }
+      // The dict (member → score) plus a skiplist node per member (1.33 levels on average).
+      return ROBJ + 64 + 32 + dictTableSize(n) + sampled(members, n, (e) => DICT_ENTRY + sdsSize(e.member.length) + 48)
+    }
+    case 'stream': {
+      const stream = value.value
+      let bytes = ROBJ + 64
+      bytes += sampled(stream.nodes, stream.nodes.length, (node) => jemallocSize(node.bytes) + 32)
+      for (const group of stream.groups.values()) {
+        bytes += 128 + group.pel.size * 64
+        for (const consumer of group.consumers.values()) bytes += 64 + sdsSize(consumer.name.length) + consumer.pel.size * 16
+      }
+      return bytes
+    }
+  }
+}
+
+/** A key in the main dict: its dictEntry, the key sds and the value (its bucket slot is the dict's, see dictTableSize). */
+export function entrySize(keyLength: number, value: RedisValue, volatile: boolean): number {
+  return DICT_ENTRY + sdsSize(keyLength) + valueSize(value) + (volatile ? DICT_ENTRY : 0)
+}
