@@ -51,6 +51,8 @@ export interface DispatcherHost {
   requiresAuth(): boolean
   isReadOnlyReplica(): boolean
   isStaleReplica(): boolean
+  /** The maxmemory step before a command: evicts, and answers true when nothing more can be freed. */
+  isOutOfMemory(): boolean
   unwatchAll(client: Client): void
   /** Slowlog and MONITOR after a call. */
   afterCommand(client: Client, spec: CommandSpec, argv: readonly Buffer[], usec: number, caller: Caller, monitorFed: boolean): void
@@ -84,7 +86,7 @@ export class Dispatcher implements CommandPipeline {
       isReadOnlyReplica: () => server.isReadOnlyReplica(),
       isStaleReplica: () => server.isStaleReplica(),
       isLoading: () => false,
-      isOutOfMemory: () => false,
+      isOutOfMemory: () => server.isOutOfMemory(),
       busyReply: () => this.busyProvider?.(),
       isMasterCalling: () => this.isMasterCalling(),
       lacksGoodReplicas: () => server.replication.lacksGoodReplicas(),

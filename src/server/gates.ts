@@ -28,7 +28,7 @@ export interface GateState {
   isStaleReplica(): boolean
   /** The dataset is being loaded (LOADING). */
   isLoading(): boolean
-  /** Used memory is over maxmemory and nothing could be evicted (no maxmemory yet: always false). */
+  /** maxmemory is set, used memory is over it and eviction could free nothing more (evicts as it checks). */
   isOutOfMemory(): boolean
   /** The BUSY reply while a script (or another long job) runs and yields, else undefined. */
   busyReply(): Reply | undefined

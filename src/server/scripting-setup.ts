@@ -37,6 +37,7 @@ export function createScriptingEngine(server: Server): ScriptingEngine {
     isReadOnlyReplica: () => server.isReadOnlyReplica(),
     isStaleReplica: () => server.isStaleReplica(),
     lacksGoodReplicas: () => server.replication.lacksGoodReplicas(),
+    wasOutOfMemory: () => server.wasOutOfMemory(),
     config: (name) => server.config.get(name),
     log: (level, text) => server.logger[level](text),
     setBusy: (reply: Reply | undefined) => server.dispatcher.setBusyProvider(reply === undefined ? undefined : () => reply),

@@ -17,6 +17,9 @@ import type {Caller, CommandSpec} from './command-spec.js'
 import {CommandTable} from './command-table.js'
 import {commandGroups} from './commands/index.js'
 import {Dispatcher, type DispatcherHost} from './dispatcher.js'
+import {Evictor, isLfuPolicy, MAXMEMORY_POLICIES, type MaxmemoryPolicy} from './evict.js'
+import type {Database} from './keyspace/database.js'
+import {usedMemory, type UsedMemory} from './used-memory.js'
 import {createScriptingEngine} from './scripting-setup.js'
 import type {ScriptingEngine} from './scripting/scripting-engine.js'
 import {InfoBuilder} from './info/info.js'
@@ -81,6 +84,13 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   private transactionBuffer: {dbIndex: number; commands: (readonly Buffer[])[]}[] = []
   private shuttingDown = false
   private readonly infoBuilder: InfoBuilder
+  /** maxmemory eviction (evict.c). */
+  readonly evictor: Evictor
+  /** maxmemory in bytes and maxmemory-policy, kept from CONFIG. */
+  private maxmemoryBytes = 0
+  private maxmemoryPolicy: MaxmemoryPolicy = 'noeviction'
+  /** The OOM state found before the current command (server.pre_command_oom_state), for a script's first write. */
+  private preCommandOom = false
 
   /** 'sentinel' when this process runs as a sentinel: another command table, no dataset, no replication. */
   readonly mode: 'standalone' | 'sentinel'
@@ -108,6 +118,26 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
       isReplica: () => this.isReplica() || this.pause.isPaused(),
       isMasterCalling: () => this.dispatcher.isMasterCalling(),
     })
+    this.evictor = new Evictor(
+      {
+        keyspace: this.keyspace,
+        maxmemory: () => this.maxmemoryBytes,
+        policy: () => this.maxmemoryPolicy,
+        samples: () => Math.max(1, Number(config.get('maxmemory-samples') ?? 5)),
+        tenacity: () => Math.min(100, Math.max(0, Number(config.get('maxmemory-eviction-tenacity') ?? 10))),
+        lazy: () => config.get('lazyfree-lazy-eviction') === 'yes',
+        usedMemory: () => {
+          const used = this.usedMemory()
+          return used.total - used.clientsReplicas
+        },
+        isSafe: () => this.evictionIsSafe(),
+        nowMs: () => this.clock.nowMs(),
+        evicted: (db, key, lazy) => this.keyEvicted(db, key, lazy),
+      },
+      this.keyspace.access,
+    )
+    this.applyMemoryConfig()
+    config.onChange((name) => this.memoryConfigChanged(name))
     this.scripting = createScriptingEngine(this)
     const groups = options.commandGroups ?? commandGroups
     this.commands = new CommandTable(typeof groups === 'function' ? groups(this) : groups)
@@ -168,6 +198,9 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
 
   /** Loads the dataset, binds the listeners and starts the cron. Throws on a bind or load failure. */
   async start(): Promise<void> {
+    if (this.mode === 'standalone' && this.maxmemoryBytes > 0 && this.maxmemoryBytes < 1024 * 1024) {
+      this.logger.warning(`WARNING: You specified a maxmemory value that is less than 1MB (current value is ${this.maxmemoryBytes} bytes). Are you sure this is what you really want?`)
+    }
     if (this.mode === 'standalone') this.persistence.loadAtStartup()
     this.listeners = await listen(this.config.bind(), this.config.port(), (socket) => this.accept(socket))
     if (this.mode === 'standalone') this.replication.start()
@@ -190,6 +223,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     }
     this.shuttingDown = true
     if (this.cron !== undefined) clearInterval(this.cron)
+    this.evictor.stop()
     this.replication.stop()
     for (const listener of this.listeners) listener.close()
     for (const {connection} of this.clients.values()) connection?.close(true)
@@ -302,6 +336,78 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     const reply = this.dispatcher.execute(client, request.argv)
     if (this.pause.isPostponed(client)) return
     this.resume(client, this.filterReply(client, reply))
+  }
+
+  // ---- maxmemory ------------------------------------------------------------------------------------
+
+  /** used_memory and its parts: the one figure INFO shows and eviction compares with maxmemory. */
+  usedMemory(): UsedMemory {
+    return usedMemory({keyspace: this.keyspace, clients: () => this.liveClients(), scriptsBytes: () => this.scripting.evalScripts.memory})
+  }
+
+  /**
+   * processCommand's maxmemory step, run by the OOM gate before every command: evict per policy, and report
+   * EVICT_FAIL (nothing left to free) as out of memory. Skipped without maxmemory and while a script yields.
+   */
+  isOutOfMemory(): boolean {
+    if (this.maxmemoryBytes === 0 || this.scripting.running?.timedOut === true) return false
+    const oom = this.evictor.perform() === 'fail'
+    this.preCommandOom = oom
+    return oom
+  }
+
+  /** server.pre_command_oom_state with maxmemory set: what a script's first denyoom write is judged by. */
+  wasOutOfMemory(): boolean {
+    return this.maxmemoryBytes > 0 && this.preCommandOom
+  }
+
+  /** isSafeToPerformEvictions. */
+  private evictionIsSafe(): boolean {
+    if (this.scripting.running?.timedOut === true) return false
+    // Replicas are their master's exact copies unless replica-ignore-maxmemory is no.
+    if (this.isReplica() && this.config.get('replica-ignore-maxmemory') !== 'no') return false
+    // A paused dataset stays as it is: no expiry, no eviction.
+    return !this.pause.isPaused()
+  }
+
+  /** After an eviction: the stat, the `evicted` keyspace event (class e), DEL or UNLINK to replicas, alone. */
+  private keyEvicted(db: Database, key: string, lazy: boolean): void {
+    this.stats.evictedKeys++
+    this.notifyKeyspaceEvent('e', 'evicted', key, db.index)
+    this.propagate(db.index, [[Buffer.from(lazy ? 'UNLINK' : 'DEL'), Buffer.from(key, 'latin1')]])
+  }
+
+  /** notify.c notifyKeyspaceEvent for the events the server raises itself ('A' covers every class here). */
+  private notifyKeyspaceEvent(eventClass: string, event: string, key: string, dbIndex: number): void {
+    const flags = this.config.get('notify-keyspace-events') ?? ''
+    if (flags === '' || (!flags.includes(eventClass) && !flags.includes('A'))) return
+    const keyBuf = Buffer.from(key, 'latin1')
+    if (flags.includes('K')) this.pubsub.publish(Buffer.concat([Buffer.from(`__keyspace@${dbIndex}__:`), keyBuf]), Buffer.from(event))
+    if (flags.includes('E')) this.pubsub.publish(Buffer.from(`__keyevent@${dbIndex}__:${event}`), keyBuf)
+  }
+
+  private applyMemoryConfig(): void {
+    this.maxmemoryBytes = Math.max(0, Number(this.config.get('maxmemory') ?? 0) || 0)
+    const policy = this.config.get('maxmemory-policy') ?? 'noeviction'
+    this.maxmemoryPolicy = (MAXMEMORY_POLICIES as readonly string[]).includes(policy) ? (policy as MaxmemoryPolicy) : 'noeviction'
+    const access = this.keyspace.access
+    access.lfu = isLfuPolicy(this.maxmemoryPolicy)
+    access.logFactor = Math.max(0, Number(this.config.get('lfu-log-factor') ?? 10) || 0)
+    access.decayTime = Math.max(0, Number(this.config.get('lfu-decay-time') ?? 1) || 0)
+  }
+
+  /** CONFIG SET of a memory directive; a new maxmemory starts evicting from the event loop (updateMaxmemory). */
+  private memoryConfigChanged(name: string): void {
+    if (!['maxmemory', 'maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time'].includes(name)) return
+    this.applyMemoryConfig()
+    if (name !== 'maxmemory' || this.maxmemoryBytes === 0) return
+    const used = this.usedMemory()
+    if (this.maxmemoryBytes < used.total - used.clientsReplicas) {
+      this.logger.warning(
+        `WARNING: the new maxmemory value set via CONFIG SET (${this.maxmemoryBytes}) is smaller than the current memory usage (${used.total - used.clientsReplicas}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
+      )
+    }
+    this.evictor.startTimeProc()
   }
 
   // ---- gates used by the dispatcher -------------------------------------------------------------

@@ -12,6 +12,8 @@ export class Stats {
   totalCommandsProcessed = 0
   rejectedConnections = 0
   expiredKeys = 0
+  /** Keys deleted by maxmemory eviction (stat_evictedkeys). */
+  evictedKeys = 0
   keyspaceHits = 0
   keyspaceMisses = 0
   totalNetInputBytes = 0
@@ -62,6 +64,7 @@ export class Stats {
     this.totalCommandsProcessed = 0
     this.rejectedConnections = 0
     this.expiredKeys = 0
+    this.evictedKeys = 0
     this.keyspaceHits = 0
     this.keyspaceMisses = 0
     this.totalNetInputBytes = 0

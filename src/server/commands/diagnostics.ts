@@ -5,7 +5,6 @@ import {keyOf} from '../../common/key.js'
 import {SYNTAX, NOT_INTEGER} from '../../resp/errors.js'
 import {bulk, double, EMPTY_ARRAY, error, int, map, NIL, OK, verbatim, type Reply} from '../../resp/reply.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
-import type {RedisValue} from '../keyspace/values.js'
 import {isOption, parseInt64} from './args.js'
 import {helpReply} from './help.js'
 
@@ -77,10 +76,9 @@ const memoryUsageCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply
   } else if (args.length !== 1) {
     return SYNTAX
   }
-  const key = args[0] as Buffer
-  const entry = ctx.db.peek(keyOf(key))
-  if (entry === undefined) return NIL
-  return int(estimateBytes(key.length, entry.value))
+  const key = keyOf(args[0] as Buffer)
+  // The bytes the key is accounted for in used_memory (keyspace/memory.ts).
+  return ctx.db.peek(key) === undefined ? NIL : int(ctx.db.keyBytes(key))
 }
 
 const memoryStatsCommand = (ctx: CommandContext): Reply => {
@@ -181,29 +179,3 @@ export const diagnosticCommands: readonly CommandSpec[] = [
     help('memory', MEMORY_HELP),
   ]),
 ]
-
-/** A rough object.c objectComputeSize: dict entry + key sds + value encoding, in bytes. */
-function estimateBytes(keyLength: number, value: RedisValue): number {
-  const sds = (n: number): number => Math.max(16, 8 * Math.ceil((n + 9) / 8))
-  const base = 24 + sds(keyLength) + 16
-  switch (value.type) {
-    case 'string': return base + sds(value.value.length)
-    case 'list': {
-      let bytes = 32
-      for (const item of value.value) bytes += item.length + 2
-      return base + bytes
-    }
-    case 'hash': {
-      let bytes = 32
-      for (const [f, v] of value.value) bytes += sds(f.length) + sds(v.length) + 24
-      return base + bytes
-    }
-    case 'set': {
-      let bytes = 32
-      for (const m of value.value) bytes += sds(m.length) + 24
-      return base + bytes
-    }
-    case 'zset': return base + 32 + value.value.size * 64
-    case 'stream': return base + 64 + value.value.nodes.reduce((n, node) => n + node.bytes + 48, 0)
-  }
-}

@@ -9,6 +9,7 @@ import {
 } from '../../resp/errors.js'
 import {bulk, NIL, OK, type Reply} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
+import {setFrequency} from '../keyspace/access.js'
 import type {RedisValue} from '../keyspace/values.js'
 import {crc64} from '../persistence/crc64.js'
 import {encodeLength, encodeString, RDB_VERSION} from '../persistence/rdb-format.js'
@@ -96,7 +97,7 @@ function restoreCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
       const parsed = parseInt64(args[++j] as Buffer)
       if (!parsed.ok) return parsed.error
       if (parsed.value < 0n || parsed.value > 255n) return INVALID_FREQ
-      freq = parsed.value // accepted and ignored: we keep no LFU counters
+      freq = parsed.value
     } else return SYNTAX
   }
 
@@ -124,7 +125,12 @@ function restoreCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     // Replicas get the absolute expiry, so they expire the key at the same moment.
     ctx.propagateAs([Buffer.from('RESTORE'), keyArg, Buffer.from(String(expiresAt)), ...args.slice(2), Buffer.from('ABSTTL')])
   }
-  if (idleSeconds !== undefined) {
+  // objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME under the others.
+  if (freq !== undefined && ctx.keyspace.access.lfu) {
+    const entry = ctx.db.peek(key)
+    if (entry !== undefined) setFrequency(entry, Number(freq), now)
+  }
+  if (idleSeconds !== undefined && !ctx.keyspace.access.lfu) {
     const entry = ctx.db.peek(key)
     const lruClock = Math.floor(now / 1000) & LRU_CLOCK_MAX
     // An idle time reaching back before the 24-bit LRU clock's zero lands half-way round the clock (objectSetLRUOrLFU).

@@ -7,6 +7,7 @@ import {
 } from '../../resp/errors.js'
 import {array, bulk, bulkArray, error, int, NIL, OK, ONE, simple, ZERO, type Reply} from '../../resp/reply.js'
 import {ALL_KEYS, FIRST_KEY, NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
+import {lfuDecrAndReturn} from '../keyspace/access.js'
 import {Deque} from '../keyspace/deque.js'
 import {globMatch} from '../keyspace/glob.js'
 import {SortedSet} from '../keyspace/sorted-set.js'
@@ -48,12 +49,15 @@ export const keyCommands: readonly CommandSpec[] = [
     subcommands: [
       {name: 'object|encoding', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => bulk(objectEncoding(e.value, ctx.server)))},
       {name: 'object|refcount', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => int(sharedInteger(e.value) ? 2147483647 : 1))},
-      {name: 'object|idletime', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => int(Math.floor((ctx.clock.nowMs() - e.lastAccessMs) / 1000)))},
-      {name: 'object|freq', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, () => error('ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.'))},
+      {name: 'object|idletime', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => (ctx.keyspace.access.lfu ? IDLETIME_UNDER_LFU : int(Math.floor((ctx.clock.nowMs() - e.lastAccessMs) / 1000))))},
+      {name: 'object|freq', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => (ctx.keyspace.access.lfu ? int(lfuDecrAndReturn(e, ctx.clock.nowMs(), ctx.keyspace.access)) : FREQ_WITHOUT_LFU))},
       {name: 'object|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: ['keyspace', 'slow'], handler: () => bulkArray(OBJECT_HELP)},
     ],
   },
 ]
+
+const IDLETIME_UNDER_LFU = error('ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.')
+const FREQ_WITHOUT_LFU = error('ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.')
 
 const OBJECT_HELP = [
   'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',

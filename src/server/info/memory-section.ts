@@ -1,23 +1,24 @@
-// INFO memory with Redis 7.0's fields. used_memory is the V8 heap in use (what the dataset costs),
-// used_memory_rss the process RSS; the script cache is counted (shas and bodies); allocator fields and the
-// Lua VMs' memory have no counterpart (fengari keeps no count) and stay at the values an idle Redis shows.
+// INFO memory with Redis 7.0's fields. used_memory is the server's estimate of what Redis would allocate
+// (used-memory.ts: startup, clients with their buffers, every key as the keyspace accounts it, the script
+// cache), the same figure maxmemory eviction compares with the limit; used_memory_rss is the process RSS and
+// the allocator_* fields show the V8 heap. The Lua VMs' memory has no counterpart (fengari keeps no count)
+// and stays at the values an idle Redis shows.
 
 import type {Server} from '../server.js'
 import {bytesToHuman, fixed2} from './format.js'
 import {totalSystemMemory} from './server-section.js'
-
-const STARTUP_BYTES = 876024
 
 export class MemoryTracker {
   private peak = 0
 
   section(server: Server): string[] {
     const usage = process.memoryUsage()
-    const used = usage.heapUsed + usage.external
+    const estimate = server.usedMemory()
+    const used = estimate.total
     this.peak = Math.max(this.peak, used)
     const rss = usage.rss
-    const overhead = Math.min(used, STARTUP_BYTES + server.clients.size * 20000)
-    const dataset = Math.max(0, used - overhead)
+    const overhead = used - estimate.dataset
+    const dataset = estimate.dataset
     const maxmemory = Number(server.config.get('maxmemory') ?? 0)
     const system = totalSystemMemory()
     return [
@@ -29,7 +30,7 @@ export class MemoryTracker {
       `used_memory_peak_human:${bytesToHuman(this.peak)}`,
       `used_memory_peak_perc:${fixed2((used / this.peak) * 100)}%`,
       `used_memory_overhead:${overhead}`,
-      `used_memory_startup:${STARTUP_BYTES}`,
+      `used_memory_startup:${estimate.startup}`,
       `used_memory_dataset:${dataset}`,
       `used_memory_dataset_perc:${fixed2(used > 0 ? (dataset / used) * 100 : 0)}%`,
       `allocator_allocated:${usage.heapUsed}`,
@@ -61,11 +62,11 @@ export class MemoryTracker {
       'rss_overhead_bytes:0',
       `mem_fragmentation_ratio:${fixed2(rss / Math.max(1, used))}`,
       `mem_fragmentation_bytes:${rss - used}`,
-      'mem_not_counted_for_evict:0',
+      `mem_not_counted_for_evict:${estimate.clientsReplicas}`,
       'mem_replication_backlog:0',
       'mem_total_replication_buffers:0',
-      'mem_clients_slaves:0',
-      'mem_clients_normal:0',
+      `mem_clients_slaves:${estimate.clientsReplicas}`,
+      `mem_clients_normal:${estimate.clientsNormal}`,
       'mem_cluster_links:0',
       'mem_aof_buffer:0',
       'mem_allocator:libc',

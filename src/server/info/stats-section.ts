@@ -5,6 +5,7 @@ import {fixed2} from './format.js'
 
 export function statsSection(server: Server): string[] {
   const s = server.stats
+  const exceeded = server.evictor.exceededTime()
   let netIn = s.totalNetInputBytes
   let netOut = s.totalNetOutputBytes
   for (const {connection} of server.clients.values()) {
@@ -31,10 +32,10 @@ export function statsSection(server: Server): string[] {
     'expired_stale_perc:0.00',
     'expired_time_cap_reached_count:0',
     'expire_cycle_cpu_milliseconds:0',
-    'evicted_keys:0',
+    `evicted_keys:${s.evictedKeys}`,
     'evicted_clients:0',
-    'total_eviction_exceeded_time:0',
-    'current_eviction_exceeded_time:0',
+    `total_eviction_exceeded_time:${exceeded.total}`,
+    `current_eviction_exceeded_time:${exceeded.current}`,
     `keyspace_hits:${s.keyspaceHits}`,
     `keyspace_misses:${s.keyspaceMisses}`,
     `pubsub_channels:${server.pubsub.channelCount}`,

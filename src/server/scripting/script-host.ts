@@ -28,6 +28,8 @@ export interface ScriptHost {
   isStaleReplica(): boolean
   /** min-replicas-to-write is set and too few good replicas are connected. */
   lacksGoodReplicas(): boolean
+  /** maxmemory is set and the OOM check before the current command found nothing to evict (pre_command_oom_state). */
+  wasOutOfMemory(): boolean
   config(name: string): string | undefined
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', text: string): void
   /** Turns the BUSY gate on (a reply for commands without allow_busy) or off (undefined). */

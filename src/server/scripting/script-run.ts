@@ -43,6 +43,11 @@ export class ScriptRun {
     this.readOnly = options.readOnlyCommand || (!options.flags.compat && options.flags.set.has('no-writes'))
   }
 
+  /** A script that declares allow-oom runs its denyoom commands whatever the memory state (SCRIPT_ALLOW_OOM). */
+  get allowsOom(): boolean {
+    return !this.options.flags.compat && this.options.flags.set.has('allow-oom')
+  }
+
   /** The master link's scripts are never refused nor killed (mustObeyClient). */
   get callerIsMaster(): boolean {
     return this.caller.kind === 'master'
@@ -61,6 +66,10 @@ export class ScriptRun {
       if (options.readOnlyCommand) return 'Can not execute a script with write flag using *_ro command.'
       if (!host.isReplica() && host.lacksGoodReplicas()) return '-NOREPLICAS Not enough good replicas to write.'
     }
+    // no-writes implies allow-oom.
+    if (host.wasOutOfMemory() && !flags.set.has('allow-oom') && !flags.set.has('no-writes')) {
+      return "-OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'"
+    }
     return undefined
   }
 
@@ -78,6 +87,10 @@ export class ScriptRun {
     if (isWrite && !this.wroteData) {
       if (this.host.isReadOnlyReplica() && !this.callerIsMaster) return {error: "-READONLY You can't write against a read only replica.", command}
       if (!this.host.isReplica() && this.host.lacksGoodReplicas()) return {error: '-NOREPLICAS Not enough good replicas to write.', command}
+    }
+    // scriptVerifyOOM: over maxmemory, only the first write of a script may be refused, never one midway.
+    if (flags.includes('denyoom') && !this.wroteData && !this.callerIsMaster && !this.allowsOom && this.host.wasOutOfMemory()) {
+      return {error: "-OOM command not allowed when used memory > 'maxmemory'.", command}
     }
     if (isWrite) this.wroteData = true
     return {reply: this.host.invoke(this.scriptClient, found, argv, (this.replFlags & PROPAGATE_REPL) !== 0)}

@@ -1,0 +1,48 @@
+// used_memory as one estimate, shared by INFO memory and maxmemory eviction: what Redis 7.0 would hold at
+// startup, plus each client (its structure and its query and output buffers), plus the dataset as the
+// keyspace accounts it key by key (keyspace/memory.ts), plus the EVAL script cache. Nothing here scans keys.
+
+import type {Client} from './client.js'
+import {datasetBytes, type Keyspace} from './keyspace/keyspace.js'
+
+/** used_memory_startup of a fresh Redis 7.0 (the shared objects, the empty dicts, the eviction pool …). */
+export const STARTUP_BYTES = 876024
+/** A connected client once clientsCron has counted it (client struct, 16 KB reply buffer, argv …). */
+export const CLIENT_BYTES = 20480
+
+export interface MemorySources {
+  readonly keyspace: Keyspace
+  clients(): Iterable<Client>
+  scriptsBytes(): number
+}
+
+export interface UsedMemory {
+  total: number
+  startup: number
+  /** Normal and pub/sub clients (mem_clients_normal). */
+  clientsNormal: number
+  /** Replicas' output buffers (mem_clients_slaves): not counted for eviction, as freeMemoryGetNotCountedMemory. */
+  clientsReplicas: number
+  dataset: number
+  scripts: number
+}
+
+export function usedMemory(sources: MemorySources): UsedMemory {
+  let clientsNormal = 0
+  let clientsReplicas = 0
+  for (const client of sources.clients()) {
+    const bytes = CLIENT_BYTES + client.sink.queryBufferBytes() + client.sink.outputBytes()
+    if (client.kind === 'replica') clientsReplicas += bytes
+    else clientsNormal += bytes
+  }
+  const dataset = datasetBytes(sources.keyspace)
+  const scripts = sources.scriptsBytes()
+  return {
+    total: STARTUP_BYTES + clientsNormal + clientsReplicas + dataset + scripts,
+    startup: STARTUP_BYTES,
+    clientsNormal,
+    clientsReplicas,
+    dataset,
+    scripts,
+  }
+}
