@@ -22,8 +22,9 @@ export function parseMemory(text: string): number | undefined {
 const integer = (min: number, max: number, memory = false): Validator => (args) => {
   if (args.length !== 1) return {error: 'wrong number of arguments'}
   const text = args[0] as string
-  const value = memory ? parseMemory(text) : /^-?\d+$/.test(text) ? Number(text) : undefined
-  if (value === undefined) return {error: memory ? 'argument must be a memory value' : "argument couldn't be parsed into an integer"}
+  // memtoull: an empty value is 0, a negative one is no memory value.
+  const value = memory ? (text === '' ? 0 : parseMemory(text)) : /^-?\d+$/.test(text) ? Number(text) : undefined
+  if (value === undefined || (memory && value < 0)) return {error: memory ? 'argument must be a memory value' : "argument couldn't be parsed into an integer"}
   if (value < min || value > max) return {error: `argument must be between ${min} and ${max} inclusive`}
   return {value: String(value)}
 }
@@ -106,6 +107,10 @@ const RANGES: Record<string, [number, number]> = {
   'proto-max-bulk-len': [1024 * 1024, Number.MAX_SAFE_INTEGER],
   'client-query-buffer-limit': [1024 * 1024, Number.MAX_SAFE_INTEGER],
   'repl-backlog-size': [1, Number.MAX_SAFE_INTEGER],
+  'maxmemory-samples': [1, 2147483647],
+  'maxmemory-eviction-tenacity': [0, 100],
+  'lfu-log-factor': [0, 2147483647],
+  'lfu-decay-time': [0, 2147483647],
 }
 
 const SPECIAL: Record<string, Validator> = {

@@ -372,6 +372,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
 
   /** After an eviction: the stat, the `evicted` keyspace event (class e), DEL or UNLINK to replicas, alone. */
   private keyEvicted(db: Database, key: string, lazy: boolean): void {
+    // Deleting it counted as a change; an eviction is not one (performEvictions leaves server.dirty alone).
+    this.keyspace.dirty--
     this.stats.evictedKeys++
     this.notifyKeyspaceEvent('e', 'evicted', key, db.index)
     this.propagate(db.index, [[Buffer.from(lazy ? 'UNLINK' : 'DEL'), Buffer.from(key, 'latin1')]])
