@@ -342,7 +342,12 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
 
   /** used_memory and its parts: the one figure INFO shows and eviction compares with maxmemory. */
   usedMemory(): UsedMemory {
-    return usedMemory({keyspace: this.keyspace, clients: () => this.liveClients(), scriptsBytes: () => this.scripting.evalScripts.memory})
+    return usedMemory({
+      keyspace: this.keyspace,
+      clients: () => this.liveClients(),
+      scriptsBytes: () => this.scripting.evalScripts.memory,
+      backlogBytes: () => this.replication.backlog?.histlen ?? 0,
+    })
   }
 
   /**

@@ -1,6 +1,7 @@
 // used_memory as one estimate, shared by INFO memory and maxmemory eviction: what Redis 7.0 would hold at
-// startup, plus each client (its structure and its query and output buffers), plus the dataset as the
-// keyspace accounts it key by key (keyspace/memory.ts), plus the EVAL script cache. Nothing here scans keys.
+// startup, plus each client (its structure and its query and output buffers), plus the replication backlog
+// as far as it is filled (7.0's shared replication buffer grows up to repl-backlog-size), plus the dataset as
+// the keyspace accounts it key by key (keyspace/memory.ts), plus the EVAL script cache. Nothing here scans keys.
 
 import type {Client} from './client.js'
 import {datasetBytes, type Keyspace} from './keyspace/keyspace.js'
@@ -14,6 +15,8 @@ export interface MemorySources {
   readonly keyspace: Keyspace
   clients(): Iterable<Client>
   scriptsBytes(): number
+  /** Bytes held in the replication backlog (repl_backlog_histlen), 0 without one. */
+  backlogBytes(): number
 }
 
 export interface UsedMemory {
@@ -25,6 +28,8 @@ export interface UsedMemory {
   clientsReplicas: number
   dataset: number
   scripts: number
+  /** mem_replication_backlog: counted for eviction, as Redis counts the backlog's share of the buffer. */
+  replicationBacklog: number
 }
 
 export function usedMemory(sources: MemorySources): UsedMemory {
@@ -37,12 +42,14 @@ export function usedMemory(sources: MemorySources): UsedMemory {
   }
   const dataset = datasetBytes(sources.keyspace)
   const scripts = sources.scriptsBytes()
+  const replicationBacklog = sources.backlogBytes()
   return {
-    total: STARTUP_BYTES + clientsNormal + clientsReplicas + dataset + scripts,
+    total: STARTUP_BYTES + clientsNormal + clientsReplicas + replicationBacklog + dataset + scripts,
     startup: STARTUP_BYTES,
     clientsNormal,
     clientsReplicas,
     dataset,
     scripts,
+    replicationBacklog,
   }
 }
