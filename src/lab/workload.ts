@@ -281,21 +281,27 @@ class RunningWorkload implements Workload {
     })
   }
 
-  /** Every attached source's events, once each, on the workload's clock. */
+  /**
+   * Every attached source's events, once each, on the workload's clock. Two watches on the same sentinels
+   * (the workload's own and the fault command's) each see every event, a millisecond or so apart: an event
+   * another source already gave within SAME_EVENT_MS is the same event, while one source repeating an
+   * event (a second failure) keeps both.
+   */
   private timeline(): TimelineEvent[] {
-    const seen = new Set<string>()
-    const out: TimelineEvent[] = []
-    for (const source of this.sources) {
-      for (const e of source.events()) {
-        const id = `${e.event}|${e.sentinel}|${e.message}|${e.at}`
-        if (seen.has(id)) continue
-        seen.add(id)
-        out.push({event: e.event, message: e.message, atMs: round(e.at - this.startedAt), sentinel: e.sentinel})
-      }
+    const all = this.sources.flatMap((source, index) => source.events().map((e) => ({e, index})))
+    all.sort((a, b) => a.e.at - b.e.at)
+    const kept: {e: SeenEvent; index: number}[] = []
+    for (const candidate of all) {
+      const {e, index} = candidate
+      const duplicate = kept.some((k) => k.index !== index && k.e.event === e.event && k.e.sentinel === e.sentinel && k.e.message === e.message && Math.abs(k.e.at - e.at) <= SAME_EVENT_MS)
+      if (!duplicate) kept.push(candidate)
     }
-    return out.sort((a, b) => a.atMs - b.atMs)
+    return kept.map(({e}) => ({event: e.event, message: e.message, atMs: round(e.at - this.startedAt), sentinel: e.sentinel}))
   }
 }
+
+/** How far apart two sources may see one sentinel event. */
+const SAME_EVENT_MS = 250
 
 /** MGET of every key in batches, on a direct connection to the master. */
 export async function readBackKeys(port: number, password: string | undefined, keys: readonly string[]): Promise<Map<string, string | null>> {

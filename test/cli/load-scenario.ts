@@ -200,6 +200,9 @@ export function describeLoad([label, engineArgs, skipReason]: readonly [string, 
       const switched = audit.events.find((e) => e.event === '+switch-master')
       expect(switched?.atMs).toBeGreaterThan(fault.atMs)
       expect(switched?.message).toContain(String(newMaster))
+      // The workload's own watch and the kill's both saw each sentinel's event: the timeline has it once.
+      const switches = audit.events.filter((e) => e.event === '+switch-master')
+      expect(new Set(switches.map((e) => e.sentinel)).size).toBe(switches.length)
       // The old master comes back as a replica, so the next test has two again.
       const start = await sandbox.run('start', result.killed.id)
       expect(start.exitCode, start.stderr).toBe(0)
