@@ -162,12 +162,14 @@ export class Evictor {
   private poolPick(policy: MaxmemoryPolicy): PoolEntry | undefined {
     const volatileOnly = policy.startsWith('volatile-')
     const databases = this.host.keyspace.databases
+    const samples = this.host.samples()
+    const now = this.host.nowMs()
     for (;;) {
       let total = 0
       for (const db of databases) {
         const keys = volatileOnly ? db.volatileKeys.size : db.size
         if (keys === 0) continue
-        this.populate(db, policy, volatileOnly)
+        this.populate(db, policy, volatileOnly, samples, now)
         total += keys
       }
       if (total === 0) return undefined
@@ -184,10 +186,9 @@ export class Evictor {
   }
 
   /** evictionPoolPopulate: score maxmemory-samples random keys and insert the good ones, ascending by score. */
-  private populate(db: Database, policy: MaxmemoryPolicy, volatileOnly: boolean): void {
-    const now = this.host.nowMs()
+  private populate(db: Database, policy: MaxmemoryPolicy, volatileOnly: boolean, samples: number, now: number): void {
     const pool = this.pool
-    for (const key of db.sampleKeys(this.host.samples(), volatileOnly)) {
+    for (const key of db.sampleKeys(samples, volatileOnly)) {
       const entry = db.entries.get(key)
       if (entry === undefined) continue
       let idle: number
@@ -202,13 +203,11 @@ export class Evictor {
         // An empty bucket: nothing to move.
       } else if (pool[EVPOOL_SIZE - 1] === undefined) {
         // Free space on the right: shift k… one to the right.
-        pool.splice(k, 0, undefined)
-        pool.length = EVPOOL_SIZE
+        for (let j = EVPOOL_SIZE - 1; j > k; j--) pool[j] = pool[j - 1]
       } else {
-        // No free space: drop the worst (leftmost) and insert at k-1.
+        // No free space: drop the worst (leftmost), shift 1…k-1 to the left and insert at k-1.
         k--
-        pool.splice(0, 1)
-        pool.splice(k, 0, undefined)
+        for (let j = 0; j < k; j++) pool[j] = pool[j + 1]
       }
       pool[k] = {idle, key, db: db.index}
     }

@@ -1,7 +1,8 @@
 // A per-key estimate of what Redis 7.0 would allocate for a key (jemalloc size classes, sds headers, robj,
 // dictEntry, the encodings of object.c), the figure used_memory and maxmemory eviction are computed from.
 // Collections are estimated as object.c objectComputeSize does MEMORY USAGE: a bounded sample of elements,
-// scaled to the element count, so re-estimating a key after a write costs O(SAMPLES) whatever its size.
+// scaled to the element count (cached per collection between samples), so re-estimating a key after a write
+// costs O(SAMPLES) at most whatever its size.
 
 import {listpackEntrySize} from '../persistence/listpack.js'
 import type {RedisValue} from './values.js'
@@ -48,18 +49,6 @@ function stringSize(value: Buffer): number {
   return ROBJ + sdsSize(value.length)
 }
 
-/** Sums `cost` over at most SAMPLES elements and scales the sum to `count` elements. */
-function sampled<T>(items: Iterable<T>, count: number, cost: (item: T) => number): number {
-  if (count === 0) return 0
-  let seen = 0
-  let sum = 0
-  for (const item of items) {
-    sum += cost(item)
-    if (++seen >= SAMPLES) break
-  }
-  return seen === 0 ? 0 : Math.round((sum / seen) * count)
-}
-
 /** Up to SAMPLES elements spread over an indexable collection of `count` elements. */
 function* spread<T>(count: number, at: (i: number) => T | undefined): Generator<T> {
   const step = Math.max(1, Math.floor(count / SAMPLES))
@@ -82,6 +71,49 @@ function fitsListpack<T>(items: Iterable<T>, count: number, maxEntries: number, 
 
 const lpEntry = (s: string | Buffer): number => listpackEntrySize(typeof s === 'string' ? Buffer.from(s, 'latin1') : s)
 
+/** A collection's sampled shape: the encoding chosen and the average bytes per element under it. */
+interface Shape {
+  compact: boolean
+  avg: number
+  /** Element count when sampled, and estimates served since. */
+  at: number
+  served: number
+}
+
+/**
+ * Sampling is cached per collection object: a write re-estimates from the cached average while the count
+ * stays within an eighth of the sampled one (and on the same side of the encoding threshold), and samples
+ * afresh every 32 writes, so a long run of LPUSH or HSET costs a multiplication, not a sample, per write.
+ */
+const shapes = new WeakMap<object, Shape>()
+
+function shapeOf(collection: object, count: number, threshold: number, sample: () => {compact: boolean; avg: number}): Shape {
+  const cached = shapes.get(collection)
+  if (
+    cached !== undefined &&
+    cached.served < 32 &&
+    Math.abs(count - cached.at) <= Math.max(8, cached.at >> 3) &&
+    count > threshold === cached.at > threshold
+  ) {
+    cached.served++
+    return cached
+  }
+  const fresh = {...sample(), at: count, served: 0}
+  shapes.set(collection, fresh)
+  return fresh
+}
+
+/** The average of `cost` over at most SAMPLES elements (0 when there are none). */
+function average<T>(items: Iterable<T>, cost: (item: T) => number): number {
+  let seen = 0
+  let sum = 0
+  for (const item of items) {
+    sum += cost(item)
+    if (++seen >= SAMPLES) break
+  }
+  return seen === 0 ? 0 : sum / seen
+}
+
 /** The value's allocation, by its type and the encoding Redis 7.0 would pick (default thresholds). */
 export function valueSize(value: RedisValue): number {
   switch (value.type) {
@@ -90,48 +122,55 @@ export function valueSize(value: RedisValue): number {
     case 'list': {
       // A quicklist of listpack nodes of up to 8 KB each (list-max-listpack-size -2).
       const list = value.value
-      const bytes = sampled(spread(list.length, (i) => list.at(i)), list.length, lpEntry)
+      const n = list.length
+      const shape = shapeOf(list, n, Number.POSITIVE_INFINITY, () => ({compact: true, avg: average(spread(n, (i) => list.at(i)), lpEntry)}))
+      const bytes = Math.round(shape.avg * n)
       const nodes = Math.max(1, Math.ceil(bytes / 8192))
       return ROBJ + 48 + nodes * (32 + 7) + jemallocSize(bytes)
     }
     case 'hash': {
       const hash = value.value
       const n = hash.size
-      if (fitsListpack(hash, n, 128, 64, ([f, v]) => Math.max(f.length, v.length))) {
-        return ROBJ + jemallocSize(7 + sampled(hash, n, ([f, v]) => lpEntry(f) + lpEntry(v)))
-      }
-      return ROBJ + 64 + dictTableSize(n) + sampled(hash, n, ([f, v]) => DICT_ENTRY + sdsSize(f.length) + sdsSize(v.length))
+      const shape = shapeOf(hash, n, 128, () => {
+        const compact = fitsListpack(hash, n, 128, 64, ([f, v]) => Math.max(f.length, v.length))
+        return {compact, avg: average(hash, compact ? ([f, v]) => lpEntry(f) + lpEntry(v) : ([f, v]) => DICT_ENTRY + sdsSize(f.length) + sdsSize(v.length))}
+      })
+      const elements = Math.round(shape.avg * n)
+      return shape.compact ? ROBJ + jemallocSize(7 + elements) : ROBJ + 64 + dictTableSize(n) + elements
     }
     case 'set': {
       const set = value.value
       const n = set.size
-      // An intset while every member is an integer (the sampled ones stand for the rest).
-      if (fitsListpack(set, n, 512, 0, (m) => (isInt(m) ? 0 : 1))) {
-        let width = 2
-        let seen = 0
-        for (const m of set) {
+      const shape = shapeOf(set, n, 512, () => {
+        // An intset while every member is an integer (the sampled ones stand for the rest).
+        const compact = fitsListpack(set, n, 512, 0, (m) => (isInt(m) ? 0 : 1))
+        const width = (m: string): number => {
           const v = Math.abs(Number(m))
-          width = Math.max(width, v > 2147483647 ? 8 : v > 32767 ? 4 : 2)
-          if (++seen >= SAMPLES) break
+          return v > 2147483647 ? 8 : v > 32767 ? 4 : 2
         }
-        return ROBJ + jemallocSize(8 + n * width)
-      }
-      return ROBJ + 64 + dictTableSize(n) + sampled(set, n, (m) => DICT_ENTRY + sdsSize(m.length))
+        return {compact, avg: compact ? average(set, width) : average(set, (m) => DICT_ENTRY + sdsSize(m.length))}
+      })
+      const elements = Math.round(shape.avg * n)
+      return shape.compact ? ROBJ + jemallocSize(8 + elements) : ROBJ + 64 + dictTableSize(n) + elements
     }
     case 'zset': {
       const zset = value.value
       const n = zset.size
-      const members = spread(n, (i) => zset.at(i))
-      if (fitsListpack(spread(n, (i) => zset.at(i)), n, 128, 64, (e) => e.member.length)) {
-        return ROBJ + jemallocSize(7 + sampled(members, n, (e) => lpEntry(e.member) + 10))
-      }
-      // The dict (member → score) plus a skiplist node per member (1.33 levels on average).
-      return ROBJ + 64 + 32 + dictTableSize(n) + sampled(members, n, (e) => DICT_ENTRY + sdsSize(e.member.length) + 48)
+      const shape = shapeOf(zset, n, 128, () => {
+        const compact = fitsListpack(spread(n, (i) => zset.at(i)), n, 128, 64, (e) => e.member.length)
+        // Listpack: member and score entries; skiplist: the dict entry, the member sds, a node of 1.33 levels.
+        return {compact, avg: average(spread(n, (i) => zset.at(i)), compact ? (e) => lpEntry(e.member) + 10 : (e) => DICT_ENTRY + sdsSize(e.member.length) + 48)}
+      })
+      const elements = Math.round(shape.avg * n)
+      return shape.compact ? ROBJ + jemallocSize(7 + elements) : ROBJ + 64 + 32 + dictTableSize(n) + elements
     }
     case 'stream': {
       const stream = value.value
-      let bytes = ROBJ + 64
-      bytes += sampled(stream.nodes, stream.nodes.length, (node) => jemallocSize(node.bytes) + 32)
+      const nodes = stream.nodes
+      const shape = shapeOf(nodes, nodes.length, Number.POSITIVE_INFINITY, () => ({compact: true, avg: average(spread(nodes.length, (i) => nodes[i]), (node) => jemallocSize(node.bytes) + 32)}))
+      // The tail node grows with every XADD: counted exactly, the others by the sampled average.
+      const tail = nodes[nodes.length - 1]
+      let bytes = ROBJ + 64 + Math.round(shape.avg * Math.max(0, nodes.length - 1)) + (tail === undefined ? 0 : jemallocSize(tail.bytes) + 32)
       for (const group of stream.groups.values()) {
         bytes += 128 + group.pel.size * 64
         for (const consumer of group.consumers.values()) bytes += 64 + sdsSize(consumer.name.length) + consumer.pel.size * 16
