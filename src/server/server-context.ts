@@ -5,6 +5,7 @@
 import type {Logger} from '../common/logger.js'
 import type {CommandTable} from './command-table.js'
 import type {SlowLog} from './slowlog.js'
+import type {UsedMemory} from './used-memory.js'
 
 export interface ServerContext {
   /** 'sentinel' when this process runs as a sentinel (another command table, no dataset). */
@@ -19,6 +20,8 @@ export interface ServerContext {
   isReplica(): boolean
   /** True when requirepass is set: new connections start unauthenticated. */
   requiresAuth(): boolean
+  /** used_memory and its parts (used-memory.ts): what INFO memory, MEMORY STATS and eviction read. */
+  usedMemory(): UsedMemory
   /** The INFO text for the requested section names (lower case); [] means `default`. */
   info(sections: readonly string[]): string
   /** Stops the server (saving when asked or when save points exist); false when the final save failed. */

@@ -5,6 +5,7 @@ import {keyOf} from '../../common/key.js'
 import {SYNTAX, NOT_INTEGER} from '../../resp/errors.js'
 import {bulk, double, EMPTY_ARRAY, error, int, map, NIL, OK, verbatim, type Reply} from '../../resp/reply.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
+import {DICT_ENTRY, dictTableSize} from '../keyspace/memory.js'
 import {isOption, parseInt64} from './args.js'
 import {helpReply} from './help.js'
 
@@ -84,33 +85,36 @@ const memoryUsageCommand = (ctx: CommandContext, args: readonly Buffer[]): Reply
 const memoryStatsCommand = (ctx: CommandContext): Reply => {
   const usage = process.memoryUsage()
   const keys = ctx.keyspace.databases.reduce((n, db) => n + db.size, 0)
-  const used = usage.heapUsed + usage.external
+  // The same estimate as INFO memory's used_memory (used-memory.ts); the allocator rows show the V8 heap.
+  const mem = ctx.server.usedMemory()
+  const used = mem.total
+  const overhead = used - mem.dataset
   const entries: [Reply, Reply][] = [
     [bulk('peak.allocated'), int(used)],
     [bulk('total.allocated'), int(used)],
-    [bulk('startup.allocated'), int(876024)],
-    [bulk('replication.backlog'), int(0)],
-    [bulk('clients.slaves'), int(0)],
-    [bulk('clients.normal'), int(0)],
+    [bulk('startup.allocated'), int(mem.startup)],
+    [bulk('replication.backlog'), int(mem.replicationBacklog)],
+    [bulk('clients.slaves'), int(mem.clientsReplicas)],
+    [bulk('clients.normal'), int(mem.clientsNormal)],
     [bulk('cluster.links'), int(0)],
     [bulk('aof.buffer'), int(0)],
-    [bulk('lua.caches'), int(0)],
+    [bulk('lua.caches'), int(mem.scripts)],
     [bulk('functions.caches'), int(0)],
   ]
   for (const db of ctx.keyspace.databases) {
     if (db.size === 0) continue
     entries.push([bulk(`db.${db.index}`), map([
-      [bulk('overhead.hashtable.main'), int(db.size * 24)],
-      [bulk('overhead.hashtable.expires'), int(db.volatileKeys.size * 24)],
+      [bulk('overhead.hashtable.main'), int(db.size * DICT_ENTRY + dictTableSize(db.size))],
+      [bulk('overhead.hashtable.expires'), int(db.volatileKeys.size * DICT_ENTRY + dictTableSize(db.volatileKeys.size))],
       [bulk('overhead.hashtable.slot-to-keys'), int(0)],
     ])])
   }
   entries.push(
-    [bulk('overhead.total'), int(876024)],
+    [bulk('overhead.total'), int(overhead)],
     [bulk('keys.count'), int(keys)],
-    [bulk('keys.bytes-per-key'), int(keys === 0 ? 0 : Math.floor(Math.max(0, used - 876024) / keys))],
-    [bulk('dataset.bytes'), int(Math.max(0, used - 876024))],
-    [bulk('dataset.percentage'), double(used === 0 ? 0 : (Math.max(0, used - 876024) / used) * 100)],
+    [bulk('keys.bytes-per-key'), int(keys === 0 ? 0 : Math.floor(mem.dataset / keys))],
+    [bulk('dataset.bytes'), int(mem.dataset)],
+    [bulk('dataset.percentage'), double(used === 0 ? 0 : (mem.dataset / used) * 100)],
     [bulk('peak.percentage'), double(100)],
     [bulk('allocator.allocated'), int(usage.heapUsed)],
     [bulk('allocator.active'), int(usage.heapTotal)],
