@@ -1,7 +1,9 @@
 // The RESP fuzzer's runner: sends generated inputs (resp-inputs.ts) to one node from several connections
 // at once while
 // - a watchdog connection PINGs the node and must get an answer within watchdogTimeoutMs throughout (a hang
-//   is recorded with the inputs in flight at the time),
+//   is recorded with the inputs in flight at the time). A late answer is a hang only when the node had that
+//   much CPU time meanwhile: on a machine busy with other work a node can be starved of CPU without being
+//   stuck, and such late answers are counted apart (starvedPings),
 // - the node's process must stay alive (a crash ends the run) and its log must hold no 'Internal error
 //   running' line (a handler that threw),
 // - its RSS is sampled (maximum and the trend are reported),
@@ -72,6 +74,8 @@ export interface FuzzReport {
   mismatches: Mismatch[]
   distinctErrors: Map<string, number>
   stalls: number
+  /** Late watchdog answers while the node got less CPU time than the timeout (the machine was busy, the node was not stuck). */
+  starvedPings: number
   /** Comparisons left out because a server reset the connection (its replies may have been discarded). */
   resetsNotCompared: number
   closedByServer: number
@@ -89,6 +93,16 @@ export function readRssMb(pid: number): number {
   try {
     const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
     return kb === undefined ? 0 : Number(kb) / 1024
+  } catch {
+    return 0
+  }
+}
+
+/** User + system CPU time of a process, in ms (utime and stime of /proc/PID/stat, in 10 ms clock ticks). */
+export function readCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) * 10
   } catch {
     return 0
   }
@@ -364,7 +378,7 @@ export async function runRespFuzz(options: FuzzRunOptions): Promise<FuzzReport> 
   const commands = await loadCommandModels(node.port)
   if (target === 'server' && dumpSamples.length === 0) await takeDumpSamples(node.port)
   const report: FuzzReport = {
-    target, seed, inputsSent: 0, rawInputs: 0, compared: 0, crashes: [], hangs: [], internalErrors: [], mismatches: [],
+    target, seed, inputsSent: 0, rawInputs: 0, compared: 0, crashes: [], hangs: [], starvedPings: 0, internalErrors: [], mismatches: [],
     distinctErrors: new Map(), stalls: 0, resetsNotCompared: 0, closedByServer: 0, slowlorisReplies: 0,
     startRssMb: readRssMb(node.pid), maxRssMb: 0, finalRssMb: 0, elapsedMs: 0,
   }
@@ -409,13 +423,20 @@ export async function runRespFuzz(options: FuzzRunOptions): Promise<FuzzReport> 
       }
       const inFlightAtSend = describeInFlight()
       const sent = Date.now()
+      const cpuAtSend = readCpuMs(node.pid)
       let reply = await client.call(['PING'], watchdogTimeoutMs)
       if (reply === 'timeout') {
         const hang: Hang = {atInput: next, reason: `PING not answered within ${watchdogTimeoutMs} ms`, inFlight: [...new Set([...inFlightAtSend, ...describeInFlight()])]}
-        report.hangs.push(hang)
-        // Wait for the late answer to tell how long the node was unresponsive.
+        // Wait for the late answer to tell how long the node was unresponsive, and how much CPU it had meanwhile.
         const late = await Promise.race([client.call(['PING'], 30_000), sleep(30_000).then(() => 'timeout' as const)])
-        hang.reason += late === 'timeout' ? '; still no answer after 30 s' : `; answered after ${Date.now() - sent} ms`
+        const waitedMs = Date.now() - sent
+        const cpuMs = readCpuMs(node.pid) - cpuAtSend
+        const starved = late !== 'timeout' && waitedMs < 5 * watchdogTimeoutMs && cpuMs < watchdogTimeoutMs
+        if (starved) report.starvedPings++
+        else {
+          hang.reason += late === 'timeout' ? '; still no answer after 30 s' : `; answered after ${waitedMs} ms, ${cpuMs} ms of CPU meanwhile`
+          report.hangs.push(hang)
+        }
         if (late === 'timeout') stop(`node unresponsive for 30 s; inputs in flight: ${hang.inFlight.join('; ')}`)
         reply = undefined
       }
@@ -557,6 +578,7 @@ export function formatReport(r: FuzzReport, topErrors = 40): string {
     `RSS: start ${r.startRssMb.toFixed(0)} MB, max ${r.maxRssMb.toFixed(0)} MB, final ${r.finalRssMb.toFixed(0)} MB`,
     `comparisons left out after a connection reset: ${r.resetsNotCompared}`,
     `connections closed by the server: ${r.closedByServer}, stalled connections given up: ${r.stalls}, slowloris replies: ${r.slowlorisReplies}`,
+    `late watchdog answers while the node had less CPU time than the watchdog timeout (a busy machine, not a hang): ${r.starvedPings}`,
     `distinct error replies: ${r.distinctErrors.size}`,
     ...[...r.distinctErrors].sort((a, b) => b[1] - a[1]).slice(0, topErrors).map(([k, n]) => `  ${String(n).padStart(7)}  ${k}`),
   ]

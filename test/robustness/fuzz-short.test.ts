@@ -3,9 +3,12 @@
 // inputs whose replies are deterministic. It fails on a crash, a hang (the watchdog PING unanswered for 1 s),
 // an internal error in the log or a reply, memory that keeps growing, or a reply that differs from Redis's;
 // the failure message holds the seed and the command that replays the run. RTOPO_FUZZ_SEED picks another seed.
+// A last test checks the watchdog itself: a node busy in a script is a hang, a node starved of CPU (stopped
+// by SIGSTOP, as a loaded machine can starve it) is not.
 
+import {Redis} from 'ioredis'
 import {afterAll, describe, expect, it} from 'vitest'
-import {bundledMissing, stopAllNodes} from '../helpers/nodes.js'
+import {bundledMissing, startServer, stopAllNodes} from '../helpers/nodes.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 import {stopAllSentinels} from '../helpers/sentinels.js'
 import {formatReport, runRespFuzz, type FuzzReport} from '../fuzz/resp-fuzzer.js'
@@ -55,6 +58,46 @@ describe.skipIf(!!bundledMissing)(title('short RESP fuzz pass'), () => {
     } finally {
       await ours.handle.stop()
       await oracle?.handle.stop()
+    }
+  }, 120_000)
+
+  it('the watchdog reports a node stuck in a script as a hang, and a node starved of CPU as a late answer only', async () => {
+    // Redis's busy-reply-threshold (5 s), not the fuzz target's 200 ms: the script below must block everyone.
+    const handle = await startServer({engine: 'bundled', args: ['--save', '', '--enable-debug-command', 'yes']})
+    const ours = {handle, node: {port: handle.port, pid: handle.pid, readLog: () => ''}}
+    const side = new Redis({port: ours.node.port, host: '127.0.0.1', lazyConnect: true})
+    side.on('error', () => {})
+    try {
+      await side.connect()
+      const run = (onStart: () => Promise<void>) => {
+        const report = runRespFuzz({target: 'server', node: ours.node, seed: SEED, inputs: 400, concurrency: 4})
+        return Promise.all([report, onStart()]).then(([r]) => r)
+      }
+      // 1.5 s of CPU in one script: PING waits behind it.
+      const busy = "local t0 = redis.call('TIME') local start = t0[1] * 1000000 + t0[2] while true do local t = redis.call('TIME') if t[1] * 1000000 + t[2] - start > 1500000 then break end end return 1"
+      const stuck = await run(async () => {
+        await new Promise((r) => setTimeout(r, 300))
+        expect(await side.eval(busy, 0)).toBe(1)
+      })
+      expect(stuck.hangs.length, formatReport(stuck, 5)).toBeGreaterThan(0)
+      expect(stuck.hangs[0]?.reason).toMatch(/answered after \d+ ms, \d+ ms of CPU meanwhile/)
+      // 1.5 s without any CPU: late, not stuck.
+      const starved = await run(async () => {
+        await new Promise((r) => setTimeout(r, 300))
+        process.kill(ours.node.pid, 'SIGSTOP')
+        await new Promise((r) => setTimeout(r, 1500))
+        process.kill(ours.node.pid, 'SIGCONT')
+      })
+      expect(starved.hangs, formatReport(starved, 5)).toEqual([])
+      expect(starved.starvedPings).toBeGreaterThan(0)
+    } finally {
+      side.disconnect()
+      try {
+        process.kill(ours.node.pid, 'SIGCONT')
+      } catch {
+        // already gone
+      }
+      await ours.handle.stop()
     }
   }, 120_000)
 })
