@@ -149,6 +149,10 @@ async function accessTranscript(engine: Engine, onFinished: Finished): Promise<s
   await say('OBJECT', 'FREQ', 'f')
   await say('GET', 'f')
   await say('OBJECT', 'FREQ', 'f')
+  // EXISTS and TYPE look keys up without touching them (LOOKUP_NOTOUCH).
+  await say('EXISTS', 'f')
+  await say('TYPE', 'f')
+  await say('OBJECT', 'FREQ', 'f')
   await say('OBJECT', 'IDLETIME', 'missing')
   const dump = await raw.command('DUMP', 'f')
   const payload = dump.subarray(dump.indexOf('\r\n') + 2, dump.length - 2)

@@ -93,12 +93,13 @@ function delCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
 
 function existsCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   let found = 0
-  for (const k of args) if (ctx.db.lookup(keyOf(k)) !== undefined) found++
+  // LOOKUP_NOTOUCH: EXISTS leaves the access time and LFU counter alone.
+  for (const k of args) if (ctx.db.lookup(keyOf(k), false) !== undefined) found++
   return int(found)
 }
 
 function typeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
-  const entry = ctx.db.lookup(keyOf(args[0] as Buffer))
+  const entry = ctx.db.lookup(keyOf(args[0] as Buffer), false)
   return simple(entry === undefined ? 'none' : entry.value.type)
 }
 

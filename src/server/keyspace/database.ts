@@ -2,7 +2,7 @@
 // Every mutation is reported through `modified(key)` so WATCH, the dirty counter and propagation stay exact.
 
 import type {Clock} from '../../common/clock.js'
-import {defaultAccessSettings, lfuInit, touch, type AccessSettings} from './access.js'
+import {defaultAccessSettings, lfuInit, touch as touchEntry, type AccessSettings} from './access.js'
 import {IndexedSet} from './indexed-set.js'
 import {dictTableSize, entrySize} from './memory.js'
 import {valueLength, type Entry, type RedisValue} from './values.js'
@@ -70,8 +70,11 @@ export class Database {
     return this.entries.get(key)?.mem ?? 0
   }
 
-  /** Looks a key up for reading: expired keys are absent, and the access time is updated. */
-  lookup(key: string): Entry | undefined {
+  /**
+   * Looks a key up for reading: expired keys are absent, and the access time (or LFU counter) is updated
+   * unless `touch` is false (LOOKUP_NOTOUCH: EXISTS, TYPE).
+   */
+  lookup(key: string, touch = true): Entry | undefined {
     const entry = this.entries.get(key)
     if (entry === undefined) return undefined
     if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.nowMs()) {
@@ -79,7 +82,7 @@ export class Database {
       this.expire(key)
       return undefined
     }
-    touch(entry, this.clock.nowMs(), this.access)
+    if (touch) touchEntry(entry, this.clock.nowMs(), this.access)
     return entry
   }
 
