@@ -168,6 +168,29 @@ async function accessTranscript(engine: Engine, onFinished: Finished): Promise<s
   return out
 }
 
+/** An evicted key is a modified key: tracking clients get it invalidated, and a WATCH on it fails EXEC. */
+async function signalTranscript(engine: Engine, onFinished: Finished): Promise<string[]> {
+  const {node, c} = await standalone(engine, onFinished, ['--maxmemory-policy', 'allkeys-random'])
+  const tracking = await node.raw()
+  const watcher = await node.raw()
+  const out: string[] = []
+  await c.set('k', 'v')
+  await tracking.command('HELLO', '3')
+  out.push(`CLIENT TRACKING ON -> ${text(await tracking.command('CLIENT', 'TRACKING', 'ON'))}`)
+  out.push(`GET k -> ${text(await tracking.command('GET', 'k'))}`)
+  out.push(`WATCH k -> ${text(await watcher.command('WATCH', 'k'))}`)
+  await c.config('SET', 'maxmemory', '1')
+  await waitFor(() => c.dbsize(), (n) => n === 0, {what: `${engine}: every key evicted`})
+  out.push(`tracking client got -> ${text(await tracking.reply())}`)
+  out.push(`SET x y -> ${String(await c.set('x', 'y').catch((e: Error) => e.message))}`)
+  await c.config('SET', 'maxmemory', '0')
+  for (const command of [['MULTI'], ['GET', 'k'], ['EXEC']]) out.push(`${command.join(' ')} -> ${text(await watcher.command(...command))}`)
+  out.push(`evicted_keys:${await evictedKeys(c)}`)
+  tracking.close()
+  watcher.close()
+  return out
+}
+
 /** allkeys-*: under a limit, a stream of writes keeps used_memory at or under it by evicting; events and stats agree. */
 async function allkeysOutcome(engine: Engine, policy: string, onFinished: Finished): Promise<Record<string, unknown>> {
   const {node, c} = await standalone(engine, onFinished, ['--maxmemory-policy', policy, '--notify-keyspace-events', 'Ee'])
@@ -324,6 +347,12 @@ describe.skipIf(!!skipReal)(`maxmemory against real Redis 7.0${skipReal ? ` (ski
     const [real, ours] = await Promise.all(ENGINES.map((e) => accessTranscript(e, onTestFinished)))
     expect(ours).toEqual(real)
     expect(real).toContain('OBJECT FREQ f -> :6\r\n')
+  }, 60_000)
+
+  it.concurrent('an evicted key is invalidated for tracking clients and fails a WATCH', async ({onTestFinished}) => {
+    const [real, ours] = await Promise.all(ENGINES.map((e) => signalTranscript(e, onTestFinished)))
+    expect(ours).toEqual(real)
+    expect(real).toContain('EXEC -> *-1\r\n')
   }, 60_000)
 
   for (const policy of ['allkeys-lru', 'allkeys-lfu', 'allkeys-random']) {
