@@ -19,7 +19,7 @@ import {commandGroups} from './commands/index.js'
 import {Dispatcher, type DispatcherHost} from './dispatcher.js'
 import {Evictor, isLfuPolicy, MAXMEMORY_POLICIES, type MaxmemoryPolicy} from './evict.js'
 import type {Database} from './keyspace/database.js'
-import {usedMemory, type UsedMemory} from './used-memory.js'
+import {clientMemory, usedMemory, type ClientMemory, type UsedMemory} from './used-memory.js'
 import {createScriptingEngine} from './scripting-setup.js'
 import type {ScriptingEngine} from './scripting/scripting-engine.js'
 import {InfoBuilder} from './info/info.js'
@@ -91,6 +91,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   private maxmemoryPolicy: MaxmemoryPolicy = 'noeviction'
   /** The OOM state found before the current command (server.pre_command_oom_state), for a script's first write. */
   private preCommandOom = false
+  private clientMemo: ClientMemory | undefined
 
   /** 'sentinel' when this process runs as a sentinel: another command table, no dataset, no replication. */
   readonly mode: 'standalone' | 'sentinel'
@@ -344,10 +345,24 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   usedMemory(): UsedMemory {
     return usedMemory({
       keyspace: this.keyspace,
-      clients: () => this.liveClients(),
+      clientBytes: () => this.clientBytes(),
       scriptsBytes: () => this.scripting.evalScripts.memory,
       backlogBytes: () => this.replication.backlog?.histlen ?? 0,
     })
+  }
+
+  /**
+   * The clients' share of used_memory, summed once per event-loop turn: the commands of one pipelined read
+   * are checked against the same client figure (the dataset part is exact for each of them).
+   */
+  private clientBytes(): ClientMemory {
+    if (this.clientMemo !== undefined) return this.clientMemo
+    const memo = clientMemory(this.liveClients())
+    this.clientMemo = memo
+    queueMicrotask(() => {
+      this.clientMemo = undefined
+    })
+    return memo
   }
 
   /**

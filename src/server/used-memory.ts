@@ -13,10 +13,28 @@ export const CLIENT_BYTES = 20480
 
 export interface MemorySources {
   readonly keyspace: Keyspace
-  clients(): Iterable<Client>
+  /** What the clients hold (clientMemory), which the server may reuse within one event-loop turn. */
+  clientBytes(): ClientMemory
   scriptsBytes(): number
   /** Bytes held in the replication backlog (repl_backlog_histlen), 0 without one. */
   backlogBytes(): number
+}
+
+export interface ClientMemory {
+  normal: number
+  replicas: number
+}
+
+/** Every client's structure plus its query and output buffers, replicas apart. */
+export function clientMemory(clients: Iterable<Client>): ClientMemory {
+  let normal = 0
+  let replicas = 0
+  for (const client of clients) {
+    const bytes = CLIENT_BYTES + client.sink.queryBufferBytes() + client.sink.outputBytes()
+    if (client.kind === 'replica') replicas += bytes
+    else normal += bytes
+  }
+  return {normal, replicas}
 }
 
 export interface UsedMemory {
@@ -33,13 +51,7 @@ export interface UsedMemory {
 }
 
 export function usedMemory(sources: MemorySources): UsedMemory {
-  let clientsNormal = 0
-  let clientsReplicas = 0
-  for (const client of sources.clients()) {
-    const bytes = CLIENT_BYTES + client.sink.queryBufferBytes() + client.sink.outputBytes()
-    if (client.kind === 'replica') clientsReplicas += bytes
-    else clientsNormal += bytes
-  }
+  const {normal: clientsNormal, replicas: clientsReplicas} = sources.clientBytes()
   const dataset = datasetBytes(sources.keyspace)
   const scripts = sources.scriptsBytes()
   const replicationBacklog = sources.backlogBytes()

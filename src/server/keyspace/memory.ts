@@ -32,9 +32,8 @@ export function sdsSize(len: number): number {
 /** A dict's bucket array for `count` entries: the table is the next power of two (at least 4) of 8-byte slots. */
 export function dictTableSize(count: number): number {
   if (count === 0) return 0
-  let size = 4
-  while (size < count) size *= 2
-  return size * 8
+  if (count <= 4) return 32
+  return count > 2 ** 30 ? count * 8 : 2 ** (32 - Math.clz32(count - 1)) * 8
 }
 
 const isInt = (b: Buffer | string): boolean => b.length <= 20 && INT_RE.test(typeof b === 'string' ? b : b.toString('latin1'))
