@@ -288,7 +288,9 @@ async function replicaOutcome(engine: Engine, onFinished: Finished): Promise<Rec
   await waitForLinkUp(replica)
   const c = master.client()
   const r = replica.client()
+  // monitor() opens a connection of its own, which the node's handle does not track: closed here, pass or fail.
   const monitor = await replica.client().monitor()
+  onFinished(async () => monitor.disconnect())
   const deletes: Record<string, number> = {}
   monitor.on('monitor', (_time: string, args: string[]) => {
     const name = String(args[0]).toUpperCase()
@@ -308,7 +310,6 @@ async function replicaOutcome(engine: Engine, onFinished: Finished): Promise<Rec
   await waitFor(() => deletes.UNLINK ?? 0, (n) => n === evictedUnlink, {timeoutMs: 20_000, what: `${engine}: the replica's MONITOR sees ${evictedUnlink} UNLINKs`})
   await waitForOffsetsEqual([master, replica])
   const [masterSize, replicaSize] = await Promise.all([c.dbsize(), r.dbsize()])
-  monitor.disconnect()
   return {
     evictedDel: evictedDel > 0,
     evictedUnlink: evictedUnlink > 0,
