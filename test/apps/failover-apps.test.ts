@@ -1,12 +1,14 @@
 // Applications through Sentinel across a failover, on a bundled topology the CLI builds (1 master, 2 replicas,
-// 3 sentinels, master name mymaster): redlock and Bull connect with ioredis in Sentinel mode, take a lock and
-// process jobs, `rtopo kill master` runs the failover, and they keep working on the promoted replica — the
-// lock (replicated before the kill) is still held, new locks are granted, new jobs run. Scripts are cached per
+// 3 sentinels, master name mymaster): redlock, Bull and BullMQ connect with ioredis in Sentinel mode, take a
+// lock and process jobs, `rtopo kill master` runs the failover, and they keep working on the promoted replica —
+// the lock (replicated before the kill) is still held, new locks are granted, new jobs run, and BullMQ's
+// QueueEvents goes on reading the replicated events stream (XREAD BLOCK) on the new master. Scripts are cached per
 // server and never replicated: a SCRIPT LOAD on the old master leaves the new master answering NOSCRIPT to a raw
 // EVALSHA, while ioredis's defineCommand falls back to EVAL by itself.
 
 import {createHash} from 'node:crypto'
 import Queue from 'bull'
+import {Queue as MQQueue, QueueEvents, Worker} from 'bullmq'
 import {Redis} from 'ioredis'
 import Redlock, {ExecutionError, type Lock} from 'redlock'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -25,7 +27,7 @@ interface IncrTwice extends Redis {
   incrTwice(key: string): Promise<number>
 }
 
-describe.skipIf(!!bundledMissing)(`redlock and Bull through Sentinel across a failover${bundledMissing ? ` (skipped: ${bundledMissing})` : ''}`, () => {
+describe.skipIf(!!bundledMissing)(`redlock, Bull and BullMQ through Sentinel across a failover${bundledMissing ? ` (skipped: ${bundledMissing})` : ''}`, () => {
   const sandbox = new CliSandbox()
   const clients: Redis[] = []
   const queues: Queue.Queue[] = []
@@ -37,6 +39,10 @@ describe.skipIf(!!bundledMissing)(`redlock and Bull through Sentinel across a fa
   let heldLock: Lock
   let oldMasterPort = 0
   const processed: number[] = []
+  let mqQueue: MQQueue
+  let mqWorker: Worker<{n: number}, number>
+  let mqEvents: QueueEvents
+  const mqCompleted: string[] = []
 
   /** Sentinel-mode options, valid for our ioredis and for the ioredis 5 that Bull brings. */
   const sentinelOptions = () => ({
@@ -58,6 +64,7 @@ describe.skipIf(!!bundledMissing)(`redlock and Bull through Sentinel across a fa
   })
   afterAll(async () => {
     await Promise.all(queues.map((q) => q.close().catch(() => undefined)))
+    for (const c of [mqWorker, mqEvents, mqQueue]) await c?.close().catch(() => undefined)
     for (const c of clients) c.disconnect()
     await sandbox.run('down', '--purge')
     await sandbox.cleanup()
@@ -89,6 +96,15 @@ describe.skipIf(!!bundledMissing)(`redlock and Bull through Sentinel across a fa
       processed.push(job.data.n)
       return job.data.n * 10
     })
+
+    mqQueue = new MQQueue('mq-failover', {connection: sentinelOptions()})
+    mqQueue.on('error', () => {})
+    mqWorker = new Worker<{n: number}, number>('mq-failover', async (job) => job.data.n * 100, {connection: sentinelOptions()})
+    mqWorker.on('error', () => {})
+    mqEvents = new QueueEvents('mq-failover', {connection: sentinelOptions()})
+    mqEvents.on('error', () => {})
+    mqEvents.on('completed', ({jobId}) => mqCompleted.push(jobId))
+    await mqEvents.waitUntilReady()
   }, 120_000)
 
   it('before the failover: a lock is held, jobs run, a script is loaded on the master only', async () => {
@@ -96,6 +112,8 @@ describe.skipIf(!!bundledMissing)(`redlock and Bull through Sentinel across a fa
     await expect(redlock.acquire(['report-lock'], 120_000)).rejects.toBeInstanceOf(ExecutionError)
     const jobs = await Promise.all([1, 2, 3].map((n) => queue.add({n})))
     expect(await Promise.all(jobs.map((j) => j.finished()))).toEqual([10, 20, 30])
+    const mqJobs = await Promise.all([1, 2, 3].map((n) => mqQueue.add('times100', {n})))
+    expect(await Promise.all(mqJobs.map((j) => j.waitUntilFinished(mqEvents, 20_000)))).toEqual([100, 200, 300])
 
     const oldMaster = direct(oldMasterPort)
     expect(await oldMaster.call('SCRIPT', 'LOAD', CACHED)).toBe(CACHED_SHA)
@@ -130,6 +148,14 @@ describe.skipIf(!!bundledMissing)(`redlock and Bull through Sentinel across a fa
     expect(await Promise.all(jobs.map((j) => j.finished()))).toEqual([40, 50, 60])
     await waitFor(() => queue.getJobCounts(), (c) => c.completed === 6 && c.active === 0 && c.waiting === 0, {what: 'six completed jobs on the new master', timeoutMs: 30_000})
     expect([...processed].sort()).toEqual([1, 2, 3, 4, 5, 6])
+
+    // BullMQ: its worker and QueueEvents reconnect through the sentinels; new jobs run on the new master, and the
+    // events stream (replicated with explicit IDs) goes on from where QueueEvents was.
+    const mqJobs = await Promise.all([4, 5, 6].map((n) => mqQueue.add('times100', {n})))
+    expect(await Promise.all(mqJobs.map((j) => j.waitUntilFinished(mqEvents, 30_000)))).toEqual([400, 500, 600])
+    await waitFor(() => mqQueue.getJobCounts('completed', 'active', 'wait'), (c) => c.completed === 6 && c.active === 0 && c.wait === 0, {what: 'six completed BullMQ jobs on the new master', timeoutMs: 30_000})
+    await waitFor(() => mqCompleted.length, (n) => n >= 6, {what: 'a completed event for each BullMQ job'})
+    expect(new Set(mqCompleted).size).toBe(6)
 
     // The script cache did not move: a raw EVALSHA gets NOSCRIPT, defineCommand falls back to EVAL.
     await expect(direct(newPort).call('EVALSHA', CACHED_SHA, '0')).rejects.toThrow('NOSCRIPT No matching script. Please use EVAL.')

@@ -81,9 +81,13 @@ Without --fast every node keeps Redis 7.0's own timings, so failovers take what 
     this.renderFiles(plan, flags.templates ?? BUILTIN_TEMPLATES)
     writeState(plan)
     const launched: PlannedNode[] = []
+    const launches: Promise<unknown>[] = []
     try {
-      await new Listr(upTasks(plan, flags['redis-bin'], launched), {...this.listrOptions(), exitOnError: true}).run()
+      await new Listr(upTasks(plan, flags['redis-bin'], launched, launches), {...this.listrOptions(), exitOnError: true}).run()
     } catch (cause) {
+      // Nodes of a stage start side by side: let the other launches of the failed stage finish, so that
+      // every process this run started is stopped again.
+      await Promise.allSettled(launches)
       for (const node of launched.reverse()) await stopNode(node, 3000)
       await stopProxy(plan)
       const tail = cause instanceof NodeStartError ? `\n--- log tail ---\n${cause.logTail}` : ''
@@ -195,7 +199,8 @@ function summary(plan: TopologyPlan, status: UpResult['status'], started: number
   }
 }
 
-function upTasks(plan: TopologyPlan, redisBin: string | undefined, launched: PlannedNode[]) {
+/** The stages of up; within a stage (masters, replicas, sentinels) the nodes start side by side. */
+function upTasks(plan: TopologyPlan, redisBin: string | undefined, launched: PlannedNode[], launches: Promise<unknown>[]) {
   const servers = plan.nodes.filter((n) => n.kind === 'server')
   const masters = servers.filter((n) => n.replicaOf === undefined)
   const replicas = servers.filter((n) => n.replicaOf !== undefined)
@@ -203,7 +208,9 @@ function upTasks(plan: TopologyPlan, redisBin: string | undefined, launched: Pla
   const start = (node: PlannedNode) => ({
     title: `start ${node.id} on port ${node.port}`,
     task: async (_: unknown, task: {output: string}) => {
-      const pid = await launchNode(engineForNode(plan, node, redisBin), node, node.kind === 'server' ? plan.password : undefined)
+      const launch = launchNode(engineForNode(plan, node, redisBin), node, node.kind === 'server' ? plan.password : undefined)
+      launches.push(launch)
+      const pid = await launch
       launched.push(node)
       await applyFastProfile(plan, node)
       task.output = `pid ${pid}`
@@ -217,13 +224,13 @@ function upTasks(plan: TopologyPlan, redisBin: string | undefined, launched: Pla
         task.title = `lab proxy on ports ${Math.min(...plan.nodes.map((n) => n.port))}…${Math.max(...plan.nodes.map((n) => n.port))} (pid ${pid})`
       },
     }] : []),
-    {title: 'start masters', task: (_: unknown, task: {newListr: (t: unknown[]) => unknown}) => task.newListr(masters.map(start))},
+    {title: 'start masters', task: (_: unknown, task: {newListr: (t: unknown[], o?: unknown) => unknown}) => task.newListr(masters.map(start), {concurrent: true})},
     ...(replicas.length === 0 ? [] : [
-      {title: 'start replicas', task: (_: unknown, task: {newListr: (t: unknown[]) => unknown}) => task.newListr(replicas.map(start))},
+      {title: 'start replicas', task: (_: unknown, task: {newListr: (t: unknown[], o?: unknown) => unknown}) => task.newListr(replicas.map(start), {concurrent: true})},
       {title: 'wait for every replica link to be up', task: () => Promise.all(replicas.map((r) => waitUntil(() => replicaLinked(plan, r), 30_000, `${r.id} master_link_status:up`)))},
     ]),
     ...(sentinels.length === 0 ? [] : [
-      {title: 'start sentinels', task: (_: unknown, task: {newListr: (t: unknown[]) => unknown}) => task.newListr(sentinels.map(start))},
+      {title: 'start sentinels', task: (_: unknown, task: {newListr: (t: unknown[], o?: unknown) => unknown}) => task.newListr(sentinels.map(start), {concurrent: true})},
       {title: 'wait until every sentinel sees all replicas and sentinels', task: () => Promise.all(sentinels.map((s) => waitUntil(() => sentinelReady(plan, s), 60_000, `${s.id} to discover the topology`)))},
     ]),
   ] as never
