@@ -96,8 +96,18 @@ async function noevictionTranscript(engine: Engine, onFinished: Finished): Promi
   await say('CONFIG', 'SET', 'maxmemory', '0')
   await say('SET', 'keep', 'v')
   await fill(c, 'fill', 200, 1000)
+  // Transactions opened before the limit is crossed: EXEC is judged by what it queued.
+  const txWrite = await node.raw()
+  const txRead = await node.raw()
+  for (const [tx, command] of [[txWrite, ['MULTI']], [txWrite, ['SET', 'q', '1']], [txRead, ['MULTI']], [txRead, ['GET', 'keep']]] as const) {
+    out.push(`(tx) ${command.join(' ')} -> ${text(await tx.command(...command))}`)
+  }
   // Well under what is used: nothing is evicted under noeviction, so the state holds whatever buffers do.
   await c.config('SET', 'maxmemory', String((await usedMemory(c)) - 100_000))
+  out.push(`(tx with a write) EXEC -> ${text(await txWrite.command('EXEC'))}`)
+  out.push(`(tx with a read) EXEC -> ${text(await txRead.command('EXEC'))}`)
+  txWrite.close()
+  txRead.close()
   await say('SET', 'k', 'v')
   await say('SET', 'fill:0', 'again')
   await say('GET', 'keep')
@@ -342,6 +352,7 @@ describe.skipIf(!!skipReal)(`maxmemory against real Redis 7.0${skipReal ? ` (ski
     const [real, ours] = await Promise.all(ENGINES.map((e) => noevictionTranscript(e, onTestFinished)))
     expect(ours).toEqual(real)
     expect(real).toContain("SET k v -> -OOM command not allowed when used memory > 'maxmemory'.\r\n")
+    expect(real).toContain("(tx with a write) EXEC -> -EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.\r\n")
   }, 60_000)
 
   it.concurrent('OBJECT FREQ and OBJECT IDLETIME answer or refuse by the policy', async ({onTestFinished}) => {
