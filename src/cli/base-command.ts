@@ -38,6 +38,20 @@ export abstract class RtopoCommand extends Command {
     }
   }
 
+  /**
+   * The one node a command acts on. `all` names every node, which only start and stop take: a one-node command
+   * refuses it rather than act on the first node alone.
+   */
+  protected async selectOne(plan: TopologyPlan, selector: string, group: string | undefined, command: string, forMany?: string): Promise<PlannedNode> {
+    const nodes = await this.select(plan, selector, group)
+    if (nodes.length !== 1) {
+      throw new RtopoError(`${command} takes one node; '${selector}' names ${nodes.length} (${nodes.map((n) => n.id).join(', ')})`, [
+        `rtopo ${command} master   # or replica-N, sentinel-N, a node id, a port`, ...(forMany ? [forMany] : []),
+      ])
+    }
+    return nodes[0] as PlannedNode
+  }
+
   /** listr2 options: silent under --json so stdout stays one JSON document; plain lines when not a TTY. */
   protected listrOptions(): {renderer?: 'silent'; fallbackRendererCondition: boolean} {
     return this.jsonEnabled() ? {renderer: 'silent', fallbackRendererCondition: false} : {fallbackRendererCondition: !process.stdout.isTTY}

@@ -32,7 +32,7 @@ export default class Kill extends RtopoCommand {
     const {args, flags} = await this.parse(Kill)
     const plan = this.loadPlan(flags.dir)
     const signal = `SIG${flags.signal.toUpperCase().replace(/^SIG/, '')}` as NodeJS.Signals
-    const target = (await this.select(plan, args.node, flags.group))[0] as PlannedNode
+    const target = await this.selectOne(plan, args.node, flags.group, 'kill', 'rtopo stop all   # every node, gracefully')
     const pidState = readPid(target)
     if (pidState.state !== 'running') throw new RtopoError(`${target.id} (port ${target.port}) is not running`, [`rtopo start ${target.id}`])
     const isMaster = await isMasterWithPeers(plan, target)

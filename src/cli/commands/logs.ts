@@ -19,7 +19,7 @@ export default class Logs extends RtopoCommand {
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
     const plan = this.loadPlan(flags.dir)
-    const [node] = await this.select(plan, args.node, flags.group)
+    const node = await this.selectOne(plan, args.node, flags.group, 'logs')
     if (!node) return
     this.log(logTail(node, flags.lines))
     if (!flags.follow || !existsSync(node.logfile)) return

@@ -32,7 +32,7 @@ export default class Pause extends RtopoCommand {
   async run(): Promise<PauseResult> {
     const {args, flags} = await this.parse(Pause)
     const plan = this.loadPlan(flags.dir)
-    const target = (await this.select(plan, args.node, flags.group))[0] as PlannedNode
+    const target = await this.selectOne(plan, args.node, flags.group, 'pause')
     const state = readPid(target)
     // Asking a paused node for its role would only wait out the command timeout.
     if (state.state === 'running' && isPaused(state.pid)) throw new RtopoError(`${target.id} (port ${target.port}) is already paused`, [`rtopo resume ${target.id}`, 'rtopo faults'])

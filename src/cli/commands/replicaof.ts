@@ -23,7 +23,7 @@ export default class Replicaof extends RtopoCommand {
   async run(): Promise<{node: string; master: string | null; role?: string}> {
     const {args, flags} = await this.parse(Replicaof)
     const plan = this.loadPlan(flags.dir)
-    const [node] = await this.select(plan, args.node, flags.group)
+    const node = await this.selectOne(plan, args.node, flags.group, 'replicaof')
     if (!node || node.kind !== 'server') throw new RtopoError(`${args.node} is not a server`)
     if (args.master === 'no-one' || args.master === 'no one') {
       const reply = await withNode(node.port, plan.password, (c) => c.call('REPLICAOF', 'NO', 'ONE'))

@@ -4,7 +4,6 @@ import {RtopoError} from '../errors.js'
 import {dirFlag, groupFlag} from '../flags.js'
 import {FaultError, resumeNode} from '../../supervisor/faults.js'
 import {currentMaster, serverStatus} from '../../topology/inspect.js'
-import type {PlannedNode} from '../../topology/plan.js'
 import {followRejoin} from '../tasks/failover-tasks.js'
 
 export interface ResumeResult {
@@ -27,7 +26,7 @@ export default class Resume extends RtopoCommand {
   async run(): Promise<ResumeResult> {
     const {args, flags} = await this.parse(Resume)
     const plan = this.loadPlan(flags.dir)
-    const target = (await this.select(plan, args.node, flags.group))[0] as PlannedNode
+    const target = await this.selectOne(plan, args.node, flags.group, 'resume')
     let resumed
     try {
       resumed = resumeNode(plan, target)
