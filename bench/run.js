@@ -93,7 +93,7 @@ const scriptLoad = (port, script) =>
 /** One redis-benchmark run of one test (a -t name, or a whole command line): requests/s and the server's CPU µs per request. */
 function benchmark(node, test, pipeline) {
   const before = cpuMs(node.child.pid)
-  const what = Array.isArray(test) ? test : ['-t', test]
+  const what = Array.isArray(test) ? ['-r', '1000000', ...test] : ['-t', test]
   const out = execFileSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(node.port), '-n', String(REQUESTS), '-c', String(CLIENTS), '-P', String(pipeline), '--csv', ...what], {encoding: 'utf8'})
   const cpuUs = ((cpuMs(node.child.pid) - before) * 1000) / REQUESTS
   const line = out.trim().split('\n')[1] ?? ''
@@ -121,7 +121,12 @@ try {
   const rows = []
   const shas = await Promise.all(nodes.map((n) => scriptLoad(n.port, SCRIPT)))
   if (new Set(shas).size !== 1) throw new Error(`SCRIPT LOAD gave different shas: ${shas.join(' ')}`)
-  const tests = [...TESTS.split(','), ['evalsha', shas[0], '1', 'bench:counter']]
+  // Streams and HyperLogLog as applications use them: XADD with an auto ID and approximate trimming (as BullMQ
+  // writes its events stream), PFADD of random members (__rand_int__ is redis-benchmark's placeholder).
+  const tests = [
+    ...TESTS.split(','), ['evalsha', shas[0], '1', 'bench:counter'],
+    ['xadd', 'bench:stream', 'MAXLEN', '~', '10000', '*', 'field', '__rand_int__'], ['pfadd', 'bench:hll', '__rand_int__'],
+  ]
   for (const pipeline of [1, 16]) {
     for (const test of tests) {
       const runs = nodes.map(() => [])
@@ -130,7 +135,7 @@ try {
       rows.push({test: runs[0][0].name, pipeline, ours, real, ratio: real ? ours.rps / real.rps : undefined})
     }
   }
-  console.log(`\nredis-benchmark -t ${TESTS} and EVALSHA of "${SCRIPT}" -n ${REQUESTS} -c ${CLIENTS}; ${cpus().length} cores; node ${process.version}; median of ${ROUNDS} alternating run(s)`)
+  console.log(`\nredis-benchmark -t ${TESTS}, EVALSHA of "${SCRIPT}", XADD … MAXLEN ~ 10000 * and PFADD; -n ${REQUESTS} -c ${CLIENTS}; ${cpus().length} cores; node ${process.version}; median of ${ROUNDS} alternating run(s)`)
   console.log('| command | -P | rtopo-server req/s | redis-server req/s | ratio | rtopo-server CPU µs/req | redis-server CPU µs/req |')
   console.log('|---|---|---|---|---|---|---|')
   for (const r of rows) {
