@@ -111,6 +111,9 @@ const RANGES: Record<string, [number, number]> = {
   'maxmemory-eviction-tenacity': [0, 100],
   'lfu-log-factor': [0, 2147483647],
   'lfu-decay-time': [0, 2147483647],
+  // DEBUG_CONFIG integers of config.c: microseconds slept per key while saving / loading an RDB.
+  'rdb-key-save-delay': [-2147483648, 2147483647],
+  'key-load-delay': [-2147483648, 2147483647],
 }
 
 const SPECIAL: Record<string, Validator> = {

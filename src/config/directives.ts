@@ -22,6 +22,9 @@ const DEFINITIONS = new Map<string, Definition>(
 /** Directives whose repeated lines add up instead of replacing each other. */
 const ACCUMULATING = new Set(['save', 'client-output-buffer-limit'])
 
+/** HIDDEN_CONFIG in config.c: answered by name, left out of a CONFIG GET pattern. */
+const HIDDEN = new Set(['rdb-key-save-delay', 'key-load-delay'])
+
 const canonical = (name: string): string => ALIASES[name.toLowerCase()] ?? name.toLowerCase()
 
 
@@ -70,6 +73,13 @@ export class ServerConfig {
       if (name === 'rename-command') fail('rename-command is not supported by rtopo-server')
       return fail('Bad directive or wrong number of arguments')
     }
+    // A bare `save` line is setConfigSaveOption with no arguments: like `save ""`, it clears the save points
+    // when it is the first save line (later ones add nothing). Every other directive needs an argument.
+    if (directive.args.length === 0 && name === 'save') {
+      if (!seenAccumulating.has(name)) this.set1(name, '')
+      seenAccumulating.add(name)
+      return
+    }
     if (directive.args.length === 0) fail('wrong number of arguments')
     const result = def.validate(directive.args)
     if ('error' in result) return fail(result.error)
@@ -111,7 +121,7 @@ export class ServerConfig {
       return value === undefined ? [] : [[pattern, value]]
     }
     const out: [string, string][] = []
-    for (const [name, value] of this.values) if (globMatch(glob, name, true)) out.push([name, value])
+    for (const [name, value] of this.values) if (!HIDDEN.has(name) && globMatch(glob, name, true)) out.push([name, value])
     for (const [alias, target] of Object.entries(ALIASES)) if (globMatch(glob, alias, true)) out.push([alias, this.values.get(target) ?? ''])
     return out
   }

@@ -4,6 +4,7 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Server} from '../server.js'
+import {keyDelayMs, sleepSync} from './key-delay.js'
 import {writeRdb} from './rdb-writer.js'
 import {loadRdbFile, saveRdbFile, saveRdbFileAsync} from './snapshot.js'
 
@@ -49,6 +50,7 @@ export class Persistence {
       throw cause
     }
     if (loaded === undefined) return
+    sleepSync(keyDelayMs(this.delayUsec('key-load-delay'), loaded.databases.reduce((n, db) => n + db.size, 0)))
     functions.commit()
     const version = loaded.aux.get('redis-ver')
     if (version !== undefined) logger.notice(`Loading RDB produced by version ${version.toString()}`)
@@ -63,6 +65,14 @@ export class Persistence {
     const keys = loaded.databases.reduce((n, db) => n + db.size, 0)
     logger.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${loaded.expiredKeys ?? 0}.`)
     logger.notice(`DB loaded from disk: ${((clock.nowMs() - started) / 1000).toFixed(3)} seconds`)
+  }
+
+  private delayUsec(name: 'rdb-key-save-delay' | 'key-load-delay'): number {
+    return Number(this.server.config.get(name) ?? 0)
+  }
+
+  private keyCount(): number {
+    return this.server.keyspace.databases.reduce((n, db) => n + db.size, 0)
   }
 
   /** Serialises the whole keyspace as an RDB image (also what a full resync ships). */
@@ -85,7 +95,9 @@ export class Persistence {
     const {logger, keyspace, clock} = this.server
     try {
       const dirty = keyspace.dirty
-      saveRdbFile(this.path, this.snapshot())
+      const image = this.snapshot()
+      sleepSync(keyDelayMs(this.delayUsec('rdb-key-save-delay'), this.keyCount()))
+      saveRdbFile(this.path, image)
       this.dirtyAtLastSave = dirty
       this.lastSaveMs = clock.nowMs()
       this.lastBgsaveOk = true
@@ -106,12 +118,17 @@ export class Persistence {
     if (this.bgsaveInProgress) return false
     const {logger, keyspace, clock} = this.server
     const image = this.snapshot()
+    // The child of a fork sleeps rdb-key-save-delay per key while it writes: the save ends that much later.
+    const delayMs = keyDelayMs(this.delayUsec('rdb-key-save-delay'), this.keyCount())
     this.dirtyAtBgsaveStart = keyspace.dirty
     this.bgsaveInProgress = true
     this.lastBgsaveStartedMs = clock.nowMs()
     this.lastBgsaveTryMs = clock.nowMs()
     logger.notice(`Background saving started by pid ${process.pid}`)
-    saveRdbFileAsync(this.path, image).then(
+    const written = delayMs > 0
+      ? new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => saveRdbFileAsync(this.path, image))
+      : saveRdbFileAsync(this.path, image)
+    written.then(
       () => {
         this.dirtyAtLastSave = this.dirtyAtBgsaveStart
         this.lastSaveMs = clock.nowMs()
