@@ -56,6 +56,16 @@ const replicaof: Validator = (args) => {
   return {value: `${flat[0]} ${flat[1]}`}
 }
 
+/** OCTAL_CONFIG (unixsocketperm): strtoll base 8, 0..0777, shown in octal. */
+const octalPerm: Validator = (args) => {
+  if (args.length !== 1) return {error: 'wrong number of arguments'}
+  const text = args[0] as string
+  if (!/^[+-]?[0-7]+$/.test(text.trim()) || text.trim() !== text.trimEnd()) return {error: "argument couldn't be parsed as an octal number"}
+  const value = Number.parseInt(text, 8)
+  if (value < 0 || value > 0o777) return {error: 'argument must be between 0 and 777 inclusive'}
+  return {value: value.toString(8)}
+}
+
 const outputBufferLimit: Validator = (args) => {
   const flat = args.flatMap((a) => a.split(' ').filter(Boolean))
   if (flat.length % 4 !== 0) return {error: 'Wrong number of arguments in buffer limit configuration.'}
@@ -124,6 +134,7 @@ const SPECIAL: Record<string, Validator> = {
   'oom-score-adj-values': words,
   'latency-tracking-info-percentiles': words,
   'notify-keyspace-events': text,
+  unixsocketperm: octalPerm,
 }
 
 /** The validator for a directive, inferred from its default where the type is plain. */

@@ -6,6 +6,9 @@ import {readFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {splitArgs} from '../resp/split-args.js'
 
+/** The source name of directives read from standard input (`redis-server -`). */
+export const STDIN = '(stdin)'
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
   constructor(
@@ -20,7 +23,9 @@ export class ConfigError extends Error {
 
 /** Redis's fatal block, naming the file too so the user knows which one to fix. */
 export function formatFatalConfigError(err: ConfigError): string {
-  const where = err.file === undefined ? 'Reading the configuration from the command line' : `Reading the configuration file ${err.file}`
+  const where = err.file === undefined ? 'Reading the configuration from the command line'
+    : err.file === STDIN ? 'Reading the configuration from standard input'
+    : `Reading the configuration file ${err.file}`
   return [
     '',
     '*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***',
@@ -49,6 +54,8 @@ export interface Directive {
 
 export interface ParsedArgs {
   configFile?: string
+  /** `-` as the first or last argument: the config is also read from standard input (after the file). */
+  fromStdin?: boolean
   sentinel: boolean
   directives: Directive[]
 }
@@ -60,7 +67,8 @@ export interface ParsedArgs {
 export function parseCommandLine(argv: string[]): ParsedArgs {
   const result: ParsedArgs = {sentinel: false, directives: []}
   let i = 0
-  if (argv[0] !== undefined && !argv[0].startsWith('--')) {
+  // server.c main(): a first argument not starting with '-' is the config file.
+  if (argv[0] !== undefined && !argv[0].startsWith('-')) {
     result.configFile = resolve(argv[0])
     i = 1
   }
@@ -68,6 +76,12 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   let current: Directive | undefined
   for (; i < argv.length; i++) {
     const arg = argv[i] as string
+    // `-` alone, as the very first or the last argument, reads the config from stdin; elsewhere it is a value.
+    if (arg === '-' && (i === 0 || i === argv.length - 1)) {
+      result.fromStdin = true
+      current = undefined
+      continue
+    }
     if (arg.startsWith('--') && arg.length > 2 && !(current && /^--\d/.test(arg))) {
       const name = arg.slice(2).toLowerCase()
       if (name === 'sentinel') {
@@ -84,9 +98,21 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
       throw new ConfigError(undefined, undefined, arg, `Unexpected argument '${arg}': directives are given as --name value`)
     }
   }
+  // Precedence as in loadServerConfig: the file, then stdin, then the options; the last line wins.
   if (result.configFile !== undefined) result.directives.push(...readConfigFile(result.configFile, new Set()))
+  if (result.fromStdin) result.directives.push(...parseConfigText(readStdin(), STDIN))
   result.directives.push(...fromArgv)
   return result
+}
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8')
+  } catch (cause) {
+    // A closed or absent stdin reads as empty, as fgets() at EOF does.
+    if (['EAGAIN', 'EOF', 'ENXIO', 'EBADF'].includes((cause as NodeJS.ErrnoException).code ?? '')) return ''
+    throw cause
+  }
 }
 
 /** Reads a config file and the files it includes, in order. */

@@ -1,6 +1,9 @@
-// TCP listeners for the configured bind addresses (127.0.0.1 by default). A busy port is reported the way
-// Redis does ("Could not create server TCP listening socket …: bind: Address already in use").
+// TCP listeners for the configured bind addresses (127.0.0.1 by default) and the unix socket (`unixsocket`,
+// `unixsocketperm`). A busy port is reported the way Redis does ("Could not create server TCP listening
+// socket …: bind: Address already in use"), a unix socket that cannot be bound as anet.c does ("bind: …").
 
+import {chmodSync, existsSync, unlinkSync} from 'node:fs'
+import {dirname} from 'node:path'
 import {createServer, type Server, type Socket} from 'node:net'
 
 export class ListenError extends Error {
@@ -10,8 +13,61 @@ export class ListenError extends Error {
     readonly port: number,
     readonly code: string | undefined,
     message: string,
+    /** What failed: a TCP port, the unix socket, or nothing was configured to listen on. */
+    readonly kind: 'tcp' | 'unix' | 'none' = 'tcp',
   ) {
     super(message)
+  }
+}
+
+/** The path of the unix socket a connection came in on; undefined for TCP. */
+const unixPaths = new WeakMap<Socket, string>()
+export const unixSocketPathOf = (socket: Socket): string | undefined => unixPaths.get(socket)
+
+const UNIX_REASONS: Record<string, string> = {
+  ...{ENOENT: 'No such file or directory', ENOTDIR: 'Not a directory', EADDRINUSE: 'Address already in use'},
+  ...{EACCES: 'Permission denied', EROFS: 'Read-only file system'},
+}
+
+/**
+ * server.c initServer + anet.c anetUnixServer: unlink whatever is at the path, bind, chmod to `perm` when
+ * it is not 0, listen. Throws a ListenError of kind 'unix' with anet's text ("bind: No such file or directory").
+ */
+export async function listenUnix(path: string, perm: number, onSocket: (socket: Socket) => void, backlog = 511): Promise<Server> {
+  if (Buffer.byteLength(path) > 107) {
+    throw new ListenError(path, 0, 'ENAMETOOLONG', `unix socket path too long (${Buffer.byteLength(path)}), must be under 108`, 'unix')
+  }
+  try {
+    unlinkSync(path)
+  } catch {
+    // "don't care if this fails"
+  }
+  const server = await new Promise<Server>((resolve, reject) => {
+    const server = createServer((socket) => {
+      unixPaths.set(socket, path)
+      onSocket(socket)
+    })
+    server.once('error', reject)
+    server.listen({path, backlog}, () => {
+      server.off('error', reject)
+      server.on('error', () => {})
+      resolve(server)
+    })
+  }).catch((cause: NodeJS.ErrnoException) => {
+    // libuv reports a bind(2) ENOENT on a pipe as EACCES; Redis prints bind's own errno.
+    const code = cause.code === 'EACCES' && !existsSync(dirname(path)) ? 'ENOENT' : cause.code
+    throw new ListenError(path, 0, code, `bind: ${UNIX_REASONS[code ?? ''] ?? cause.message}`, 'unix')
+  })
+  if (perm !== 0) chmodSync(path, perm)
+  return server
+}
+
+/** Shutdown: closes the unix listener and removes its socket file (Redis: "Removing the unix socket file."). */
+export function removeUnixSocket(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch {
+    // Already gone.
   }
 }
 

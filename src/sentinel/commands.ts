@@ -139,8 +139,11 @@ function ownCommands(server: Server, sentinel: () => Sentinel): CommandSpec[] {
         }
         master.rebootDownAfterMs = n
       } else if (option === 'notification-script' || option === 'client-reconfig-script') {
+        // sentinel.c: access(value, X_OK), relative to the sentinel's working directory (its `dir`).
         if (value !== '' && !isExecutable(value)) {
-          reply = invalid()
+          reply = error(option === 'notification-script'
+            ? 'ERR Notification script seems non existing or non executable'
+            : 'ERR Client reconfiguration script seems non existing or non executable')
           break
         }
         if (option === 'notification-script') master.notificationScript = value === '' ? undefined : value

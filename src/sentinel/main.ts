@@ -9,7 +9,7 @@ import {ServerConfig} from '../config/directives.js'
 import {parseCommandLine, type Directive} from '../config/parse.js'
 import {ListenError} from '../net/listener.js'
 import {Server} from '../server/server.js'
-import {exitOnConfigError, startupLogger} from '../server/startup.js'
+import {announceStartup, enterDir, exitOnConfigError, exitUnlessListening, logListenFailure, startupLogger} from '../server/startup.js'
 import {sentinelCommandGroups} from './commands.js'
 import {Sentinel} from './sentinel.js'
 import {loadSentinelSettings, type SentinelSettings} from './settings.js'
@@ -17,6 +17,7 @@ import {loadSentinelSettings, type SentinelSettings} from './settings.js'
 export async function main(argv: readonly string[]): Promise<void> {
   let config: ServerConfig
   let settings: SentinelSettings
+  let fromStdin = false
   try {
     const parsed = parseCommandLine([...argv])
     if (parsed.configFile === undefined) {
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.stderr.write(`Sentinel config file ${parsed.configFile} is not writable: ${(cause as Error).message}. Exiting...\n`)
       process.exit(1)
     }
+    fromStdin = parsed.fromStdin === true
     const serverDirectives: Directive[] = parsed.directives.filter((d) => d.name !== 'sentinel')
     // A sentinel listens on 26379 unless told otherwise, and never runs in protected mode.
     if (!serverDirectives.some((d) => d.name === 'port')) serverDirectives.unshift({name: 'port', args: ['26379'], source: undefined, text: '--port 26379'})
@@ -37,8 +39,10 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (cause) {
     exitOnConfigError(cause)
   }
-  const logger = startupLogger(config, true)
+  enterDir(config)
+  const logger = startupLogger(config, true, fromStdin)
   logger.setRole('X')
+  exitUnlessListening(logger, config)
 
   let sentinel: Sentinel | undefined
   const pidfile = config.get('pidfile') || undefined
@@ -49,15 +53,14 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exit(code)
   }, {mode: 'sentinel', commandGroups: sentinelCommandGroups(() => sentinel as Sentinel)})
   if (pidfile) writePidFile(pidfile)
-  logger.notice(`Running mode=sentinel, port=${config.port()}.`)
+  announceStartup(logger, config, 'sentinel')
   sentinel = new Sentinel(server, settings)
   try {
     await server.start()
   } catch (cause) {
     if (pidfile) removePidFile(pidfile)
     if (cause instanceof ListenError) {
-      logger.warning(`Warning: ${cause.message}`)
-      logger.warning(`Failed listening on port ${config.port()} (TCP), aborting.`)
+      logListenFailure(logger, config, cause)
     } else {
       logger.warning(`Fatal error: ${(cause as Error).message}. Exiting.`)
     }

@@ -71,6 +71,8 @@ export class Client {
   runningScript = false
   noEvict = false
   noTouch = false
+  /** Connected through the unix socket (CLIENT_UNIX_SOCKET, flag U). */
+  unixSocket = false
   /** Replica clients: the listening port announced with REPLCONF listening-port, and similar. */
   replicaListeningPort = 0
   /** REPLCONF ip-address: the address a replica wants to be listed with. */

@@ -1,4 +1,4 @@
-// rtopo-server entry point, like redis-server: [config file] [--directive value …] [--sentinel].
+// rtopo-server entry point, like redis-server: [config file] [-] [--directive value …] [--sentinel].
 // Loads the config (fatal block on a bad line), logs Redis's start-up lines, writes the pidfile, serves,
 // and shuts down cleanly on SIGTERM/SIGINT (saving when save points are set).
 
@@ -12,7 +12,7 @@ import {parseCommandLine} from '../config/parse.js'
 import {ListenError} from '../net/listener.js'
 import {Server} from './server.js'
 import {REDIS_VERSION} from './version.js'
-import {exitOnConfigError, startupLogger} from './startup.js'
+import {announceStartup, enterDir, exitOnConfigError, exitUnlessListening, logListenFailure, logReady, startupLogger} from './startup.js'
 
 export async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--version') || argv.includes('-v')) {
@@ -31,8 +31,10 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (cause) {
     exitOnConfigError(cause)
   }
-  const logger = startupLogger(config, parsed.configFile !== undefined)
+  enterDir(config)
+  const logger = startupLogger(config, argv.length > 0, parsed.fromStdin === true)
   logger.setRole('M')
+  exitUnlessListening(logger, config)
 
   const pidfile = config.get('pidfile') || undefined
   const server = new Server(config, logger, systemClock, (code) => {
@@ -41,21 +43,20 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exit(code)
   })
   if (pidfile) writePidFile(pidfile)
-  logger.notice(`Running mode=standalone, port=${config.port()}.`)
+  announceStartup(logger, config, 'standalone')
   logger.warning('Server initialized')
   try {
     await server.start()
   } catch (cause) {
     if (pidfile) removePidFile(pidfile)
     if (cause instanceof ListenError) {
-      logger.warning(`Warning: ${cause.message}`)
-      logger.warning(`Failed listening on port ${config.port()} (TCP), aborting.`)
+      logListenFailure(logger, config, cause)
     } else {
       logger.warning(`Fatal error loading the DB: ${(cause as Error).message}. Exiting.`)
     }
     process.exit(1)
   }
-  logger.notice('Ready to accept connections')
+  logReady(logger, config)
 
   const onSignal = (signal: string) => {
     logger.warning(`Received ${signal} scheduling shutdown...`)

@@ -8,7 +8,8 @@ import type {Logger} from '../common/logger.js'
 import {randomRunId} from '../common/run-id.js'
 import type {ServerConfig} from '../config/directives.js'
 import {Connection} from '../net/connection.js'
-import {listen} from '../net/listener.js'
+import {unixSocketPathOf} from '../net/listener.js'
+import {closeUnixSocket, connectionAddresses, listenConfigured} from './startup.js'
 import {NONE, type Reply} from '../resp/reply.js'
 import {BlockedClients, type BlockedOperation, type BlockingHost} from './blocking.js'
 import {Client} from './client.js'
@@ -203,7 +204,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
       this.logger.warning(`WARNING: You specified a maxmemory value that is less than 1MB (current value is ${this.maxmemoryBytes} bytes). Are you sure this is what you really want?`)
     }
     if (this.mode === 'standalone') this.persistence.loadAtStartup()
-    this.listeners = await listen(this.config.bind(), this.config.port(), (socket) => this.accept(socket))
+    this.listeners = await listenConfigured(this.config, (socket) => this.accept(socket))
     if (this.mode === 'standalone') this.replication.start()
     const hz = Math.max(1, Math.min(500, Number(this.config.get('hz') ?? 10)))
     this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz))
@@ -227,6 +228,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     this.evictor.stop()
     this.replication.stop()
     for (const listener of this.listeners) listener.close()
+    closeUnixSocket(this.config, this.logger)
     for (const {connection} of this.clients.values()) connection?.close(true)
     this.logger.warning(`${this.mode === 'sentinel' ? 'Sentinel' : 'Redis'} is now ready to exit, bye bye...`)
     this.exit(0)
@@ -270,10 +272,10 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     })
     const client = new Client(
       this.nextClientId++,
-      `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
-      `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`,
+      ...connectionAddresses(socket),
       this.clock.nowMs(),
     )
+    client.unixSocket = unixSocketPathOf(socket) !== undefined
     client.authenticated = !this.requiresAuth()
     client.sink = {
       push: (reply) => {

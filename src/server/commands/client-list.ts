@@ -36,6 +36,7 @@ export function clientFlags(client: Client): string {
   if (client.tracking?.bcast === true) flags += 'B'
   if (client.multi?.aborted === true) flags += 'd'
   if (client.closing) flags += 'c'
+  if (client.unixSocket) flags += 'U'
   if (client.noEvict) flags += 'e'
   if (client.noTouch) flags += 'T'
   return flags === '' ? 'N' : flags
