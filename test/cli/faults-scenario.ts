@@ -199,6 +199,44 @@ export function describeFaults([label, engineArgs, skipReason]: readonly [string
       }
     }, 180_000)
 
+    it('kill of the master with two of the three sentinels leaves no quorum: no failover; started again, the same master serves', async () => {
+      const before = await masterPort()
+      const masterId = before === port ? 'master-1' : before === port + 1 ? 'replica-1' : 'replica-2'
+      const epochBefore = (await sandbox.json<VerifyReport>('verify')).groups[0]?.epoch
+      const kill = await sandbox.run('kill', 'master,sentinel-1,sentinel-2')
+      expect(kill.exitCode, kill.stderr).toBe(0)
+      expect(kill.stdout).toContain('1 of 3 sentinels are left and a failover needs 2')
+      expect(kill.stdout.match(/sent SIGKILL to /g)).toHaveLength(3)
+      // Well past down-after (1000 ms): the last sentinel sees the master down and cannot fail it over alone.
+      await new Promise((r) => setTimeout(r, 3000))
+      const last = client(sentinelPort + 2)
+      await last.connect()
+      try {
+        expect(await last.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')).toEqual(['127.0.0.1', String(before)])
+        const fields = (await last.call('SENTINEL', 'MASTER', 'mymaster')) as string[]
+        expect(fields[fields.indexOf('flags') + 1]).toContain('s_down')
+      } finally {
+        last.disconnect()
+      }
+      // The master first, so that the sentinels come back to a live master.
+      expect((await sandbox.run('start', masterId)).exitCode).toBe(0)
+      expect((await sandbox.run('start', 'all')).exitCode).toBe(0)
+      const report = await sandbox.json<VerifyReport>('verify', '--timeout', '60000')
+      expect(report.groups[0]?.master?.port).toBe(before)
+      expect(report.groups[0]?.epoch).toBe(epochBefore)
+    }, 120_000)
+
+    it('pause replicas --for pauses both replicas at once; they continue by themselves', async () => {
+      const master = await masterPort()
+      const result = await sandbox.json<PauseResult>('pause', 'replicas', '--for', '6000')
+      expect(result.pausedNodes?.map((p) => p.port).sort()).toEqual([port, port + 1, port + 2].filter((p) => p !== master).sort())
+      expect(result.failover).toBeUndefined()
+      const faults = await sandbox.json<{faults: ActiveFault[]}>('faults')
+      expect(faults.faults.map((f) => f.node).sort()).toEqual(result.pausedNodes?.map((p) => p.id).sort())
+      await waitFor(() => sandbox.json<{faults: ActiveFault[]}>('faults'), (f) => f.faults.length === 0, {timeoutMs: 30_000, what: 'both pauses to end by themselves'})
+      expect((await verify(60_000)).exitCode).toBe(0)
+    }, 60_000)
+
     it('gives clear errors for bad fault input', async () => {
       const unknown = await sandbox.run('pause', 'nonsense')
       expect(unknown.exitCode).not.toBe(0)

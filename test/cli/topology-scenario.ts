@@ -89,10 +89,10 @@ export function describeTopology([label, engineArgs, skipReason]: readonly [stri
       const bad = await sandbox.run('kill', 'nonsense')
       expect(bad.exitCode).not.toBe(0)
       expect(bad.stderr).toContain("unknown node 'nonsense'")
-      // all names every node: a one-node fault refuses it instead of acting on the first node alone.
-      const many = await sandbox.run('kill', 'all')
+      // all names every node: a one-node command refuses it instead of acting on the first node alone.
+      const many = await sandbox.run('logs', 'all')
       expect(many.exitCode).not.toBe(0)
-      expect(many.stderr).toContain("kill takes one node; 'all' names 6 (master-1, replica-1, replica-2, sentinel-1, sentinel-2, sentinel-3)")
+      expect(many.stderr).toContain("logs takes one node; 'all' names 6 (master-1, replica-1, replica-2, sentinel-1, sentinel-2, sentinel-3)")
       expect((await sandbox.json<TopologyStatus>('status')).nodes.map((n) => n.process)).toEqual(Array(6).fill('running'))
       const other = new CliSandbox()
       try {
