@@ -122,10 +122,12 @@ try {
   const shas = await Promise.all(nodes.map((n) => scriptLoad(n.port, SCRIPT)))
   if (new Set(shas).size !== 1) throw new Error(`SCRIPT LOAD gave different shas: ${shas.join(' ')}`)
   // Streams and HyperLogLog as applications use them: XADD with an auto ID and approximate trimming (as BullMQ
-  // writes its events stream), PFADD of random members (__rand_int__ is redis-benchmark's placeholder).
+  // writes its events stream) and XRANGE of its first 10 entries, PFADD of random members (__rand_int__ is
+  // redis-benchmark's placeholder, random with -r) and PFCOUNT of what they built.
   const tests = [
     ...TESTS.split(','), ['evalsha', shas[0], '1', 'bench:counter'],
-    ['xadd', 'bench:stream', 'MAXLEN', '~', '10000', '*', 'field', '__rand_int__'], ['pfadd', 'bench:hll', '__rand_int__'],
+    ['xadd', 'bench:stream', 'MAXLEN', '~', '10000', '*', 'field', '__rand_int__'], ['xrange', 'bench:stream', '-', '+', 'COUNT', '10'],
+    ['pfadd', 'bench:hll', '__rand_int__'], ['pfcount', 'bench:hll'],
   ]
   for (const pipeline of [1, 16]) {
     for (const test of tests) {
@@ -135,7 +137,7 @@ try {
       rows.push({test: runs[0][0].name, pipeline, ours, real, ratio: real ? ours.rps / real.rps : undefined})
     }
   }
-  console.log(`\nredis-benchmark -t ${TESTS}, EVALSHA of "${SCRIPT}", XADD … MAXLEN ~ 10000 * and PFADD; -n ${REQUESTS} -c ${CLIENTS}; ${cpus().length} cores; node ${process.version}; median of ${ROUNDS} alternating run(s)`)
+  console.log(`\nredis-benchmark -t ${TESTS}, EVALSHA of "${SCRIPT}", XADD … MAXLEN ~ 10000 *, XRANGE … COUNT 10, PFADD and PFCOUNT; -n ${REQUESTS} -c ${CLIENTS}; ${cpus().length} cores; node ${process.version}; median of ${ROUNDS} alternating run(s)`)
   console.log('| command | -P | rtopo-server req/s | redis-server req/s | ratio | rtopo-server CPU µs/req | redis-server CPU µs/req |')
   console.log('|---|---|---|---|---|---|---|')
   for (const r of rows) {
