@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {execa, type ResultPromise} from 'execa'
 import {Redis, type RedisOptions} from 'ioredis'
 import {afterEach, describe, expect, it} from 'vitest'
-import {bundledMissing, bundledServerBin, type Engine} from '../helpers/nodes.js'
+import {bundledMissing, bundledServerBin, removeDir, startServer, stopAllNodes, type Engine, type NodeHandle} from '../helpers/nodes.js'
 import {freePort} from '../helpers/ports.js'
 import {realRedis, realRedisMissing, redisCli} from '../helpers/real-redis.js'
 import {waitFor} from '../helpers/wait-for.js'
@@ -28,7 +28,11 @@ const children: ResultPromise[] = []
 const clients: Redis[] = []
 const dirs: string[] = []
 
+const nodes: NodeHandle[] = []
+
 afterEach(async () => {
+  await stopAllNodes()
+  for (const node of nodes.splice(0)) removeDir(node.dir)
   for (const c of clients.splice(0)) c.disconnect()
   for (const child of children.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -251,6 +255,29 @@ for (const {engine, skip} of engines) {
       await waitFor(() => info(c, 'persistence'), (i) => i.rdb_bgsave_in_progress === '0', {what: 'BGSAVE to end', timeoutMs: 30_000})
       expect((await info(c, 'persistence')).rdb_last_bgsave_status).toBe('ok')
       expect(existsSync(join(dir, 'dump.rdb'))).toBe(true)
+    }, 60_000)
+
+    it('rdb-key-save-delay stretches a full sync; writes made meanwhile reach the replica after it', async () => {
+      const master = await startServer({engine, args: ['--save', '', '--repl-diskless-sync-delay', '0']})
+      nodes.push(master)
+      const replica = await startServer({engine, args: ['--save', '']})
+      nodes.push(replica)
+      const m = master.client()
+      const keys = 10_000
+      for (let i = 0; i < keys; i += 1000) {
+        const batch = m.pipeline()
+        for (let j = i; j < i + 1000; j++) batch.set(`key:${j}`, 'v')
+        await batch.exec()
+      }
+      expect(await m.config('SET', 'rdb-key-save-delay', '100')).toBe('OK')
+      const r = replica.client()
+      expect(await r.replicaof('127.0.0.1', String(master.port))).toBe('OK')
+      await waitFor(() => info(m, 'replication'), (i) => /state=(wait_bgsave|send_bulk|online)/.test(i.slave0 ?? ''), {what: 'replica attached', timeoutMs: 15_000})
+      await m.set('written-during-sync', 'yes')
+      expect((await info(r, 'replication')).master_link_status).toBe('down')
+      await waitFor(() => info(r, 'replication'), (i) => i.master_link_status === 'up', {what: 'link up', timeoutMs: 30_000})
+      await waitFor(() => r.get('written-during-sync'), (v) => v === 'yes', {what: 'write made during the sync', timeoutMs: 10_000})
+      expect(await r.dbsize()).toBe(keys + 1)
     }, 60_000)
   })
 }

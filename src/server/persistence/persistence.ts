@@ -67,6 +67,11 @@ export class Persistence {
     logger.notice(`DB loaded from disk: ${((clock.nowMs() - started) / 1000).toFixed(3)} seconds`)
   }
 
+  /** What rdb-key-save-delay adds to writing a snapshot of the current keyspace (also a full sync's). */
+  saveDelayMs(): number {
+    return keyDelayMs(this.delayUsec('rdb-key-save-delay'), this.keyCount())
+  }
+
   private delayUsec(name: 'rdb-key-save-delay' | 'key-load-delay'): number {
     return Number(this.server.config.get(name) ?? 0)
   }

@@ -8,6 +8,7 @@ import {connect, isIP, type Socket} from 'node:net'
 import {encodeCommand} from '../../resp/encoder.js'
 import {RequestParser} from '../../resp/parser.js'
 import {Client} from '../client.js'
+import {keyDelayMs, sleepSync} from '../persistence/key-delay.js'
 import {readRdb, RdbError} from '../persistence/rdb-reader.js'
 import type {Server} from '../server.js'
 import type {Replication} from './replication.js'
@@ -374,6 +375,8 @@ export class MasterLink {
       this.teardown()
       return
     }
+    // key-load-delay: the per-key sleep of rdbLoad, for the whole image (the replica blocks while it loads).
+    sleepSync(keyDelayMs(Number(this.server.config.get('key-load-delay') ?? 0), loaded.databases.reduce((n, db) => n + db.size, 0)))
     functions.commit()
     keyspace.replaceAll(loaded.databases)
     const version = loaded.aux.get('redis-ver')

@@ -30,6 +30,8 @@ interface AttachedReplica {
   /** After a diskless transfer the stream is held until the replica's first REPLCONF ACK (it has loaded the RDB). */
   streamOnAck: boolean
   pendingStream: Buffer[]
+  /** rdb-key-save-delay: the snapshot is still being "written"; the stream waits behind it. */
+  payloadPending?: boolean
 }
 
 const PING_BYTES = encodeCommand(['ping'])
@@ -291,8 +293,20 @@ export class Replication implements ReplicationInfoSource {
     // The stream after the snapshot must open with SELECT, whichever db it was in before.
     this.lastStreamDb = -1
     const payload = payloadBytes(image, diskless)
+    // rdb-key-save-delay stretches the transfer as the delay per key stretches Redis's child: +FULLRESYNC now,
+    // the payload when the delay of all its keys has passed, the stream held behind it meanwhile.
+    const delayMs = this.server.persistence.saveDelayMs()
     for (const replica of waiting) {
       const header = replica.legacySync ? '' : `+FULLRESYNC ${this.replid} ${this.masterReplOffset}\r\n`
+      if (delayMs > 0) {
+        if (header !== '') replica.client.sink.push(raw(Buffer.from(header)))
+        replica.state = 'online'
+        replica.streamOnAck = true
+        replica.payloadPending = true
+        replica.ackTimeMs = this.server.clock.nowMs()
+        setTimeout(() => this.deliverDelayedPayload(replica, payload, diskless), delayMs)
+        continue
+      }
       replica.client.sink.push(raw(Buffer.concat([Buffer.from(header), payload])))
       replica.state = 'online'
       replica.ackTimeMs = this.server.clock.nowMs()
@@ -303,6 +317,23 @@ export class Replication implements ReplicationInfoSource {
       }
       logger.notice(`Synchronization with replica ${name} succeeded`)
     }
+    this.refreshGoodReplicas()
+  }
+
+  /** The end of a full sync stretched by rdb-key-save-delay: the payload, then (on disk syncs) the held stream. */
+  private deliverDelayedPayload(replica: AttachedReplica, payload: Buffer, diskless: boolean): void {
+    if (!this.replicas.includes(replica) || replica.payloadPending !== true) return
+    replica.payloadPending = false
+    replica.client.sink.push(raw(payload))
+    replica.ackTimeMs = this.server.clock.nowMs()
+    const name = this.replicaName(replica.client, replica.listeningPort)
+    if (diskless) {
+      this.server.logger.notice(`Streamed RDB transfer with replica ${name} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`)
+    } else {
+      replica.streamOnAck = false
+      for (const bytes of replica.pendingStream.splice(0)) replica.client.sink.push(raw(bytes))
+    }
+    this.server.logger.notice(`Synchronization with replica ${name} succeeded`)
     this.refreshGoodReplicas()
   }
 
@@ -335,7 +366,7 @@ export class Replication implements ReplicationInfoSource {
     replica.ackTimeMs = this.server.clock.nowMs()
     // The failover checks the offsets after this event, not inside it: it may disconnect this very client.
     if (this.failover.state === 'waiting-for-sync') setImmediate(() => this.failover.update())
-    if (replica.streamOnAck) {
+    if (replica.streamOnAck && replica.payloadPending !== true) {
       // The replica loaded the diskless snapshot: what accumulated since goes out now (replicaStartCommandStream).
       replica.streamOnAck = false
       for (const bytes of replica.pendingStream.splice(0)) client.sink.push(raw(bytes))
