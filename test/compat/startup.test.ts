@@ -14,6 +14,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {bundledMissing, bundledServerBin, removeDir, startServer, stopAllNodes, type Engine, type NodeHandle} from '../helpers/nodes.js'
 import {freePort} from '../helpers/ports.js'
 import {realRedis, realRedisMissing, redisCli} from '../helpers/real-redis.js'
+import {bundledSentinelBin} from '../helpers/sentinels.js'
 import {waitFor} from '../helpers/wait-for.js'
 
 interface Launched {
@@ -49,8 +50,10 @@ const tempDir = (engine: Engine): string => {
 }
 
 /** Starts the engine's server with `args` (stdin piped when `stdin` is given), in `cwd`. */
-function launch(engine: Engine, args: string[], {stdin, cwd}: {stdin?: string; cwd?: string} = {}): Launched {
-  const [file, argv] = engine === 'bundled' ? [process.execPath, [bundledServerBin, ...args]] : [realRedis!.server, args]
+function launch(engine: Engine, args: string[], {stdin, cwd, sentinel}: {stdin?: string; cwd?: string; sentinel?: boolean} = {}): Launched {
+  const [file, argv] = engine === 'bundled'
+    ? [process.execPath, [sentinel ? bundledSentinelBin : bundledServerBin, ...args]]
+    : [sentinel ? realRedis!.sentinel : realRedis!.server, args]
   const child = execa(file, argv, {
     reject: false, cleanup: true, cwd, input: stdin, stdin: stdin === undefined ? 'ignore' : undefined,
     stdout: 'pipe', stderr: 'pipe',
@@ -108,6 +111,17 @@ for (const {engine, skip} of engines) {
       expect(at('https://redis.io')).toBe(" |    `-._`-._        _.-'_.-'    |           https://redis.io       ")
       expect(out).not.toContain('Running mode=')
       await waitForOutput(p, 'Ready to accept connections')
+    })
+
+    it('a sentinel with always-show-logo says "Running in sentinel mode" beside its port and PID', async () => {
+      const port = await freePort()
+      const dir = tempDir(engine)
+      const conf = join(dir, 'sentinel.conf')
+      writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nalways-show-logo yes\nsentinel monitor mymaster 127.0.0.1 1 2\n`)
+      const p = launch(engine, [conf], {sentinel: true})
+      const out = await waitForOutput(p, `PID: ${p.pid}`)
+      expect(out).toContain("  (    '      ,       .-`  | `,    )     Running in sentinel mode\n".slice(1))
+      expect(out).toContain(`|     Port: ${port}\n`)
     })
 
     it('without always-show-logo (and no tty) it logs the short form', async () => {
