@@ -4,6 +4,8 @@
 // replicas keeps taking writes from clients, which the failover then throws away; the test counts them), a
 // partition that expires, a dead proxy that is reported and restarted with its rules, and the error paths.
 
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Redis} from 'ioredis'
 import {CliSandbox} from '../helpers/cli.js'
@@ -15,6 +17,7 @@ import type {PartitionResult} from '../../src/cli/commands/partition.js'
 import type {HealResult} from '../../src/cli/commands/heal.js'
 import type {LatencyResult} from '../../src/cli/commands/latency.js'
 import type {Rule} from '../../src/proxy/rules.js'
+import type {AuditReport, WriteSample} from '../../src/lab/types.js'
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -190,6 +193,23 @@ export function describeLab([label, engineArgs, skipReason]: readonly [string, r
       const onOld = await withClient(port, (c) => c.mget(...afterCut.map((w) => w.key)))
       expect(onOld.every((v) => v === null)).toBe(true)
       expect(await withClient(port, (c) => c.get('lab:before'))).toBe('1')
+    }, 180_000)
+
+    it('partition --for --load: the audit counts the writes the cut-off master acknowledged, exactly those missing on the new master', async () => {
+      const samples = join(sandbox.dir, 'partition.samples.json')
+      const result = await sandbox.json<PartitionResult>('partition', 'master', '--from', 'sentinels,replicas', '--for', '6000', '--load', '--samples', samples)
+      const audit = result.audit as AuditReport
+      const newMaster = result.failover?.newMaster?.port as number
+      expect(audit.fault).toMatchObject({kind: 'partition', node: result.rule.nodes[0]})
+      expect(audit.readBack?.from?.port).toBe(newMaster)
+      const acked = (JSON.parse(readFileSync(samples, 'utf8')) as {writes: WriteSample[]}).writes.filter((w) => w.ok)
+      const values = await withClient(newMaster, (c) => c.mget(...acked.map((w) => w.key)))
+      const missing = acked.filter((w, i) => values[i] !== w.value).map((w) => w.key).sort()
+      expect(missing.length, 'the cut-off master acknowledged writes that the new master never got').toBeGreaterThan(0)
+      expect(audit.writes.lost).toBe(missing.length)
+      expect(audit.lostWrites.map((l) => l.key).sort()).toEqual(missing)
+      expect(audit.events.map((e) => e.event)).toContain('+switch-master')
+      await verifyOk()
     }, 180_000)
 
     it('a partition given --for heals by itself; faults shows it until then', async () => {

@@ -6,8 +6,11 @@ import {describeRule} from '../../proxy/rules.js'
 import {FailoverWatch} from '../../topology/failover-watch.js'
 import {addRule, masterCutOff, oldMasterSide, resolveSides} from '../tasks/network-faults.js'
 import {followFailover, type FailoverOutcome} from '../tasks/failover-tasks.js'
+import {faultLoadFlags} from '../load-flags.js'
+import {markFault, runFaultWithLoad, type FaultLoad, type FaultLoadResult} from '../tasks/load-fault.js'
+import type {PlannedNode, TopologyPlan} from '../../topology/plan.js'
 
-export interface PartitionResult {
+export interface PartitionResult extends FaultLoadResult {
   rule: Rule
   failover?: FailoverOutcome
 }
@@ -25,6 +28,7 @@ When the cut leaves the current master without a quorum of sentinels and a repli
     '<%= config.bin %> partition sentinel-1 --for 10000',
     '<%= config.bin %> partition replica-2 --from master --mode blackhole',
     '<%= config.bin %> partition master --from clients',
+    '<%= config.bin %> partition master --from sentinels,replicas --for 8000 --load   # the writes the old master takes are lost',
   ]
   static override strict = false
   static override args = {nodes: Args.string({description: 'the nodes on one side (selectors, comma-separated or repeated)', required: true})}
@@ -37,6 +41,7 @@ When the cut leaves the current master without a quorum of sentinels and a repli
     for: Flags.integer({description: 'heal by itself after this many ms', min: 1, max: 86_400_000}),
     wait: Flags.boolean({description: 'follow the failover when the master is cut off', default: true, allowNo: true}),
     timeout: Flags.integer({description: 'how long to follow the failover, in ms', default: 120_000, min: 1}),
+    ...faultLoadFlags,
   }
 
   async run(): Promise<PartitionResult> {
@@ -44,6 +49,12 @@ When the cut leaves the current master without a quorum of sentinels and a repli
     const plan = this.loadPlan(flags.dir)
     const sides = await resolveSides(plan, argv as string[], flags.from, flags.group)
     const master = flags.wait ? await masterCutOff(plan, sides, flags.oneway) : undefined
+    const host = {log: (line: string) => this.log(line), json: this.jsonEnabled()}
+    const hit = master ?? plan.nodes.find((n) => sides.nodes.includes(n.id))
+    return runFaultWithLoad(host, plan, flags, flags.group ?? hit?.group, (load) => this.cutAndFollow(plan, sides, master, hit, flags, load))
+  }
+
+  private async cutAndFollow(plan: TopologyPlan, sides: Awaited<ReturnType<typeof resolveSides>>, master: PlannedNode | undefined, hit: PlannedNode | undefined, flags: {oneway: boolean; mode: string; for?: number; timeout: number}, load: FaultLoad | undefined): Promise<PartitionResult> {
     const watch = master ? new FailoverWatch(plan, master.group ?? '') : undefined
     const sentinelsWatching = watch ? await watch.start() : 0
     let rule: Rule
@@ -56,7 +67,9 @@ When the cut leaves the current master without a quorum of sentinels and a repli
       watch?.stop()
       throw cause
     }
+    if (hit) markFault(load, {kind: 'partition', node: hit.id, port: hit.port})
     watch?.markKill()
+    if (watch) load?.workload.attachEvents(watch)
     this.log(`${describeRule(rule)}${flags.for ? `, heals in ${flags.for} ms` : ''}`)
     const result: PartitionResult = {rule}
     if (!master || !watch || sentinelsWatching === 0) return result
