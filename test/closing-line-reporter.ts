@@ -1,7 +1,14 @@
-// Prints the plain closing line `N passed, N failed` that CI reads, always last on stdout.
+// Prints the plain closing line `N passed, N failed` that CI reads, always last on stdout, after the run's wall
+// time (the build and checks of pretest not included).
 import type {Reporter, SerializedError, TestModule} from 'vitest/node'
 
 export default class ClosingLineReporter implements Reporter {
+  private startedAt = Date.now()
+
+  onInit(): void {
+    this.startedAt = Date.now()
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): void {
     let passed = 0
     let failed = 0
@@ -19,6 +26,7 @@ export default class ClosingLineReporter implements Reporter {
       failed += moduleFailed
     }
     failed += unhandled.length
+    process.stdout.write(`wall time ${((Date.now() - this.startedAt) / 1000).toFixed(1)} s\n`)
     process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`)
   }
 }
