@@ -1,6 +1,8 @@
 // How each directive's value is validated and normalised (config.c's typed static_configs): booleans,
 // integers (with memory units where Redis allows them), enums, and the few directives with their own syntax.
 
+import {validateKeyspaceEvents} from './keyspace-event-flags.js'
+
 export type Validator = (args: string[]) => {value: string} | {error: string}
 
 const BOOL: Validator = (args) => {
@@ -133,7 +135,7 @@ const SPECIAL: Record<string, Validator> = {
   'client-output-buffer-limit': outputBufferLimit,
   'oom-score-adj-values': words,
   'latency-tracking-info-percentiles': words,
-  'notify-keyspace-events': text,
+  'notify-keyspace-events': validateKeyspaceEvents,
   unixsocketperm: octalPerm,
 }
 

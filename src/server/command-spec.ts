@@ -14,6 +14,7 @@ import type {PubSub} from './pubsub.js'
 import type {ServerContext} from './server-context.js'
 import type {Stats} from './stats.js'
 import type {Tracking} from './tracking.js'
+import type {EventClass} from './keyspace-events.js'
 
 /** Redis 7.0 command flags, as COMMAND INFO reports them (lower case). */
 export type CommandFlag =
@@ -221,4 +222,9 @@ export interface CommandContext {
    * those of the commands it runs).
    */
   feedMonitor(): void
+  /**
+   * Raises a keyspace event (notify.c notifyKeyspaceEvent) of `eventClass` in the call's db (or `dbIndex`):
+   * published when notify-keyspace-events enables the class.
+   */
+  notify(eventClass: EventClass, event: string, key: string | Buffer, dbIndex?: number): void
 }

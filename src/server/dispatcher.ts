@@ -23,6 +23,7 @@ import type {PubSub} from './pubsub.js'
 import type {ServerContext} from './server-context.js'
 import type {Stats} from './stats.js'
 import type {Tracking} from './tracking.js'
+import type {EventClass, KeyspaceNotifier} from './keyspace-events.js'
 
 export type {Resolved} from './command-spec.js'
 
@@ -39,6 +40,8 @@ export interface DispatcherHost {
   readonly stats: Stats
   readonly pubsub: PubSub
   readonly tracking: Tracking
+  /** Keyspace notifications (ctx.notify). */
+  readonly notifier: KeyspaceNotifier
   /** ctx.server. */
   readonly context: ServerContext
   readonly clientsPort: ClientsPort
@@ -111,6 +114,15 @@ export class Dispatcher implements CommandPipeline {
   /** The outermost call in progress: a script's caller and the EVAL or FCALL it sent (server.script_caller). */
   get outermostCall(): {readonly client: Client; readonly spec: CommandSpec | undefined; readonly argv: readonly Buffer[] | undefined} | undefined {
     return this.calls[0]
+  }
+
+  /**
+   * True while the innermost call is a read-only command: its lookups are Redis's lookupKeyRead, whose misses
+   * raise `keymiss` (a write command's lookups are lookupKeyWrite and raise none).
+   */
+  isReadCall(): boolean {
+    const spec = this.calls[this.calls.length - 1]?.spec
+    return spec !== undefined && spec.flags.includes('readonly')
   }
 
   /** True while the master's stream is applied: the outermost call came from the master (keyspace hook). */
@@ -399,6 +411,10 @@ class CallContext implements CommandContext {
 
   call(argv: readonly Buffer[], caller: Caller = 'script'): Reply {
     return this.dispatcher.callNested(this.client, argv, caller)
+  }
+
+  notify(eventClass: EventClass, event: string, key: string | Buffer, dbIndex: number = this.dbIndex): void {
+    this.host.notifier.notify(eventClass, event, key, dbIndex)
   }
 
   feedMonitor(): void {

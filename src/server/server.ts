@@ -25,6 +25,7 @@ import {createScriptingEngine} from './scripting-setup.js'
 import type {ScriptingEngine} from './scripting/scripting-engine.js'
 import {InfoBuilder} from './info/info.js'
 import {Keyspace} from './keyspace/keyspace.js'
+import {KeyspaceNotifier} from './keyspace-events.js'
 import {Persistence} from './persistence/persistence.js'
 import {PubSub} from './pubsub.js'
 import type {ClientsPort} from './ports.js'
@@ -61,6 +62,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   scriptStartedAtMs: number | undefined
   readonly stats = new Stats()
   readonly pubsub = new PubSub()
+  /** Keyspace notifications (notify.c), for handlers (ctx.notify), the keyspace and the evictor. */
+  readonly notifier: KeyspaceNotifier
   readonly tracking: Tracking
   /** The client whose request is being processed (server.current_client outside the call itself). */
   private requestClient: Client | undefined
@@ -108,12 +111,18 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     this.startedAtMs = clock.nowMs()
     // While a script runs, keys expire by the time it started (Redis's script time snapshot).
     const expiryClock: Clock = {nowMs: () => this.scriptStartedAtMs ?? clock.nowMs()}
+    this.notifier = new KeyspaceNotifier(() => config.get('notify-keyspace-events'), this.pubsub)
     this.keyspace = new Keyspace(config.databases(), expiryClock, {
       keyExpired: (dbIndex, key) => {
         this.stats.expiredKeys++
+        this.notifier.notify('x', 'expired', key, dbIndex)
         this.propagate(dbIndex, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]])
       },
       keyModified: (dbIndex, key) => this.blocking.keyModified(dbIndex, key),
+      keyAdded: (dbIndex, key) => this.notifier.notify('n', 'new', key, dbIndex),
+      keyMissed: (dbIndex, key) => {
+        if (this.dispatcher.isReadCall()) this.notifier.notify('m', 'keymiss', key, dbIndex)
+      },
       keyInvalidated: (key, expired) => this.tracking.invalidateKey(key, expired ? undefined : this.dispatcher.outermostClient),
       flushed: () => this.tracking.invalidateAll(),
       // A paused server keeps its dataset as it is: expired keys are hidden, not deleted (expireIfNeeded).
@@ -397,17 +406,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     // Deleting it counted as a change; an eviction is not one (performEvictions leaves server.dirty alone).
     this.keyspace.dirty--
     this.stats.evictedKeys++
-    this.notifyKeyspaceEvent('e', 'evicted', key, db.index)
+    this.notifier.notify('e', 'evicted', key, db.index)
     this.propagate(db.index, [[Buffer.from(lazy ? 'UNLINK' : 'DEL'), Buffer.from(key, 'latin1')]])
-  }
-
-  /** notify.c notifyKeyspaceEvent for the events the server raises itself ('A' covers every class here). */
-  private notifyKeyspaceEvent(eventClass: string, event: string, key: string, dbIndex: number): void {
-    const flags = this.config.get('notify-keyspace-events') ?? ''
-    if (flags === '' || (!flags.includes(eventClass) && !flags.includes('A'))) return
-    const keyBuf = Buffer.from(key, 'latin1')
-    if (flags.includes('K')) this.pubsub.publish(Buffer.concat([Buffer.from(`__keyspace@${dbIndex}__:`), keyBuf]), Buffer.from(event))
-    if (flags.includes('E')) this.pubsub.publish(Buffer.from(`__keyevent@${dbIndex}__:${event}`), keyBuf)
   }
 
   private applyMemoryConfig(): void {

@@ -74,6 +74,7 @@ function setbitCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
       entry.value = {type: 'string', value: next}
       ctx.db.modified(key)
     } else ctx.db.set(key, {type: 'string', value: next})
+    ctx.notify('$', 'setbit', args[0] as Buffer)
   }
   return wasSet ? ONE : ZERO
 }
@@ -208,7 +209,7 @@ function bitopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const dest = keyOf(args[1] as Buffer)
   const length = Math.max(...sources.map((s) => s.length))
   if (length === 0) {
-    ctx.db.delete(dest)
+    if (ctx.db.delete(dest)) ctx.notify('g', 'del', args[1] as Buffer)
     return ZERO
   }
   const [first, ...rest] = sources as [Buffer, ...Buffer[]]
@@ -226,5 +227,6 @@ function bitopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     }
   }
   ctx.db.set(dest, {type: 'string', value: result})
+  ctx.notify('$', 'set', args[1] as Buffer)
   return int(length)
 }

@@ -9,7 +9,7 @@ import {array, bulk, NIL, NIL_ARRAY, type Reply} from '../../resp/reply.js'
 import type {BlockedOperation} from '../blocking.js'
 import type {CommandContext, CommandSpec} from '../command-spec.js'
 import {parseBlockingTimeout, parseInteger, parseNumKeys, isOption, type Parsed} from './args.js'
-import {isReply, readCollection} from './collection-access.js'
+import {deleteIfEmpty, isReply, readCollection} from './collection-access.js'
 import {numkeysAt} from './keys-of.js'
 import {moveGeneric, parseSide, type Side} from './lists.js'
 
@@ -41,7 +41,8 @@ function popFirstNonEmpty(ctx: CommandContext, keys: readonly Buffer[], readyKey
     const values: Buffer[] = []
     for (let i = Math.min(count, list.length); i > 0; i--) values.push((side === 'left' ? list.shift() : list.pop()) as Buffer)
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('l', side === 'left' ? 'lpop' : 'rpop', keyArg)
+    deleteIfEmpty(ctx, key)
     return {key: keyArg, values}
   }
   return undefined

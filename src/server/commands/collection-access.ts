@@ -45,6 +45,13 @@ export function writeCollection(ctx: CommandContext, key: string, type: Collecti
   return value.value
 }
 
+/** Deletes a collection left empty by the command and raises its `del` event (class g), as Redis does. */
+export function deleteIfEmpty(ctx: CommandContext, key: string): boolean {
+  if (!ctx.db.deleteIfEmpty(key)) return false
+  ctx.notify('g', 'del', key)
+  return true
+}
+
 export const isReply = (v: unknown): v is Reply => typeof v === 'object' && v !== null && 'kind' in v && typeof (v as {kind: unknown}).kind === 'string'
 
 /** Normalises Redis start/stop ranges (negative from the end) over a length; undefined when empty. */

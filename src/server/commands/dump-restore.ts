@@ -117,10 +117,14 @@ function restoreCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const expiresAt = ttl.value === 0n ? 0n : absolute ? ttl.value : BigInt.asIntN(64, ttl.value + BigInt(now))
   if (expiresAt !== 0n && expiresAt <= BigInt(now) && !ctx.server.isReplica()) {
     // Already expired: the key is not created (and a replaced one stays deleted).
-    if (deleted) ctx.propagateAs([Buffer.from('DEL'), keyArg])
+    if (deleted) {
+      ctx.propagateAs([Buffer.from('DEL'), keyArg])
+      ctx.notify('g', 'del', keyArg)
+    }
     return OK
   }
   ctx.db.set(key, value, {expiresAt: expiresAt === 0n ? undefined : Number(expiresAt)})
+  ctx.notify('g', 'restore', keyArg)
   if (expiresAt !== 0n && !absolute) {
     // Replicas get the absolute expiry, so they expire the key at the same moment.
     ctx.propagateAs([Buffer.from('RESTORE'), keyArg, Buffer.from(String(expiresAt)), ...args.slice(2), Buffer.from('ABSTTL')])

@@ -14,7 +14,6 @@ import type {SortedSet} from '../keyspace/sorted-set.js'
 import {parseInt64, type Parsed} from './args.js'
 import {isReply, readCollection} from './collection-access.js'
 import {coordinateReply, distanceReply, parseLongLat, parseUnit} from './geo-arguments.js'
-import {notifyKeyspaceEvent} from './geo-hll-keyspace-events.js'
 import {parseStrictDouble, storeSortedSet} from './sorted-sets.js'
 
 const WRITE = {flags: ['write', 'denyoom'], categories: ['write', 'geo', 'slow']} as const
@@ -231,7 +230,7 @@ function geoSearch(ctx: CommandContext, args: readonly Buffer[], form: SearchFor
 
   if (zset === undefined) {
     if (storeKey === undefined) return EMPTY_ARRAY
-    if (ctx.db.delete(keyOf(storeKey))) notifyKeyspaceEvent(ctx, 'g', 'del', storeKey)
+    if (ctx.db.delete(keyOf(storeKey))) ctx.notify('g', 'del', storeKey)
     return int(0)
   }
   // COUNT means the nearest ones: it implies ASC unless ANY asks for whichever come first.
@@ -256,8 +255,8 @@ function geoSearch(ctx: CommandContext, args: readonly Buffer[], form: SearchFor
     const reply = storeSortedSet(ctx, storeKey, results.map((p) => ({member: p.member, score: storeDist ? p.dist : p.score})))
     if (returned > 0) {
       ctx.keyspace.dirty += returned - 1
-      notifyKeyspaceEvent(ctx, 'z', search ? 'geosearchstore' : 'georadiusstore', storeKey)
-    } else if (existed) notifyKeyspaceEvent(ctx, 'g', 'del', storeKey)
+      ctx.notify('z', search ? 'geosearchstore' : 'georadiusstore', storeKey)
+    } else if (existed) ctx.notify('g', 'del', storeKey)
     return reply
   }
   const withOptions = withDist || withHash || withCoords

@@ -12,7 +12,6 @@ import type {SortedSet} from '../keyspace/sorted-set.js'
 import {isOption} from './args.js'
 import {isReply, readCollection, writeCollection} from './collection-access.js'
 import {coordinateReply, distanceReply, parseLongLat, parseUnit} from './geo-arguments.js'
-import {notifyKeyspaceEvent} from './geo-hll-keyspace-events.js'
 
 const READ = {flags: ['readonly'], keys: FIRST_KEY, categories: ['read', 'geo', 'slow']} as const
 
@@ -69,7 +68,7 @@ function geoaddCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     ctx.keyspace.dirty += added + updated - 1
     // Redis runs GEOADD as the ZADD it builds, and that ZADD is what replicas get.
     ctx.propagateAs([ZADD_NAME, ...args.slice(0, first), ...points.flatMap((p) => [p.scoreText, p.member])])
-    notifyKeyspaceEvent(ctx, 'z', 'zadd', args[0] as Buffer)
+    ctx.notify('z', 'zadd', args[0] as Buffer)
   }
   return int(ch ? added + updated : added)
 }

@@ -6,7 +6,7 @@ import {HASH_VALUE_NOT_FLOAT, HASH_VALUE_NOT_INTEGER, LONG_OUT_OF_RANGE, NAN_OR_
 import {array, bulk, error, int, map, NIL, OK, ONE, ZERO, type Reply} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {isOption, parseInt64} from './args.js'
-import {isReply, readCollection, writeCollection} from './collection-access.js'
+import {deleteIfEmpty, isReply, readCollection, writeCollection} from './collection-access.js'
 import {LONG_MAX, pickByCount, pickDistinct} from './random-pick.js'
 
 const WRITE_FAST = {flags: ['write', 'denyoom', 'fast'], categories: ['write', 'hash', 'fast']} as const
@@ -50,6 +50,7 @@ function hsetGeneric(ctx: CommandContext, args: readonly Buffer[], name: string)
     hash.set(field, args[i + 1] as Buffer)
   }
   ctx.db.modified(key)
+  ctx.notify('h', 'hset', args[0] as Buffer)
   return name === 'hmset' ? OK : int(added)
 }
 
@@ -62,6 +63,7 @@ function hsetnxCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const hash = writeCollection(ctx, key, 'hash') as Map<string, Buffer>
   hash.set(field, args[2] as Buffer)
   ctx.db.modified(key)
+  ctx.notify('h', 'hset', args[0] as Buffer)
   return ONE
 }
 
@@ -88,7 +90,8 @@ function hdelCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   for (const f of args.slice(1)) if (hash.delete(keyOf(f))) removed++
   if (removed > 0) {
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('h', 'hdel', args[0] as Buffer)
+    deleteIfEmpty(ctx, key)
   }
   return int(removed)
 }
@@ -112,6 +115,7 @@ function hincrbyCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const hash = writeCollection(ctx, key, 'hash') as Map<string, Buffer>
   hash.set(field, Buffer.from(next.toString()))
   ctx.db.modified(key)
+  ctx.notify('h', 'hincrby', args[0] as Buffer)
   return int(next >= BigInt(Number.MIN_SAFE_INTEGER) && next <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(next) : next)
 }
 
@@ -134,6 +138,7 @@ function hincrbyfloatCommand(ctx: CommandContext, args: readonly Buffer[]): Repl
   const hash = writeCollection(ctx, key, 'hash') as Map<string, Buffer>
   hash.set(field, text)
   ctx.db.modified(key)
+  ctx.notify('h', 'hincrbyfloat', args[0] as Buffer)
   ctx.propagateAs([Buffer.from('HSET'), args[0] as Buffer, args[1] as Buffer, text])
   return bulk(text)
 }

@@ -13,7 +13,6 @@ import {
   isCacheValid, isValidHll, NOT_AN_HLL_MESSAGE, readCachedCardinality, writeCachedCardinality,
 } from '../hll/hll-format.js'
 import {createHll, isXZero, isZero, sparseSet, sparseToDense, valLen, valValue, xzeroLen, zeroLen} from '../hll/hll-sparse.js'
-import {notifyKeyspaceEvent} from './geo-hll-keyspace-events.js'
 import {pfselftestCommand} from './hyperloglog-selftest.js'
 
 export const hyperloglogCommands: readonly CommandSpec[] = [
@@ -81,7 +80,7 @@ function pfaddCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     ctx.db.modified(key)
   }
   ctx.keyspace.dirty += updated - 1
-  notifyKeyspaceEvent(ctx, '$', 'pfadd', args[0] as Buffer)
+  ctx.notify('$', 'pfadd', args[0] as Buffer)
   return ONE
 }
 
@@ -147,7 +146,7 @@ function pfmergeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     ctx.db.modified(key)
   }
   // A merge is a mass add: Redis reports it as pfadd.
-  notifyKeyspaceEvent(ctx, '$', 'pfadd', args[0] as Buffer)
+  ctx.notify('$', 'pfadd', args[0] as Buffer)
   return OK
 }
 

@@ -87,7 +87,11 @@ function objectInfo(ctx: CommandContext, args: readonly Buffer[], answer: (e: im
 
 function delCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   let deleted = 0
-  for (const k of args) if (ctx.db.delete(keyOf(k))) deleted++
+  for (const k of args) {
+    if (!ctx.db.delete(keyOf(k))) continue
+    ctx.notify('g', 'del', k)
+    deleted++
+  }
   return int(deleted)
 }
 
@@ -109,9 +113,15 @@ function renameGeneric(ctx: CommandContext, args: readonly Buffer[], onlyIfAbsen
   const entry = ctx.db.lookup(from)
   if (entry === undefined) return NO_SUCH_KEY
   if (from === to) return onlyIfAbsent ? ZERO : OK
-  if (onlyIfAbsent && ctx.db.lookup(to) !== undefined) return ZERO
-  ctx.db.delete(from)
+  if (ctx.db.lookup(to) !== undefined) {
+    if (onlyIfAbsent) return ZERO
+    // The old destination goes first, so the key is added anew (dbDelete, then dbAdd: a `new` event).
+    ctx.db.delete(to)
+  }
   ctx.db.set(to, entry.value, {expiresAt: entry.expiresAt})
+  ctx.db.delete(from)
+  ctx.notify('g', 'rename_from', args[0] as Buffer)
+  ctx.notify('g', 'rename_to', args[1] as Buffer)
   return onlyIfAbsent ? ONE : OK
 }
 
@@ -146,13 +156,16 @@ function expireGeneric(ctx: CommandContext, args: readonly Buffer[], unit: 'seco
   // No expiry counts as an infinite TTL for GT/LT (expire.c).
   if (conditions.has('GT') && (current === undefined || target <= current)) return ZERO
   if (conditions.has('LT') && current !== undefined && target >= current) return ZERO
-  if (target <= ctx.clock.nowMs()) {
+  // checkAlreadyExpired: a time in the past deletes the key, except on a replica (it waits for its master's DEL).
+  if (target <= ctx.clock.nowMs() && !ctx.server.isReplica()) {
     ctx.db.delete(key)
     ctx.propagateAs([Buffer.from('DEL'), keyArg])
+    ctx.notify('g', 'del', keyArg)
     return ONE
   }
   ctx.db.setExpiry(key, target)
   ctx.propagateAs([Buffer.from('PEXPIREAT'), keyArg, Buffer.from(String(target))])
+  ctx.notify('g', 'expire', keyArg)
   return ONE
 }
 
@@ -168,6 +181,7 @@ function persistCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const entry = ctx.db.lookup(key)
   if (entry?.expiresAt === undefined) return ZERO
   ctx.db.setExpiry(key, undefined)
+  ctx.notify('g', 'persist', args[0] as Buffer)
   return ONE
 }
 
@@ -267,6 +281,7 @@ function copyCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     targetDb.delete(to)
   }
   targetDb.set(to, cloneValue(entry.value), {expiresAt: entry.expiresAt})
+  ctx.notify('g', 'copy_to', args[1] as Buffer, targetDb.index)
   return ONE
 }
 
@@ -279,8 +294,10 @@ function moveCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const key = keyOf(args[0] as Buffer)
   const entry = ctx.db.lookup(key)
   if (entry === undefined || target.lookup(key) !== undefined) return ZERO
-  ctx.db.delete(key)
   target.set(key, entry.value, {expiresAt: entry.expiresAt})
+  ctx.db.delete(key)
+  ctx.notify('g', 'move_from', args[0] as Buffer)
+  ctx.notify('g', 'move_to', args[0] as Buffer, target.index)
   return ONE
 }
 

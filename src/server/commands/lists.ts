@@ -6,7 +6,7 @@ import {array, bulk, error, int, NIL, NIL_ARRAY, OK, ZERO, type Reply} from '../
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {Deque} from '../keyspace/deque.js'
 import {isOption, parseInteger, parseOptionalCount} from './args.js'
-import {clampRange, isReply, parseIndexPair, readCollection, writeCollection} from './collection-access.js'
+import {clampRange, deleteIfEmpty, isReply, parseIndexPair, readCollection, writeCollection} from './collection-access.js'
 
 const WRITE_FAST = {flags: ['write', 'denyoom', 'fast'], categories: ['write', 'list', 'fast']} as const
 
@@ -49,6 +49,7 @@ function pushGeneric(ctx: CommandContext, args: readonly Buffer[], side: Side, o
     else list.push(value)
   }
   ctx.db.modified(key)
+  ctx.notify('l', side === 'left' ? 'lpush' : 'rpush', args[0] as Buffer)
   return int(list.length)
 }
 
@@ -66,7 +67,8 @@ function popGeneric(ctx: CommandContext, args: readonly Buffer[], side: Side, na
   for (let i = 0; i < take; i++) popped.push((side === 'left' ? list.shift() : list.pop()) as Buffer)
   if (take > 0) {
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('l', side === 'left' ? 'lpop' : 'rpop', args[0] as Buffer)
+    deleteIfEmpty(ctx, key)
   }
   return count === undefined ? bulk(popped[0] as Buffer) : array(popped.map((p) => bulk(p)))
 }
@@ -108,6 +110,7 @@ function lsetCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (i < 0 || i >= list.length) return INDEX_OUT_OF_RANGE
   list.setAt(i, args[2] as Buffer)
   ctx.db.modified(key)
+  ctx.notify('l', 'lset', args[0] as Buffer)
   return OK
 }
 
@@ -134,7 +137,8 @@ function lremCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (removed > 0) {
     list.replaceAll(items.filter((_, i) => !drop.has(i)))
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('l', 'lrem', args[0] as Buffer)
+    deleteIfEmpty(ctx, key)
   }
   return int(removed)
 }
@@ -149,7 +153,8 @@ function ltrimCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const range = clampRange(indexes[0], indexes[1], list.length)
   list.replaceAll(range ? list.slice(range[0], range[1] + 1) : [])
   ctx.db.modified(key)
-  ctx.db.deleteIfEmpty(key)
+  ctx.notify('l', 'ltrim', args[0] as Buffer)
+  deleteIfEmpty(ctx, key)
   return OK
 }
 
@@ -166,6 +171,7 @@ function linsertCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   items.splice(where === 'before' ? at : at + 1, 0, args[3] as Buffer)
   list.replaceAll(items)
   ctx.db.modified(key)
+  ctx.notify('l', 'linsert', args[0] as Buffer)
   return int(items.length)
 }
 
@@ -187,9 +193,12 @@ export function moveGeneric(ctx: CommandContext, sourceArg: Buffer, destArg: Buf
   if (destEntry !== undefined && destEntry.value.type !== 'list') return WRONGTYPE
   const value = (from === 'left' ? list.shift() : list.pop()) as Buffer
   ctx.db.modified(source)
-  ctx.db.deleteIfEmpty(source)
+  // lmoveGenericCommand: the push (and its event) first, then the pop's event, then the emptied source goes.
   const target = writeCollection(ctx, dest, 'list') as Deque<Buffer>
   to === 'left' ? target.unshift(value) : target.push(value)
   ctx.db.modified(dest)
+  ctx.notify('l', to === 'left' ? 'lpush' : 'rpush', destArg)
+  ctx.notify('l', from === 'left' ? 'lpop' : 'rpop', sourceArg)
+  deleteIfEmpty(ctx, source)
   return bulk(value)
 }

@@ -6,7 +6,7 @@ import {LIMIT_NEGATIVE, NUMKEYS_NOT_POSITIVE, NUMKEYS_TOO_MANY, SYNTAX, WRONGTYP
 import {bulk, int, ONE, set, ZERO, type Reply} from '../../resp/reply.js'
 import {ALL_KEYS, NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {isOption, parseInt64} from './args.js'
-import {isReply, readCollection, writeCollection} from './collection-access.js'
+import {deleteIfEmpty, isReply, readCollection, writeCollection} from './collection-access.js'
 import {numkeysAt} from './keys-of.js'
 
 type Operation = 'inter' | 'union' | 'diff'
@@ -48,8 +48,13 @@ function store(ctx: CommandContext, args: readonly Buffer[], op: Operation): Rep
   const result = combine(ctx, args.slice(1), op)
   if (isReply(result)) return result
   const dest = keyOf(args[0] as Buffer)
-  ctx.db.delete(dest)
-  if (result.size > 0) ctx.db.set(dest, {type: 'set', value: result})
+  // setKey overwrites an existing destination (no `new`); an empty result deletes it (`del`).
+  if (result.size > 0) {
+    ctx.db.set(dest, {type: 'set', value: result})
+    ctx.notify('s', `s${op}store`, args[0] as Buffer)
+  } else if (ctx.db.delete(dest)) {
+    ctx.notify('g', 'del', args[0] as Buffer)
+  }
   return int(result.size)
 }
 
@@ -102,9 +107,13 @@ function smoveCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (source === dest) return ONE
   from.delete(member)
   ctx.db.modified(source)
-  ctx.db.deleteIfEmpty(source)
+  ctx.notify('s', 'srem', args[0] as Buffer)
+  deleteIfEmpty(ctx, source)
   const to = writeCollection(ctx, dest, 'set') as Set<string>
-  to.add(member)
-  ctx.db.modified(dest)
+  if (!to.has(member)) {
+    to.add(member)
+    ctx.db.modified(dest)
+    ctx.notify('s', 'sadd', args[1] as Buffer)
+  }
   return ONE
 }

@@ -5,7 +5,7 @@ import {array, bulk, int, NIL, ONE, set, ZERO, type Reply} from '../../resp/repl
 import {LONG_OUT_OF_RANGE, SYNTAX} from '../../resp/errors.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {parseInt64, parseOptionalCount} from './args.js'
-import {isReply, readCollection, writeCollection} from './collection-access.js'
+import {deleteIfEmpty, isReply, readCollection, writeCollection} from './collection-access.js'
 import {LONG_MAX, pickByCount, pickDistinct} from './random-pick.js'
 
 export const setCommands: readonly CommandSpec[] = [
@@ -37,6 +37,7 @@ function saddCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     }
   }
   ctx.db.modified(key)
+  if (added > 0) ctx.notify('s', 'sadd', args[0] as Buffer)
   return int(added)
 }
 
@@ -49,7 +50,8 @@ function sremCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   for (const m of args.slice(1)) if (members.delete(keyOf(m))) removed++
   if (removed > 0) {
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('s', 'srem', args[0] as Buffer)
+    deleteIfEmpty(ctx, key)
   }
   return int(removed)
 }
@@ -68,7 +70,8 @@ function spopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   for (const m of popped) members.delete(m)
   if (popped.length > 0) {
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('s', 'spop', keyArg)
+    deleteIfEmpty(ctx, key)
     // Replicas must remove the same members, not pick their own at random (Redis propagates SREM).
     ctx.propagateAs([Buffer.from('SREM'), keyArg, ...popped.map(keyBytes)])
   }

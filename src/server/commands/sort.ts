@@ -137,8 +137,12 @@ function sortGeneric(ctx: CommandContext, args: readonly Buffer[], readonly: boo
     for (const pattern of gets) stored.push(lookupByPattern(ctx, pattern, item.element) ?? Buffer.alloc(0))
   }
   const destination = keyOf(store)
-  if (stored.length > 0) ctx.db.set(destination, {type: 'list', value: new Deque(stored)})
-  else ctx.db.delete(destination)
+  if (stored.length > 0) {
+    ctx.db.set(destination, {type: 'list', value: new Deque(stored)})
+    ctx.notify('l', 'sortstore', store)
+  } else if (ctx.db.delete(destination)) {
+    ctx.notify('g', 'del', store)
+  }
   return int(stored.length)
 }
 

@@ -166,6 +166,6 @@ function zsetAlgebra(ctx: CommandContext, command: string, args: readonly Buffer
   }
 
   const entries = [...result].map(([member, score]) => ({member, score}))
-  if (mode === 'store') return storeSortedSet(ctx, args[0] as Buffer, entries)
+  if (mode === 'store') return storeSortedSet(ctx, args[0] as Buffer, entries, `z${op}store`)
   return scoredReply(ctx, entries.sort(compareScored), withScores)
 }

@@ -6,7 +6,7 @@ import {MIN_MAX_NOT_STRING} from '../../resp/errors.js'
 import {int, ZERO, type Reply} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {lexBelowMax, type LexBound, type SortedSet} from '../keyspace/sorted-set.js'
-import {isReply, readCollection} from './collection-access.js'
+import {deleteIfEmpty, isReply, readCollection} from './collection-access.js'
 import {parseLexBound, withZset, zrangeGeneric} from './sorted-sets.js'
 
 const READ = {flags: ['readonly'], categories: ['read', 'sortedset', 'slow']} as const
@@ -53,7 +53,8 @@ function zremrangebylexCommand(ctx: CommandContext, args: readonly Buffer[]): Re
   for (const m of members) zset.delete(m)
   if (members.length > 0) {
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('z', 'zremrangebylex', args[0] as Buffer)
+    deleteIfEmpty(ctx, key)
   }
   return int(members.length)
 }

@@ -7,7 +7,7 @@ import {array, bulk, double, NIL_ARRAY, type Reply} from '../../resp/reply.js'
 import {NO_KEYS, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {ScoredMember, SortedSet} from '../keyspace/sorted-set.js'
 import {isOption, parseInt64} from './args.js'
-import {isReply, readCollection} from './collection-access.js'
+import {deleteIfEmpty, isReply, readCollection} from './collection-access.js'
 import {numkeysAt} from './keys-of.js'
 
 export type PopEnd = 'min' | 'max'
@@ -23,7 +23,8 @@ export function popEnd(ctx: CommandContext, key: string, zset: SortedSet, end: P
   for (const e of picked) zset.delete(e.member)
   if (picked.length > 0) {
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('z', end === 'min' ? 'zpopmin' : 'zpopmax', key)
+    deleteIfEmpty(ctx, key)
   }
   return picked
 }

@@ -7,7 +7,7 @@ import {array, bulk, double, error, int, NIL, ZERO, type Reply} from '../../resp
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {SortedSet} from '../keyspace/sorted-set.js'
 import {parseOptionalCount} from './args.js'
-import {clampRange, isReply, parseIndexPair, readCollection} from './collection-access.js'
+import {clampRange, deleteIfEmpty, isReply, parseIndexPair, readCollection} from './collection-access.js'
 import {popEnd} from './sorted-sets-pop.js'
 import {inScoreRange, parseScoreBound, zrangeGeneric} from './sorted-sets.js'
 
@@ -25,11 +25,12 @@ export const sortedSetRangeCommands: readonly CommandSpec[] = [
   {name: 'zmscore', arity: -3, flags: ['readonly', 'fast'], keys: FIRST_KEY, categories: ['read', 'sortedset', 'fast'], handler: zmscoreCommand},
 ]
 
-function removeMembers(ctx: CommandContext, key: string, zset: SortedSet, members: string[]): Reply {
+function removeMembers(ctx: CommandContext, key: string, zset: SortedSet, members: string[], event: string): Reply {
   for (const m of members) zset.delete(m)
   if (members.length > 0) {
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('z', event, key)
+    deleteIfEmpty(ctx, key)
   }
   return int(members.length)
 }
@@ -42,7 +43,7 @@ function zremrangebyrankCommand(ctx: CommandContext, args: readonly Buffer[]): R
   if (isReply(zset)) return zset
   if (zset === undefined) return ZERO
   const range = clampRange(indexes[0], indexes[1], zset.size)
-  return removeMembers(ctx, key, zset, range ? zset.rangeByRank(range[0], range[1]).map((e) => e.member) : [])
+  return removeMembers(ctx, key, zset, range ? zset.rangeByRank(range[0], range[1]).map((e) => e.member) : [], 'zremrangebyrank')
 }
 
 function zremrangebyscoreCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
@@ -53,7 +54,7 @@ function zremrangebyscoreCommand(ctx: CommandContext, args: readonly Buffer[]): 
   const zset = readCollection(ctx, key, 'zset')
   if (isReply(zset)) return zset
   if (zset === undefined) return ZERO
-  return removeMembers(ctx, key, zset, [...zset].filter((e) => inScoreRange(e.score, min, max)).map((e) => e.member))
+  return removeMembers(ctx, key, zset, [...zset].filter((e) => inScoreRange(e.score, min, max)).map((e) => e.member), 'zremrangebyscore')
 }
 
 function zpop(ctx: CommandContext, args: readonly Buffer[], end: 'min' | 'max'): Reply {

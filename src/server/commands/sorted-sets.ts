@@ -8,7 +8,7 @@ import {array, bulk, double, error, int, NIL, ZERO, type Reply} from '../../resp
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import {lexAboveMin, lexBelowMax, SortedSet, type LexBound, type ScoredMember} from '../keyspace/sorted-set.js'
 import {isOption, parseDouble, parseInt64, type Parsed} from './args.js'
-import {clampRange, isReply, readCollection, writeCollection} from './collection-access.js'
+import {clampRange, deleteIfEmpty, isReply, readCollection, writeCollection} from './collection-access.js'
 
 export const sortedSetCommands: readonly CommandSpec[] = [
   {name: 'zadd', arity: -4, flags: ['write', 'denyoom', 'fast'], keys: FIRST_KEY, categories: ['write', 'sortedset', 'fast'], handler: (ctx, a) => zaddGeneric(ctx, a)},
@@ -77,6 +77,7 @@ function zaddGeneric(ctx: CommandContext, args: readonly Buffer[]): Reply {
   }
   ctx.db.modified(key)
   ctx.db.deleteIfEmpty(key)
+  if (added + changed > 0) ctx.notify('z', flags.has('INCR') ? 'zincr' : 'zadd', args[0] as Buffer)
   if (flags.has('INCR')) return result === undefined ? NIL : double(result)
   return int(flags.has('CH') ? added + changed : added)
 }
@@ -90,7 +91,8 @@ function zremCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   for (const m of args.slice(1)) if (zset.delete(keyOf(m))) removed++
   if (removed > 0) {
     ctx.db.modified(key)
-    ctx.db.deleteIfEmpty(key)
+    ctx.notify('z', 'zrem', args[0] as Buffer)
+    deleteIfEmpty(ctx, key)
   }
   return int(removed)
 }
@@ -163,15 +165,19 @@ export function scoredReply(ctx: CommandContext, entries: readonly ScoredMember[
   return array(entries.flatMap((e) => [bulk(keyBytes(e.member)), double(e.score)]))
 }
 
-/** Replaces destination (of any type) with the entries, or deletes it when there are none; answers the count. */
-export function storeSortedSet(ctx: CommandContext, destination: Buffer, entries: Iterable<ScoredMember>): Reply {
+/**
+ * Replaces destination (of any type) with the entries, or deletes it when there are none; answers the count.
+ * With `event`, raises it (class z) for a stored result, or `del` for a deleted destination.
+ */
+export function storeSortedSet(ctx: CommandContext, destination: Buffer, entries: Iterable<ScoredMember>, event?: string): Reply {
   const zset = SortedSet.fromEntries(entries)
   const key = keyOf(destination)
   if (zset.size === 0) {
-    ctx.db.delete(key)
+    if (ctx.db.delete(key) && event !== undefined) ctx.notify('g', 'del', destination)
     return ZERO
   }
   ctx.db.set(key, {type: 'zset', value: zset})
+  if (event !== undefined) ctx.notify('z', event, destination)
   return int(zset.size)
 }
 
@@ -256,6 +262,6 @@ export function zrangeGeneric(ctx: CommandContext, args: readonly Buffer[], call
   const zset = readCollection(ctx, keyOf(args[0] as Buffer), 'zset')
   if (isReply(zset)) return zset
   const selected = zset === undefined ? [] : select(zset)
-  if (call.destination !== undefined) return storeSortedSet(ctx, call.destination, selected)
+  if (call.destination !== undefined) return storeSortedSet(ctx, call.destination, selected, 'zrangestore')
   return scoredReply(ctx, selected, withScores)
 }

@@ -84,13 +84,9 @@ export const nodeLimits = (ctx: CommandContext): NodeLimits => ({
   maxEntries: numberSetting(ctx, 'stream-node-max-entries', 100),
 })
 
-/** A stream keyspace event (class `t`), when notify-keyspace-events asks for it. */
+/** A stream keyspace event (class `t`), through the call's notifier. */
 export function notifyStream(ctx: CommandContext, event: string, key: Buffer): void {
-  const flags = ctx.server.getConfig('notify-keyspace-events') ?? ''
-  if (flags === '' || (!flags.includes('t') && !flags.includes('A'))) return
-  const db = ctx.db.index
-  if (flags.includes('K')) ctx.pubsub.publish(Buffer.concat([Buffer.from(`__keyspace@${db}__:`), key]), Buffer.from(event))
-  if (flags.includes('E')) ctx.pubsub.publish(Buffer.from(`__keyevent@${db}__:${event}`), key)
+  ctx.notify('t', event, key)
 }
 
 /**

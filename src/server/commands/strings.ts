@@ -108,6 +108,8 @@ function setCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     return options.get ? previous : NIL
   }
   ctx.db.set(key, {type: 'string', value}, {keepTtl: options.keepTtl, expiresAt})
+  ctx.notify('$', 'set', keyArg)
+  if (expiresAt !== undefined) ctx.notify('g', 'expire', keyArg)
   // Replicas get an absolute expiry so they expire at the same moment (Redis 7.0 rewrites to PXAT).
   // Otherwise the command goes out as it came (NX, XX, KEEPTTL and the name's case kept), GET removed.
   if (expiresAt !== undefined) ctx.propagateAs([SET_NAME, keyArg, value, PXAT_NAME, Buffer.from(String(expiresAt))])
@@ -119,6 +121,7 @@ function setnxCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const key = keyOf(args[0] as Buffer)
   if (ctx.db.lookup(key) !== undefined) return ZERO
   ctx.db.set(key, {type: 'string', value: args[1] as Buffer})
+  ctx.notify('$', 'set', args[0] as Buffer)
   return int(1)
 }
 
@@ -128,6 +131,8 @@ function setWithExpiry(ctx: CommandContext, args: readonly Buffer[], unit: 'EX' 
   const expiresAt = absoluteExpiry(ctx, {unit, amount: amount.value}, command)
   if (isReply(expiresAt)) return expiresAt
   ctx.db.set(keyOf(args[0] as Buffer), {type: 'string', value: args[2] as Buffer}, {expiresAt})
+  ctx.notify('$', 'set', args[0] as Buffer)
+  ctx.notify('g', 'expire', args[0] as Buffer)
   ctx.propagateAs([SET_NAME, args[0] as Buffer, args[2] as Buffer, PXAT_NAME, Buffer.from(String(expiresAt))])
   return OK
 }
@@ -145,6 +150,7 @@ function getsetCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const old = readString(ctx, key)
   if (isReply(old)) return old
   ctx.db.set(key, {type: 'string', value: args[1] as Buffer})
+  ctx.notify('$', 'set', args[0] as Buffer)
   return old === undefined ? NIL : bulk(old)
 }
 
@@ -154,6 +160,7 @@ function getdelCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (isReply(old)) return old
   if (old === undefined) return NIL
   ctx.db.delete(key)
+  ctx.notify('g', 'del', args[0] as Buffer)
   ctx.propagateAs([Buffer.from('DEL'), args[0] as Buffer])
   return bulk(old)
 }
@@ -167,12 +174,20 @@ function getexCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (isReply(expiresAt)) return expiresAt
   const value = readString(ctx, key)
   if (value === undefined || isReply(value)) return value ?? NIL
-  if (expiresAt !== undefined) {
+  const absolute = options.expire?.unit === 'EXAT' || options.expire?.unit === 'PXAT'
+  if (expiresAt !== undefined && absolute && expiresAt <= ctx.clock.nowMs() && !ctx.server.isReplica()) {
+    // checkAlreadyExpired: an EXAT/PXAT in the past deletes the key (DEL, or UNLINK with lazyfree-lazy-expire).
+    ctx.db.delete(key)
+    ctx.propagateAs([Buffer.from(ctx.server.getConfig('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL'), keyArg])
+    ctx.notify('g', 'del', keyArg)
+  } else if (expiresAt !== undefined) {
     ctx.db.setExpiry(key, expiresAt)
     ctx.propagateAs([Buffer.from('PEXPIREAT'), keyArg, Buffer.from(String(expiresAt))])
+    ctx.notify('g', 'expire', keyArg)
   } else if (options.keepTtl && ctx.db.peek(key)?.expiresAt !== undefined) {
     ctx.db.setExpiry(key, undefined)
     ctx.propagateAs([Buffer.from('PERSIST'), keyArg])
+    ctx.notify('g', 'persist', keyArg)
   }
   return bulk(value)
 }
@@ -186,14 +201,20 @@ function mgetCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
 
 function msetCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (args.length % 2 !== 0) return wrongArity('mset')
-  for (let i = 0; i < args.length; i += 2) ctx.db.set(keyOf(args[i] as Buffer), {type: 'string', value: args[i + 1] as Buffer})
+  for (let i = 0; i < args.length; i += 2) {
+    ctx.db.set(keyOf(args[i] as Buffer), {type: 'string', value: args[i + 1] as Buffer})
+    ctx.notify('$', 'set', args[i] as Buffer)
+  }
   return OK
 }
 
 function msetnxCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (args.length % 2 !== 0) return wrongArity('msetnx')
   for (let i = 0; i < args.length; i += 2) if (ctx.db.lookup(keyOf(args[i] as Buffer)) !== undefined) return ZERO
-  for (let i = 0; i < args.length; i += 2) ctx.db.set(keyOf(args[i] as Buffer), {type: 'string', value: args[i + 1] as Buffer})
+  for (let i = 0; i < args.length; i += 2) {
+    ctx.db.set(keyOf(args[i] as Buffer), {type: 'string', value: args[i + 1] as Buffer})
+    ctx.notify('$', 'set', args[i] as Buffer)
+  }
   return int(1)
 }
 
@@ -217,6 +238,7 @@ function incrementBy(ctx: CommandContext, keyArg: Buffer, by: bigint): Reply {
     entry.value = {type: 'string', value: text}
     ctx.db.modified(key)
   } else ctx.db.set(key, {type: 'string', value: text})
+  ctx.notify('$', 'incrby', keyArg)
   return int(next >= -9007199254740991n && next <= 9007199254740991n ? Number(next) : next)
 }
 
@@ -243,6 +265,7 @@ function incrbyfloatCommand(ctx: CommandContext, args: readonly Buffer[]): Reply
   if (!isFiniteLongDouble(next)) return NAN_OR_INFINITY
   const text = Buffer.from(formatLongDoubleHuman(next))
   ctx.db.set(key, {type: 'string', value: text}, {keepTtl: true})
+  ctx.notify('$', 'incrbyfloat', keyArg)
   ctx.propagateAs([SET_NAME, keyArg, text, KEEPTTL_NAME])
   return bulk(text)
 }
@@ -252,12 +275,14 @@ function appendCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const entry = ctx.db.lookup(key)
   if (entry === undefined) {
     ctx.db.set(key, {type: 'string', value: Buffer.from(args[1] as Buffer)})
+    ctx.notify('$', 'append', args[0] as Buffer)
     return int((args[1] as Buffer).length)
   }
   if (entry.value.type !== 'string') return WRONGTYPE
   if (entry.value.value.length + (args[1] as Buffer).length > MAX_STRING) return STRING_TOO_LONG
   entry.value = {type: 'string', value: Buffer.concat([entry.value.value, args[1] as Buffer])}
   ctx.db.modified(key)
+  ctx.notify('$', 'append', args[0] as Buffer)
   return int(entry.value.value.length)
 }
 
@@ -305,5 +330,6 @@ function setrangeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     entry.value = {type: 'string', value: next}
     ctx.db.modified(key)
   } else ctx.db.set(key, {type: 'string', value: next})
+  ctx.notify('$', 'setrange', args[0] as Buffer)
   return int(next.length)
 }

@@ -13,6 +13,10 @@ export interface DatabaseHooks {
   keyModified(db: Database, key: string): void
   /** A key was found expired and deleted on a master (Redis propagates a DEL to replicas). */
   keyExpired(db: Database, key: string): void
+  /** A key was added to the keyspace (dbAdd: the `new` event). */
+  keyAdded?(db: Database, key: string): void
+  /** A lookup found no key, or an expired one (lookupKey: the `keymiss` event of a read). */
+  keyMissed?(db: Database, key: string): void
   /** Replicas keep expired keys until their master deletes them, but hide them from reads. */
   isReplica(): boolean
   /** True while a replica runs a command from its master, which sees every key as it is (Redis: no expiry then). */
@@ -76,10 +80,17 @@ export class Database {
    */
   lookup(key: string, touch = true): Entry | undefined {
     const entry = this.entries.get(key)
-    if (entry === undefined) return undefined
+    if (entry === undefined) {
+      this.hooks.keyMissed?.(this, key)
+      return undefined
+    }
     if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.nowMs()) {
-      if (this.hooks.isReplica()) return this.hooks.isMasterCalling?.() === true ? entry : undefined
-      this.expire(key)
+      if (this.hooks.isReplica()) {
+        if (this.hooks.isMasterCalling?.() === true) return entry
+      } else {
+        this.expire(key)
+      }
+      this.hooks.keyMissed?.(this, key)
       return undefined
     }
     if (touch) touchEntry(entry, this.clock.nowMs(), this.access)
@@ -96,7 +107,12 @@ export class Database {
 
   /** Stores a value, replacing any previous one; the TTL is cleared unless keepTtl. */
   set(key: string, value: RedisValue, options: {keepTtl?: boolean; expiresAt?: number} = {}): void {
-    const previous = this.entries.get(key)
+    let previous = this.entries.get(key)
+    // setKey's lookupKeyWrite: an expired key is deleted first (its `expired` event), then the key is new.
+    if (previous !== undefined && this.isExpired(previous) && !this.hooks.isReplica()) {
+      this.expire(key)
+      previous = undefined
+    }
     const expiresAt = options.keepTtl ? previous?.expiresAt : options.expiresAt
     const now = this.clock.nowMs()
     const entry: Entry = {value, expiresAt, lastAccessMs: now}
@@ -114,6 +130,7 @@ export class Database {
     this.entries.set(key, entry)
     if (expiresAt === undefined) this.volatileKeys.delete(key)
     else this.volatileKeys.add(key)
+    if (previous === undefined) this.hooks.keyAdded?.(this, key)
     this.hooks.keyModified(this, key)
   }
 
@@ -184,10 +201,12 @@ export class Database {
   }
 
   /** Deletes a collection key that became empty after an in-place change, as Redis does. */
-  deleteIfEmpty(key: string): void {
+  deleteIfEmpty(key: string): boolean {
     const entry = this.entries.get(key)
-    if (entry === undefined) return
-    if (entry.value.type !== 'string' && entry.value.type !== 'stream' && valueLength(entry.value) === 0) this.remove(key)
+    if (entry === undefined) return false
+    if (entry.value.type === 'string' || entry.value.type === 'stream' || valueLength(entry.value) !== 0) return false
+    this.remove(key)
+    return true
   }
 
   /** Removes all keys; returns how many there were. */

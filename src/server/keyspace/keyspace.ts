@@ -18,6 +18,10 @@ export interface KeyspaceEvents {
   keyInvalidated?(key: string, expired: boolean): void
   /** FLUSHDB, FLUSHALL or a dataset replaced whole (signalFlushedDb / swapMainDbWithTempDb). */
   flushed?(): void
+  /** A key was added (the `new` event, class n). */
+  keyAdded?(dbIndex: number, key: string): void
+  /** A read lookup missed (the `keymiss` event, class m, for read commands). */
+  keyMissed?(dbIndex: number, key: string): void
   /** A replica runs a command of its master now: expired keys are still there for it (its DEL removes them). */
   isMasterCalling(): boolean
 }
@@ -54,6 +58,8 @@ export class Keyspace {
         this.expiring = true
         this.events.keyExpired(db.index, key)
       },
+      keyAdded: (db, key) => this.events.keyAdded?.(db.index, key),
+      keyMissed: (db, key) => this.events.keyMissed?.(db.index, key),
       isReplica: () => this.events.isReplica(),
       isMasterCalling: () => this.events.isMasterCalling(),
       access: this.access,
