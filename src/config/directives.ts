@@ -22,6 +22,9 @@ const DEFINITIONS = new Map<string, Definition>(
 /** Directives whose repeated lines add up instead of replacing each other. */
 const ACCUMULATING = new Set(['save', 'client-output-buffer-limit'])
 
+/** Directives Redis 7.0 reads and ignores (config.c deprecated_configs). */
+const DEPRECATED = new Set(['list-max-ziplist-entries', 'list-max-ziplist-value', 'lua-replicate-commands'])
+
 /** HIDDEN_CONFIG in config.c: answered by name, left out of a CONFIG GET pattern. */
 const HIDDEN = new Set(['rdb-key-save-delay', 'key-load-delay'])
 
@@ -70,6 +73,8 @@ export class ServerConfig {
       fail('ACL users other than default are not supported by rtopo-server')
     }
     if (def === undefined) {
+      // config.c deprecated_configs: still accepted in a config (with exactly one argument) and ignored.
+      if (DEPRECATED.has(name) && directive.args.length === 1) return
       if (name === 'rename-command') fail('rename-command is not supported by rtopo-server')
       return fail('Bad directive or wrong number of arguments')
     }

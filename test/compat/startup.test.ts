@@ -226,6 +226,14 @@ for (const {engine, skip} of engines) {
       expect(await client({port: port2}).config('GET', 'save')).toEqual(['save', '60 1'])
     })
 
+    it('the deprecated list-max-ziplist-entries/-value and lua-replicate-commands lines are read and ignored', async () => {
+      const port = await freePort()
+      const p = launch(engine, ['--port', String(port), '--bind', '127.0.0.1', '--dir', tempDir(engine), '--save', '',
+        '--list-max-ziplist-entries', '5', '--list-max-ziplist-value', '7', '--lua-replicate-commands', 'yes'])
+      await waitForOutput(p, 'Ready to accept connections')
+      expect(await client({port}).config('GET', 'list-max-ziplist-entries')).toEqual([])
+    })
+
     it('works in dir: a relative dbfilename and logfile land there, not in the launch directory', async () => {
       const dir = tempDir(engine)
       const elsewhere = tempDir(engine)
