@@ -122,7 +122,7 @@ export class Dispatcher implements CommandPipeline {
    */
   isReadCall(): boolean {
     const spec = this.calls[this.calls.length - 1]?.spec
-    return spec !== undefined && spec.flags.includes('readonly')
+    return spec !== undefined && (spec.flags.includes('readonly') || READS_ITS_SOURCES.has(spec.name))
   }
 
   /** True while the master's stream is applied: the outermost call came from the master (keyspace hook). */
@@ -423,6 +423,15 @@ class CallContext implements CommandContext {
     this.host.feedMonitors(this.client, this.spec, this.argv, this.caller)
   }
 }
+
+/**
+ * Write commands whose source keys Redis looks up with lookupKeyRead (a miss raises `keymiss`); their
+ * destinations are written through Database.set/delete/lookupQuiet, which raise none.
+ */
+const READS_ITS_SOURCES = new Set([
+  'getdel', 'getex', 'getset', 'set', 'sunionstore', 'sinterstore', 'sdiffstore', 'zunionstore', 'zinterstore', 'zdiffstore',
+  'zrangestore', 'bitop', 'sort', 'copy', 'pfmerge', 'geosearchstore', 'georadius', 'georadiusbymember',
+])
 
 /** Commands Redis flags may_replicate without COMMAND INFO showing it (the flag is hidden on purpose). */
 const HIDDEN_MAY_REPLICATE = new Set(['eval', 'evalsha', 'fcall', 'pfcount', 'publish', 'spublish'])

@@ -136,7 +136,19 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
       ['SUNIONSTORE', 'su', 's'], ['GEOADD', 'g', '1', '1', 'p']])
     await sameEvents('KEm', [['GET', 'missing'], ['SET', 'a', '1'], ['GET', 'a'], ['MGET', 'a', 'b', 'c'], ['STRLEN', 'nope'], ['LRANGE', 'nol', '0', '-1'],
       ['HGET', 'noh', 'f'], ['SMEMBERS', 'nos'], ['ZRANGE', 'noz', '0', '-1'], ['EXISTS', 'a', 'b'], ['TYPE', 'b'], ['LLEN', 'x'], ['HGETALL', 'y'],
-      ['SCARD', 'z'], ['ZSCORE', 'w', 'm'], ['TTL', 'q'], ['GETRANGE', 'r', '0', '1']])
+      ['SCARD', 'z'], ['ZSCORE', 'w', 'm'], ['TTL', 'q'], ['GETRANGE', 'r', '0', '1'], ['TOUCH', 't1', 'a'], ['OBJECT', 'ENCODING', 'o1'],
+      ['MEMORY', 'USAGE', 'mu'], ['DUMP', 'du'], ['PFCOUNT', 'pc'], ['SINTERCARD', '1', 'sc'], ['LPOS', 'lp', 'a'], ['SRANDMEMBER', 'sr'],
+      ['GETBIT', 'gb', '1'], ['BITCOUNT', 'bc'], ['HGET', 'hg', 'f'], ['SISMEMBER', 'si', 'x'], ['XLEN', 'xl'], ['XRANGE', 'xr', '-', '+'],
+      ['LINDEX', 'li', '0'], ['FLUSHDB'], ['RANDOMKEY']])
+    // Write commands whose sources Redis reads with lookupKeyRead, and plain writes (lookupKeyWrite: no keymiss).
+    await sameEvents('KEm', [['GETDEL', 'w1'], ['GETEX', 'w2'], ['SET', 'w3', 'v', 'GET'], ['SET', 'w3b', 'v'], ['GETSET', 'w4', 'v'],
+      ['SUNIONSTORE', 'd1', 'w5', 'w6'], ['SINTERSTORE', 'd1', 'w7'], ['SDIFFSTORE', 'd1', 'w8'], ['ZUNIONSTORE', 'd2', '1', 'w9'],
+      ['ZINTERSTORE', 'd2', '2', 'w10', 'w11'], ['ZDIFFSTORE', 'd2', '1', 'w12'], ['BITOP', 'OR', 'd3', 'w13'], ['SORT', 'w14', 'STORE', 'd4'],
+      ['SORT', 'w15'], ['COPY', 'w16', 'd5'], ['COPY', 'w3', 'd5b'], ['PFMERGE', 'd6', 'w17'], ['ZRANGESTORE', 'd7', 'w18', '0', '1'],
+      ['GEOSEARCHSTORE', 'd8', 'w19', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'], ['LMOVE', 'w20', 'd9', 'LEFT', 'LEFT'],
+      ['SMOVE', 'w21', 'd10', 'x'], ['INCR', 'w22'], ['LPUSHX', 'w23', 'a'], ['HDEL', 'w24', 'f'], ['DEL', 'w25'], ['EXPIRE', 'w26', '10'],
+      ['PERSIST', 'w27'], ['MOVE', 'w28', '1'], ['APPEND', 'w29', 'x'], ['HINCRBY', 'w30', 'f', '1'], ['SPOP', 'w31'], ['ZPOPMIN', 'w32'],
+      ['LPOP', 'w33'], ['SETBIT', 'w34', '1', '1'], ['RENAME', 'w35', 'd11'], ['RPOPLPUSH', 'w36', 'd12']])
     await sameEvents('KEA', [['GET', 'missing'], ['SET', 'a', '1']])
   })
 

@@ -125,8 +125,8 @@ function pfmergeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     if (!mergeInto(max, hllOf(entry))) return INVALID_HLL
   }
   const key = keyOf(args[0] as Buffer)
-  // The destination was checked above (it is the first source).
-  const entry = ctx.db.lookup(key)
+  // The destination was checked above (it is the first source); now looked up for writing (no keymiss).
+  const entry = ctx.db.lookupQuiet(key)
   let hll: Buffer | undefined = entry === undefined ? createHll() : Buffer.from(hllOf(entry))
   if (useDense) {
     hll = sparseToDense(hll)

@@ -276,7 +276,7 @@ function copyCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (targetDb === ctx.db && from === to) return SAME_OBJECT
   const entry = ctx.db.lookup(from)
   if (entry === undefined) return ZERO
-  if (targetDb.lookup(to) !== undefined) {
+  if (targetDb.lookupQuiet(to) !== undefined) {
     if (!replace) return ZERO
     targetDb.delete(to)
   }

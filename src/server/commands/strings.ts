@@ -101,7 +101,8 @@ function setCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const key = keyOf(keyArg)
   const expiresAt = options.expire ? absoluteExpiry(ctx, options.expire, 'set') : undefined
   if (isReply(expiresAt)) return expiresAt
-  const existing = ctx.db.lookup(key)
+  // SET … GET reads the key first (lookupKeyRead: a miss is a keymiss); plain SET looks it up for writing.
+  const existing = options.get ? ctx.db.lookup(key) : ctx.db.lookupQuiet(key)
   if (options.get && existing !== undefined && existing.value.type !== 'string') return WRONGTYPE
   const previous = options.get && existing?.value.type === 'string' ? bulk(existing.value.value) : NIL
   if ((options.condition === 'NX' && existing !== undefined) || (options.condition === 'XX' && existing === undefined)) {

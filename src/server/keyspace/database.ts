@@ -79,9 +79,18 @@ export class Database {
    * unless `touch` is false (LOOKUP_NOTOUCH: EXISTS, TYPE).
    */
   lookup(key: string, touch = true): Entry | undefined {
+    return this.lookupEntry(key, touch, true)
+  }
+
+  /** Like lookup, but a miss raises no `keymiss` (lookupKeyWrite, LOOKUP_NONOTIFY). */
+  lookupQuiet(key: string, touch = true): Entry | undefined {
+    return this.lookupEntry(key, touch, false)
+  }
+
+  private lookupEntry(key: string, touch: boolean, notifyMiss: boolean): Entry | undefined {
     const entry = this.entries.get(key)
     if (entry === undefined) {
-      this.hooks.keyMissed?.(this, key)
+      if (notifyMiss) this.hooks.keyMissed?.(this, key)
       return undefined
     }
     if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.nowMs()) {
@@ -90,7 +99,7 @@ export class Database {
       } else {
         this.expire(key)
       }
-      this.hooks.keyMissed?.(this, key)
+      if (notifyMiss) this.hooks.keyMissed?.(this, key)
       return undefined
     }
     if (touch) touchEntry(entry, this.clock.nowMs(), this.access)
@@ -136,7 +145,7 @@ export class Database {
 
   /** Deletes a key; returns true when it existed (and was not expired). */
   delete(key: string): boolean {
-    if (this.lookup(key) === undefined) return false
+    if (this.lookupQuiet(key) === undefined) return false
     this.remove(key)
     this.hooks.keyModified(this, key)
     return true
