@@ -8,6 +8,7 @@ import {ALIASES, DEFAULTS} from './defaults.js'
 import {IMMUTABLE, validatorFor, type Validator} from './directive-types.js'
 import {ConfigError, type Directive, type ParsedArgs} from './parse.js'
 import {rewriteConfigFile} from './rewrite.js'
+import {displayKeyspaceEvents} from './keyspace-event-flags.js'
 
 interface Definition {
   readonly name: string
@@ -123,10 +124,10 @@ export class ServerConfig {
     const glob = cPattern(pattern)
     if (!/[[*?]/.test(glob)) {
       const value = pattern === glob ? this.get(pattern) : undefined
-      return value === undefined ? [] : [[pattern, value]]
+      return value === undefined ? [] : [[pattern, shown(canonical(pattern), value)]]
     }
     const out: [string, string][] = []
-    for (const [name, value] of this.values) if (!HIDDEN.has(name) && globMatch(glob, name, true)) out.push([name, value])
+    for (const [name, value] of this.values) if (!HIDDEN.has(name) && globMatch(glob, name, true)) out.push([name, shown(name, value)])
     for (const [alias, target] of Object.entries(ALIASES)) if (globMatch(glob, alias, true)) out.push([alias, this.values.get(target) ?? ''])
     return out
   }
@@ -181,7 +182,7 @@ export class ServerConfig {
     for (const def of DEFINITIONS.values()) {
       const value = this.values.get(def.name) ?? ''
       if (value === def.defaultValue && !this.explicit.has(def.name)) continue
-      out.set(def.name, formatDirective(def.name, value))
+      out.set(def.name, formatDirective(def.name, shown(def.name, value)))
     }
     return out
   }
@@ -211,6 +212,9 @@ export class ServerConfig {
 const quote = (value: string): string => (value === '' || /[\s"'\\]/.test(value) ? JSON.stringify(value) : value)
 
 /** Lines a directive is written as in a config file (save and client-output-buffer-limit take one line per entry). */
+/** A stored value as CONFIG GET and REWRITE show it (only notify-keyspace-events differs). */
+const shown = (name: string, value: string): string => (name === 'notify-keyspace-events' ? displayKeyspaceEvents(value) : value)
+
 function formatDirective(name: string, value: string): string[] {
   if (name === 'save') {
     if (value === '') return ['save ""']

@@ -77,10 +77,21 @@ export function keyspaceEventsFlagsToString(flags: number): string {
   return res
 }
 
-/** config.c setConfigNotifyKeyspaceEventsOption: the stored (normalised) form, or the error. */
+/**
+ * config.c setConfigNotifyKeyspaceEventsOption: the stored form, or the error. The stored form keeps every bit
+ * (keyspaceEventsFlagsToString drops `n` next to `A`, yet Redis still sends `new` events): CONFIG GET and
+ * REWRITE show it through displayKeyspaceEvents.
+ */
 export function validateKeyspaceEvents(args: string[]): {value: string} | {error: string} {
   if (args.length !== 1) return {error: 'wrong number of arguments'}
   const flags = keyspaceEventsStringToFlags(args[0] as string)
   if (flags === -1) return {error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."}
-  return {value: keyspaceEventsFlagsToString(flags)}
+  const shown = keyspaceEventsFlagsToString(flags)
+  return {value: (flags & NOTIFY_ALL) === NOTIFY_ALL && (flags & NOTIFY_NEW) !== 0 ? `${shown}n` : shown}
+}
+
+/** What CONFIG GET and CONFIG REWRITE show for a stored value (getConfigNotifyKeyspaceEventsOption). */
+export function displayKeyspaceEvents(stored: string): string {
+  const flags = keyspaceEventsStringToFlags(stored)
+  return flags < 0 ? stored : keyspaceEventsFlagsToString(flags)
 }

@@ -239,6 +239,19 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
     ])
   })
 
+  it('streams: XADD, trimming, XDEL, XSETID and the consumer-group events', async () => {
+    await sameEvents('KEAn', [
+      ['XADD', 'x', '1-1', 'f', 'v'], ['XADD', 'x', 'MAXLEN', '1', '2-1', 'f', 'v'], ['XADD', 'nomk', 'NOMKSTREAM', '*', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'], ['XGROUP', 'CREATE', 'x2', 'g', '$', 'MKSTREAM'], ['XGROUP', 'CREATECONSUMER', 'x', 'g', 'c1'],
+      ['XGROUP', 'CREATECONSUMER', 'x', 'g', 'c1'], ['XREADGROUP', 'GROUP', 'g', 'c2', 'STREAMS', 'x', '>'], ['XACK', 'x', 'g', '2-1'],
+      ['XREADGROUP', 'GROUP', 'g', 'c2', 'STREAMS', 'x', '0'], ['XGROUP', 'SETID', 'x', 'g', '0'], ['XREADGROUP', 'GROUP', 'g', 'c3', 'STREAMS', 'x', '>'],
+      ['XCLAIM', 'x', 'g', 'c1', '0', '2-1'], ['XAUTOCLAIM', 'x', 'g', 'c4', '0', '0'], ['XGROUP', 'DELCONSUMER', 'x', 'g', 'c1'],
+      ['XGROUP', 'DESTROY', 'x', 'g'], ['XSETID', 'x', '5-0'], ['XDEL', 'x', '2-1'], ['XDEL', 'x', '9-9'], ['XTRIM', 'x', 'MAXLEN', '0'],
+      ['XADD', 'x', '6-1', 'f', 'v'], ['XTRIM', 'x', 'MINID', '0'], ['XTRIM', 'x', 'MAXLEN', '0'], ['DEL', 'x', 'x2'],
+    ])
+    await sameEvents('KEm', [['XLEN', 'nox'], ['XREAD', 'STREAMS', 'nox', '0'], ['XRANGE', 'nox', '-', '+'], ['XINFO', 'STREAM', 'nox'], ['XPENDING', 'nox', 'g']])
+  })
+
   it('MULTI/EXEC and a script raise the events of the commands they run, in order', async () => {
     await sameEvents('KEA', [
       ['MULTI'], ['SET', 'a', '1'], ['LPUSH', 'l', 'x'], ['DEL', 'a'], ['EXEC'],
