@@ -430,7 +430,8 @@ class CallContext implements CommandContext {
  */
 const READS_ITS_SOURCES = new Set([
   'getdel', 'getex', 'getset', 'set', 'sunionstore', 'sinterstore', 'sdiffstore', 'zunionstore', 'zinterstore', 'zdiffstore',
-  'zrangestore', 'bitop', 'sort', 'copy', 'pfmerge', 'geosearchstore', 'georadius', 'georadiusbymember',
+  'zrangestore', 'bitop', 'sort', 'copy', 'pfmerge', 'geosearchstore', 'georadius', 'georadiusbymember', 'xack', 'xclaim',
+  'xautoclaim', 'xreadgroup',
 ])
 
 /** Commands Redis flags may_replicate without COMMAND INFO showing it (the flag is hidden on purpose). */

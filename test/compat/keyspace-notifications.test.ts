@@ -249,7 +249,10 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
       ['XGROUP', 'DESTROY', 'x', 'g'], ['XSETID', 'x', '5-0'], ['XDEL', 'x', '2-1'], ['XDEL', 'x', '9-9'], ['XTRIM', 'x', 'MAXLEN', '0'],
       ['XADD', 'x', '6-1', 'f', 'v'], ['XTRIM', 'x', 'MINID', '0'], ['XTRIM', 'x', 'MAXLEN', '0'], ['DEL', 'x', 'x2'],
     ])
-    await sameEvents('KEm', [['XLEN', 'nox'], ['XREAD', 'STREAMS', 'nox', '0'], ['XRANGE', 'nox', '-', '+'], ['XINFO', 'STREAM', 'nox'], ['XPENDING', 'nox', 'g']])
+    await sameEvents('KEm', [['XLEN', 'nox'], ['XREAD', 'STREAMS', 'nox', '0'], ['XRANGE', 'nox', '-', '+'], ['XINFO', 'STREAM', 'nox'], ['XPENDING', 'nox', 'g'],
+      ['XACK', 'nox', 'g', '1-1'], ['XCLAIM', 'nox', 'g', 'c', '0', '1-1'], ['XAUTOCLAIM', 'nox', 'g', 'c', '0', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'nox', '>'], ['XADD', 'sx', '1-1', 'f', 'v'], ['XGROUP', 'CREATE', 'sx', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'sx', 'nox', '>', '>'], ['XDEL', 'nox', '1-1'], ['XTRIM', 'nox', 'MAXLEN', '0'], ['XSETID', 'nox', '1-1']])
   })
 
   it('MULTI/EXEC and a script raise the events of the commands they run, in order', async () => {
