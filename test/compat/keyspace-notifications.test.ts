@@ -103,7 +103,8 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
       ['INCR', 'c'], ['INCRBY', 'c', '5'], ['DECR', 'c'], ['DECRBY', 'c', '2'], ['INCRBYFLOAT', 'c', '1.5'], ['INCR', 'm1x'],
       ['APPEND', 'ap', 'x'], ['APPEND', 'ap', 'yz'], ['SETRANGE', 'ap', '1', 'QQ'], ['SETRANGE', 'ap', '1', ''], ['SETRANGE', 'sr', '0', ''],
       ['SETRANGE', 'sr', '3', 'x'], ['LCS', 'ap', 'sr'], ['GET', 'ap'], ['STRLEN', 'ap'], ['GETRANGE', 'ap', '0', '1'],
-      ['SET', 'big', 'x', 'EX', '0'], ['INCR', 'ap'],
+      ['SET', 'big', 'x', 'EX', '0'], ['INCR', 'ap'], ['SET', 'past', 'x', 'EXAT', '1'], ['GET', 'past'], ['SET', 'p2', 'x'],
+      ['GETEX', 'p2', 'PXAT', '1'], ['SET', 'p3', 'x', 'PXAT', '99999999999999'], ['GETEX', 'p3', 'EXAT', '99999999999'], ['SET', 'p3', 'y', 'XX', 'KEEPTTL', 'GET'],
     ])
   })
 
@@ -114,7 +115,8 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
       ['EXPIRE', 'k', '50', 'NX'], ['EXPIRE', 'k', '50', 'XX'], ['PERSIST', 'k'], ['PERSIST', 'k'], ['EXPIRE', 'nokey', '10'],
       ['EXPIRE', 'k', '-1'], ['SET', 'k', 'v'], ['EXPIREAT', 'k', '1'], ['SET', 'k', 'v'], ['PEXPIRE', 'k', '0'],
       ['SET', 'r', 'v'], ['RENAME', 'r', 'r2'], ['SET', 'r', 'w'], ['RENAME', 'r', 'r2'], ['RENAMENX', 'r2', 'r2'], ['SET', 'x', '1'], ['RENAMENX', 'x', 'r2'],
-      ['RENAMENX', 'x', 'r3'], ['RENAME', 'r3', 'r3'],
+      ['RENAMENX', 'x', 'r3'], ['RENAME', 'r3', 'r3'], ['EXPIRE', 'r3', '100'], ['RENAME', 'r3', 'r4'], ['EXPIRE', 'r4', '50', 'GT'], ['EXPIRE', 'r4', '500', 'GT'],
+      ['EXPIRE', 'r4', '600', 'LT'], ['PEXPIRE', 'r4', '-5', 'XX'], ['EXPIRE', 'r4', '5', 'NX'],
       ['SET', 'mv', '1'], ['MOVE', 'mv', '3'], ['MOVE', 'mv', '3'], ['SELECT', '3'], ['MOVE', 'mv', '0'], ['SELECT', '0'],
       ['COPY', 'mv', 'cp'], ['COPY', 'mv', 'cp'], ['COPY', 'mv', 'cp', 'REPLACE'], ['COPY', 'mv', 'cp', 'DB', '2'],
       ['SET', 'd', 'dumped'], ['FLUSHDB'], ['SET', 'q', '1'], ['SWAPDB', '0', '1'], ['SWAPDB', '0', '1'], ['FLUSHALL'],
@@ -148,7 +150,8 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
       ['GEOSEARCHSTORE', 'd8', 'w19', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'], ['LMOVE', 'w20', 'd9', 'LEFT', 'LEFT'],
       ['SMOVE', 'w21', 'd10', 'x'], ['INCR', 'w22'], ['LPUSHX', 'w23', 'a'], ['HDEL', 'w24', 'f'], ['DEL', 'w25'], ['EXPIRE', 'w26', '10'],
       ['PERSIST', 'w27'], ['MOVE', 'w28', '1'], ['APPEND', 'w29', 'x'], ['HINCRBY', 'w30', 'f', '1'], ['SPOP', 'w31'], ['ZPOPMIN', 'w32'],
-      ['LPOP', 'w33'], ['SETBIT', 'w34', '1', '1'], ['RENAME', 'w35', 'd11'], ['RPOPLPUSH', 'w36', 'd12']])
+      ['LPOP', 'w33'], ['SETBIT', 'w34', '1', '1'], ['RENAME', 'w35', 'd11'], ['RPOPLPUSH', 'w36', 'd12'], ['RPUSH', 'sl', '2', '1'],
+      ['SORT', 'sl', 'BY', 'w_*', 'GET', 'o_*'], ['SORT_RO', 'sl', 'GET', '#', 'GET', 'h_*->f'], ['SORT', 'sl', 'BY', 'nosort', 'GET', 'g_*', 'STORE', 'd13']])
     await sameEvents('KEA', [['GET', 'missing'], ['SET', 'a', '1']])
   })
 
@@ -232,7 +235,7 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
     await sameEvents('KEA', [
       ['SETBIT', 'b', '7', '1'], ['SETBIT', 'b', '7', '1'], ['SETBIT', 'b', '7', '0'], ['SETBIT', 'b', '30', '0'], ['SET', 'bf', 'x'],
       ['BITOP', 'OR', 'bo', 'b', 'bf'], ['BITOP', 'AND', 'bo', 'none1', 'none2'], ['BITOP', 'AND', 'bo2', 'none1'],
-      ['RPUSH', 'src', '3', '1', '2'], ['SORT', 'src', 'STORE', 'sorted'], ['SORT', 'none', 'STORE', 'sorted'], ['SORT', 'none', 'STORE', 'sorted'],
+      ['RPUSH', 'src', '3', '1', '2'], ['SORT', 'src', 'STORE', 'sorted'], ['SORT', 'src', 'BY', 'w_*', 'GET', 'o_*', 'STORE', 'sorted'], ['SORT', 'none', 'STORE', 'sorted'], ['SORT', 'none', 'STORE', 'sorted'],
       ['PFADD', 'hll', 'a', 'b'], ['PFADD', 'hll', 'a'], ['PFMERGE', 'hm', 'hll'], ['GEOADD', 'g', '13.36', '38.11', 'P'],
       ['GEOSEARCHSTORE', 'gs', 'g', 'FROMLONLAT', '13', '38', 'BYRADIUS', '100', 'km'], ['XADD', 'x', '1-1', 'f', 'v'], ['XDEL', 'x', '1-1'],
       ['XTRIM', 'x', 'MAXLEN', '0'], ['DEL', 'x'],
