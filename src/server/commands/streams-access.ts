@@ -1,6 +1,6 @@
 // What the stream command groups share: the error texts of t_stream.c, typed lookup of stream keys, ID
-// arguments with their error replies, entry replies, node limits from the config, and keyspace events of
-// class `t` (notify.c notifyKeyspaceEvent) published on __keyspace@<db>__ / __keyevent@<db>__.
+// arguments with their error replies, entry replies and node limits from the config (stream commands raise
+// their class `t` keyspace events through ctx.notify).
 
 import {sanitize, WRONGTYPE} from '../../resp/errors.js'
 import {array, bulk, error, type Reply} from '../../resp/reply.js'
@@ -83,11 +83,6 @@ export const nodeLimits = (ctx: CommandContext): NodeLimits => ({
   maxBytes: numberSetting(ctx, 'stream-node-max-bytes', 4096),
   maxEntries: numberSetting(ctx, 'stream-node-max-entries', 100),
 })
-
-/** A stream keyspace event (class `t`), through the call's notifier. */
-export function notifyStream(ctx: CommandContext, event: string, key: Buffer): void {
-  ctx.notify('t', event, key)
-}
 
 /**
  * Counts a change to a stream that Redis makes with server.dirty++ alone (no signalModifiedKey): consumer

@@ -8,7 +8,7 @@ import type {CommandContext} from '../command-spec.js'
 import type {Consumer, ConsumerGroup, Nack} from '../keyspace/stream-groups.js'
 import {idBuffer, MAX_ID, type StreamId} from '../keyspace/stream-id.js'
 import type {Stream} from '../keyspace/stream.js'
-import {entryReply, idReply, markDirty, notifyStream} from './streams-access.js'
+import {entryReply, idReply, markDirty} from './streams-access.js'
 
 const word = (s: string): Buffer => Buffer.from(s)
 
@@ -39,7 +39,7 @@ export function consumerFor(ctx: CommandContext, group: ConsumerGroup, name: Buf
   }
   const consumer = group.createConsumer(name, now) as Consumer
   markDirty(ctx)
-  notifyStream(ctx, 'xgroup-createconsumer', keyArg)
+  ctx.notify('t', 'xgroup-createconsumer', keyArg)
   return {consumer, created: true}
 }
 

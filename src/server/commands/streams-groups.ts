@@ -12,7 +12,7 @@ import {Stream} from '../keyspace/stream.js'
 import {isOption, parseInt64} from './args.js'
 import {helpReply} from './help.js'
 import {
-  cText, entryReply, idReply, intervalBound, isId, looseId, markDirty, noGroupFor, noSuchGroup, notifyStream, readStream,
+  cText, entryReply, idReply, intervalBound, isId, looseId, markDirty, noGroupFor, noSuchGroup, readStream,
   strictId, subcommandSyntaxError,
 } from './streams-access.js'
 import {consumerFor, setIdPropagation, xclaimPropagation} from './streams-delivery.js'
@@ -110,7 +110,7 @@ function xgroupCommand(ctx: CommandContext, sub: GroupSub, args: readonly Buffer
       if (stream.groups.has(name)) return error('BUSYGROUP Consumer Group name already exists')
       stream.groups.set(name, new ConsumerGroup(id, entriesRead))
       markDirty(ctx)
-      notifyStream(ctx, 'xgroup-create', keyArg)
+      ctx.notify('t', 'xgroup-create', keyArg)
       return OK
     }
     case 'SETID': {
@@ -128,7 +128,7 @@ function xgroupCommand(ctx: CommandContext, sub: GroupSub, args: readonly Buffer
       g.lastId = id
       g.entriesRead = entriesRead
       markDirty(ctx)
-      notifyStream(ctx, 'xgroup-setid', keyArg)
+      ctx.notify('t', 'xgroup-setid', keyArg)
       return OK
     }
     case 'DESTROY': {
@@ -136,7 +136,7 @@ function xgroupCommand(ctx: CommandContext, sub: GroupSub, args: readonly Buffer
       const s = stream as Stream
       s.groups.delete(groupArg.toString('latin1'))
       markDirty(ctx)
-      notifyStream(ctx, 'xgroup-destroy', keyArg)
+      ctx.notify('t', 'xgroup-destroy', keyArg)
       s.readySignals++
       ctx.keyspace.keyReady(ctx.db.index, key)
       return ONE
@@ -153,7 +153,7 @@ function xgroupCommand(ctx: CommandContext, sub: GroupSub, args: readonly Buffer
       if (consumer === undefined) return ZERO
       const pending = g.deleteConsumer(consumer)
       markDirty(ctx)
-      notifyStream(ctx, 'xgroup-delconsumer', keyArg)
+      ctx.notify('t', 'xgroup-delconsumer', keyArg)
       return int(pending)
     }
   }

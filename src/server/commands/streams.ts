@@ -10,7 +10,7 @@ import {idBuffer, idMs, makeId, MAX_ID, MIN_ID, parseStreamId, type StreamId} fr
 import {Stream, type TrimSpec} from '../keyspace/stream.js'
 import {isOption, parseInt64} from './args.js'
 import {
-  entryReply, idReply, intervalBound, INVALID_ID, isId, nodeLimits, notifyStream, readStream, strictId,
+  entryReply, idReply, intervalBound, INVALID_ID, isId, nodeLimits, readStream, strictId,
 } from './streams-access.js'
 
 const WRITE_FAST = {flags: ['write', 'denyoom', 'fast'], categories: ['write', 'stream', 'fast']} as const
@@ -145,10 +145,10 @@ function xaddCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   stream.append(id, fields, values, nodeLimits(ctx))
   stream.readySignals++
   ctx.db.modified(key)
-  notifyStream(ctx, 'xadd', keyArg)
+  ctx.notify('t', 'xadd', keyArg)
   const propagated = [...argv]
   if (parsed.trim !== undefined) {
-    if (stream.trim(parsed.trim) > 0) notifyStream(ctx, 'xtrim', keyArg)
+    if (stream.trim(parsed.trim) > 0) ctx.notify('t', 'xtrim', keyArg)
     if (parsed.trim.approx) rewriteApproxTrim(propagated, stream, parsed)
   }
   if (parsed.id === undefined || !parsed.seqGiven) propagated[parsed.idPos] = idBuffer(id)
@@ -183,7 +183,7 @@ function xtrimCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const trim = parsed.trim as TrimSpec
   const removed = stream.trim(trim)
   if (removed > 0) {
-    notifyStream(ctx, 'xtrim', keyArg)
+    ctx.notify('t', 'xtrim', keyArg)
     const propagated = [...argv]
     if (trim.approx) rewriteApproxTrim(propagated, stream, parsed)
     ctx.db.modified(key)
@@ -218,7 +218,7 @@ function xdelCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     else if (firstDeleted) stream.firstId = stream.edgeId(true, true)
     ctx.db.modified(key)
     ctx.keyspace.dirty += deleted - 1
-    notifyStream(ctx, 'xdel', keyArg)
+    ctx.notify('t', 'xdel', keyArg)
   }
   return int(deleted)
 }
@@ -288,6 +288,6 @@ function xsetidCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (entriesAdded !== -1n) stream.entriesAdded = entriesAdded
   if (maxDeleted !== MIN_ID) stream.maxDeletedId = maxDeleted
   ctx.keyspace.dirty++
-  notifyStream(ctx, 'xsetid', keyArg)
+  ctx.notify('t', 'xsetid', keyArg)
   return OK
 }
