@@ -26,14 +26,16 @@ export interface Session {
   onProtocolError(reason: string, querySample: string): void
   /** `sample`: the first 64 bytes of the query buffer as sdscatrepr() writes them, without the quotes. */
   onQueryBufferLimit(sample: string): void
+  /** The connection is closed for overcoming its output buffer limits (logged as Redis does). */
+  onOutputBufferLimit?(): void
   onClose(): void
 }
 
 export interface ConnectionOptions extends ParserLimits {
   /** client-query-buffer-limit in bytes (a function reads the current setting on every read). */
   queryBufferLimit: number | (() => number)
-  /** Output bytes after which a connection is dropped (client-output-buffer-limit hard limit); 0 = none. */
-  outputHardLimit?: () => number
+  /** client-output-buffer-limit: true when this much pending output is over the client's limits (it is then closed). */
+  outputLimitExceeded?: (pendingBytes: number) => boolean
 }
 
 export class Connection {
@@ -165,8 +167,8 @@ export class Connection {
     if (this.writer.size > 0) {
       const data = this.writer.take()
       this.bytesOut += data.length
-      const limit = this.options.outputHardLimit?.() ?? 0
-      if (limit > 0 && this.socket.writableLength + data.length > limit) {
+      if (this.options.outputLimitExceeded?.(this.socket.writableLength + data.length)) {
+        this.session?.onOutputBufferLimit?.()
         this.destroy()
         return
       }

@@ -80,6 +80,8 @@ export class Client {
   /** REPLCONF capa: eof, psync2. */
   readonly replicaCapabilities = new Set<string>()
   closing = false
+  /** client-output-buffer-limit: when pending output first reached the soft limit, in unix seconds (0: below it). */
+  obufSoftLimitReachedAt = 0
   sink: ClientSink = detachedSink
 
   constructor(

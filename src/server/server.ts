@@ -17,6 +17,7 @@ import {ClientPause, type PostponedRequest} from './client-pause.js'
 import type {Caller, CommandSpec} from './command-spec.js'
 import {CommandTable} from './command-table.js'
 import {commandGroups} from './commands/index.js'
+import {clientInfoLine} from './commands/client-list.js'
 import {Dispatcher, type DispatcherHost} from './dispatcher.js'
 import {Evictor, isLfuPolicy, MAXMEMORY_POLICIES, type MaxmemoryPolicy} from './evict.js'
 import type {Database} from './keyspace/database.js'
@@ -33,6 +34,7 @@ import type {ServerContext} from './server-context.js'
 import {SlowLog} from './slowlog.js'
 import {Stats} from './stats.js'
 import {Monitors} from './monitors.js'
+import {overOutputLimit, parseOutputLimits, type OutputLimit} from './output-limits.js'
 import {useReplicationInfo} from './info/replication-section.js'
 import {Replication} from './replication/replication.js'
 import {REDIS_VERSION} from './version.js'
@@ -267,6 +269,15 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
 
   // ---- clients ----------------------------------------------------------------------------------
 
+  private outputLimitsFor = {value: '\u0000', limits: parseOutputLimits('')}
+
+  /** client-output-buffer-limit, parsed again only when CONFIG SET changed it. */
+  private outputLimits(): Record<'normal' | 'replica' | 'pubsub', OutputLimit> {
+    const value = this.config.get('client-output-buffer-limit') ?? ''
+    if (value !== this.outputLimitsFor.value) this.outputLimitsFor = {value, limits: parseOutputLimits(value)}
+    return this.outputLimitsFor.limits
+  }
+
   private accept(socket: import('node:net').Socket): void {
     this.stats.totalConnectionsReceived++
     if (this.clients.size >= this.config.maxclients()) {
@@ -278,6 +289,10 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
       maxBulkLength: Number(this.config.get('proto-max-bulk-len') ?? 536870912),
       queryBufferLimit: Number(this.config.get('client-query-buffer-limit') ?? 1073741824),
       isAuthenticated: () => client.authenticated,
+      outputLimitExceeded: (pending) => {
+        const kind = client.kind === 'replica' ? 'replica' : client.kind === 'master' ? 'master' : client.inPubSub ? 'pubsub' : 'normal'
+        return overOutputLimit(kind, pending, this.outputLimits(), client, Math.floor(this.clock.nowMs() / 1000), Number(this.config.get('repl-backlog-size') ?? 1048576))
+      },
     })
     const client = new Client(
       this.nextClientId++,
@@ -313,6 +328,9 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
       isBlocked: () => client.blocked !== undefined || client.runningScript,
       onProtocolError: (reason, sample) =>
         this.logger.verbose(`Protocol error (${reason}) from client: id=${client.id} addr=${client.remoteAddress}. Query buffer during protocol error: '${sample}'`),
+      onOutputBufferLimit: () => {
+        this.logger.warning(`Client ${clientInfoLine(client, this.clock.nowMs(), client.id + 7)} scheduled to be closed ASAP for overcoming of output buffer limits.`)
+      },
       onQueryBufferLimit: (sample) =>
         this.logger.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.remoteAddress} (qbuf initial bytes: "${sample.slice(0, 64)}")`),
       onClose: () => this.forgetClient(client),
