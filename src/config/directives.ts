@@ -230,6 +230,8 @@ function formatDirective(name: string, value: string): string[] {
     return lines
   }
   if (name === 'replicaof') return value === '' ? [] : [`replicaof ${value}`]
+  // rewriteConfigNotifyKeyspaceEventsOption: always quoted (sdscatrepr), even "".
+  if (name === 'notify-keyspace-events') return [`${name} "${value}"`]
   if (name === 'bind' || name === 'oom-score-adj-values' || name === 'latency-tracking-info-percentiles') return [`${name} ${value}`]
   return [`${name} ${quote(value)}`]
 }

@@ -3,9 +3,11 @@
 // Covers the notify-keyspace-events flag round trip and its error, every command family, `new`, `keymiss`,
 // `expired` by lazy access and by the active expire cycle, and the events a replica raises for its master's writes.
 
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished} from 'vitest'
 import {startDifferentialPair, type DifferentialPair} from '../helpers/differential.js'
-import {bundledMissing, type Engine, type NodeHandle} from '../helpers/nodes.js'
+import {bundledMissing, stopAllNodes, type Engine, type NodeHandle} from '../helpers/nodes.js'
 import type {RawClient} from '../helpers/raw-client.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 import {nodeScope, replicaOf, waitForLinkUp, waitForOffsetsEqual} from '../helpers/replication.js'
@@ -46,6 +48,8 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
   }, 30_000)
   afterAll(async () => {
     await pair?.stop()
+    // Also whatever a failed start left running.
+    await stopAllNodes()
   })
   beforeEach(async () => {
     await pair.reset()
@@ -288,6 +292,26 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
     const [c, d] = await Promise.all([first(real), first(ours)])
     expect(d).toEqual(c)
     await pair.expectSame('EXISTS', 'gone')
+  })
+})
+
+describe.skipIf(skip)(`notify-keyspace-events in a config file and CONFIG REWRITE${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it('is read from the file, and rewritten quoted in the form CONFIG GET shows', async () => {
+    const start = nodeScope(onTestFinished)
+    const rewritten = async (engine: Engine): Promise<string[]> => {
+      const node = await start({engine, config: 'save ""\nnotify-keyspace-events KEl\n'})
+      const c = await node.raw()
+      onTestFinished(() => c.close())
+      const lines: string[] = [(await c.command('CONFIG', 'GET', 'notify-keyspace-events')).toString('latin1')]
+      for (const flags of ['KEAn', '']) {
+        await c.command('CONFIG', 'SET', 'notify-keyspace-events', flags)
+        lines.push((await c.command('CONFIG', 'REWRITE')).toString('latin1'))
+        lines.push(...readFileSync(join(node.dir, 'redis.conf'), 'latin1').split('\n').filter((l) => l.includes('notify-keyspace-events')))
+      }
+      return lines
+    }
+    const [real, ours] = await Promise.all([rewritten('redis'), rewritten('bundled')])
+    expect(ours).toEqual(real)
   })
 })
 
