@@ -320,7 +320,7 @@ describe.skipIf(skip)(`keyspace notifications on a replica${skip ? ` (skipped: $
   async function replicaEvents(engine: Engine, commands: string[][]): Promise<Event[]> {
     const start = nodeScope(onTestFinished)
     const master = await start({engine, args: ['--save', '', '--enable-debug-command', 'yes']})
-    const replica = await start({engine, args: ['--save', '', '--notify-keyspace-events', 'KEA']})
+    const replica = await start({engine, args: ['--save', '', '--notify-keyspace-events', 'KEAm']})
     await replicaOf(replica, master)
     await waitForLinkUp(replica)
     const sub = await subscribe(replica)
@@ -357,6 +357,8 @@ describe.skipIf(skip)(`keyspace notifications on a replica${skip ? ` (skipped: $
     const [real, ours] = await Promise.all([replicaEvents('redis', commands), replicaEvents('bundled', commands)])
     expect(ours).toEqual(real)
     expect(real.some(([, m]) => m === 'expired')).toBe(false)
+    // Read after its expiry, the key the master still holds is a keymiss on the replica.
+    expect(real).toContainEqual(['__keyspace@0__:soon', 'keymiss'])
     expect(real.slice(-2)).toEqual([['__keyspace@0__:soon', 'del'], ['__keyevent@0__:del', 'soon']])
   }, 60_000)
 })
