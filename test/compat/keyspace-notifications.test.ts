@@ -262,6 +262,33 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
       ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'sx', 'nox', '>', '>'], ['XDEL', 'nox', '1-1'], ['XTRIM', 'nox', 'MAXLEN', '0'], ['XSETID', 'nox', '1-1']])
   })
 
+  it('a seeded random mix of every family over a few keys (types collide: WRONGTYPE raises nothing)', async () => {
+    for (const seed of [12345, 777, 4242, 99]) await randomMix(seed)
+  })
+
+  async function randomMix(seed: number): Promise<void> {
+    await pair.reset()
+    let state = seed
+    const random = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0
+      return (state >>> 8) % n
+    }
+    const k = (): string => `k${random(4)}`
+    const v = (): string => String(random(5))
+    const makers: (() => string[])[] = [
+      () => ['SET', k(), v()], () => ['INCR', k()], () => ['APPEND', k(), v()], () => ['DEL', k(), k()], () => ['EXPIRE', k(), '100'],
+      () => ['PERSIST', k()], () => ['RENAME', k(), k()], () => ['COPY', k(), k(), 'REPLACE'], () => ['LPUSH', k(), v()], () => ['RPOP', k()],
+      () => ['LREM', k(), '0', v()], () => ['LTRIM', k(), '1', '-1'], () => ['LMOVE', k(), k(), 'LEFT', 'RIGHT'], () => ['HSET', k(), v(), v()],
+      () => ['HDEL', k(), v()], () => ['HINCRBY', k(), v(), '1'], () => ['SADD', k(), v()], () => ['SREM', k(), v()], () => ['SMOVE', k(), k(), v()],
+      () => ['SUNIONSTORE', k(), k(), k()], () => ['SINTERSTORE', k(), k(), k()], () => ['ZADD', k(), v(), v()], () => ['ZREM', k(), v()],
+      () => ['ZINCRBY', k(), '1', v()], () => ['ZPOPMIN', k()], () => ['ZUNIONSTORE', k(), '2', k(), k()], () => ['ZREMRANGEBYSCORE', k(), '0', '2'],
+      () => ['GET', k()], () => ['GETDEL', k()], () => ['SETRANGE', k(), '1', v()], () => ['SORT', k(), 'STORE', k()], () => ['MSET', k(), v(), k(), v()],
+      () => ['GETEX', k(), 'PX', '100000'], () => ['TYPE', k()], () => ['LLEN', k()], () => ['SETBIT', k(), v(), '1'], () => ['BITOP', 'OR', k(), k(), k()],
+    ]
+    const commands = Array.from({length: 400}, () => (makers[random(makers.length)] as () => string[])())
+    await sameEvents('KEAnm', commands)
+  }
+
   it('MULTI/EXEC and a script raise the events of the commands they run, in order', async () => {
     await sameEvents('KEA', [
       ['MULTI'], ['SET', 'a', '1'], ['LPUSH', 'l', 'x'], ['DEL', 'a'], ['EXEC'],

@@ -101,9 +101,11 @@ function smoveCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const member = keyOf(args[2] as Buffer)
   const from = readCollection(ctx, source, 'set')
   if (isReply(from)) return from
+  // smoveCommand: a missing source answers 0 before the destination's type is checked.
+  if (from === undefined) return ZERO
   const destEntry = ctx.db.lookup(dest)
   if (destEntry !== undefined && destEntry.value.type !== 'set') return WRONGTYPE
-  if (from === undefined || !from.has(member)) return ZERO
+  if (!from.has(member)) return ZERO
   if (source === dest) return ONE
   from.delete(member)
   ctx.db.modified(source)
