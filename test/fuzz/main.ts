@@ -1,4 +1,5 @@
-// `npm run fuzz -- [--target server|sentinel] [--inputs N] [--seed S] [--start I] [--concurrency C] [--raw-share F] [--no-oracle]`
+// `npm run fuzz -- [--target server|sentinel|rdb] [--inputs N] [--seed S] [--start I] [--concurrency C] [--raw-share F] [--no-oracle]`
+// --target rdb runs the RDB loader's fuzzer (rdb-fuzzer.ts) in this process instead.
 // The long RESP fuzz pass (not part of npm test): starts a bundled server or sentinel (and real Redis as the
 // oracle for protocol errors when installed), sends N inputs (default 1,000,000) generated from the seed
 // (random and printed when not given), prints progress and the outcome, and exits non-zero on a crash, a
@@ -11,16 +12,33 @@ import {formatReport, loadCommandModels, runRespFuzz, takeDumpSamples} from './r
 import {generateInput} from './resp-inputs.js'
 import type {Target} from './resp-inputs.js'
 import {startTarget} from './targets.js'
+import {rdbSeeds, runRdbFuzz} from './rdb-fuzzer.js'
 
 const argv = process.argv.slice(2)
 const option = (name: string): string | undefined => {
   const at = argv.indexOf(`--${name}`)
   return at >= 0 ? argv[at + 1] : undefined
 }
-const target = (option('target') ?? 'server') as Target
-if (target !== 'server' && target !== 'sentinel') throw new Error(`--target must be server or sentinel, not ${target}`)
+const targetName = option('target') ?? 'server'
+if (!['server', 'sentinel', 'rdb'].includes(targetName)) throw new Error(`--target must be server, sentinel or rdb, not ${targetName}`)
 const inputs = Number(option('inputs') ?? 1_000_000)
 const seed = option('seed') !== undefined ? Number(option('seed')) : Math.floor(Math.random() * 2 ** 31)
+
+if (targetName === 'rdb') {
+  console.log(`rtopo RDB fuzz: seed ${seed}, ${inputs} inputs (reproduce with: npm run fuzz -- --target rdb --seed ${seed} --inputs ${inputs})`)
+  let findings = 0
+  try {
+    const seeds = [await rdbSeeds('bundled'), ...(realRedisMissing ? [] : [await rdbSeeds('redis')])]
+    const report = runRdbFuzz(seeds, seed, inputs)
+    findings = report.findings.length
+    console.log(`${report.inputs} inputs: ${report.loaded} loaded, ${report.rdbErrors} RdbError, ${findings} findings; slowest #${report.slowest.index} ${report.slowest.ms.toFixed(1)} ms of CPU`)
+    for (const f of report.findings.slice(0, 50)) console.log(`  #${f.index}: ${f.error} (input saved as ${f.file})`)
+  } finally {
+    await stopAllNodes()
+  }
+  process.exit(findings > 0 ? 1 : 0)
+}
+const target = targetName as Target
 const startIndex = Number(option('start') ?? 0)
 const concurrency = Number(option('concurrency') ?? 16)
 const rawShare = option('raw-share') !== undefined ? Number(option('raw-share')) : undefined

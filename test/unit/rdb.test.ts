@@ -8,6 +8,7 @@ import {decodeIntset, decodeListpack, encodeIntset, encodeListpack} from '../../
 import {lzfDecompress} from '../../src/server/persistence/lzf.js'
 import {readRdb, RdbError} from '../../src/server/persistence/rdb-reader.js'
 import {writeRdb} from '../../src/server/persistence/rdb-writer.js'
+import {decodeNode} from '../../src/server/persistence/stream-rdb.js'
 
 const hooks = {keyModified: () => {}, keyExpired: () => {}, isReplica: () => false}
 const aux = {redisVer: '7.0.15', redisBits: 64, ctime: 1700000000, usedMem: 1000, aofBase: 0}
@@ -73,5 +74,19 @@ describe('RDB round trip', () => {
     corrupt[12] = (corrupt[12] as number) ^ 0xff
     expect(() => readRdb(corrupt, Date.now())).toThrow(/at byte/)
     expect(() => readRdb(Buffer.from('REDIS0011'), Date.now())).toThrow("Can't handle RDB format version 0011")
+  })
+})
+
+describe('corrupt stream nodes (found by the RDB fuzzer)', () => {
+  const lp = (...items: (string | number)[]) => encodeListpack(items.map((i) => Buffer.from(String(i))))
+  const key = Buffer.alloc(16)
+
+  it('a master field count beyond the listpack fails at once instead of looping over it', () => {
+    expect(() => decodeNode(key, lp(1, 0, 2 ** 40, 'f', 0))).toThrow('Stream listpack integrity check failed')
+  })
+
+  it('an entry field count beyond the listpack fails at once', () => {
+    // One master field f, then an entry without the same-fields flag claiming 2^40 fields.
+    expect(() => decodeNode(key, lp(1, 0, 1, 'f', 0, 0, 0, 0, 2 ** 40, 'f', 'v', 3))).toThrow('Stream listpack integrity check failed')
   })
 })

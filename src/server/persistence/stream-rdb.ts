@@ -89,6 +89,10 @@ export function decodeNode(key: Buffer, listpack: Buffer): StreamNode {
   const live = asInt(items[p++], 'count')
   const deleted = asInt(items[p++], 'deleted')
   const fieldCount = Number(asInt(items[p++], 'master fields'))
+  // Every count read from the listpack is checked against the items left before a loop runs on it: a
+  // corrupt count must fail the load, not spin through billions of missing items.
+  const fits = (count: number, width: number): boolean => count >= 0 && count * width <= items.length - p
+  if (!fits(fieldCount, 1)) throw new Error('Stream listpack integrity check failed')
   const masterFields = items.slice(p, p + fieldCount)
   p += fieldCount
   if (asInt(items[p++], 'master terminator') !== 0n) throw new Error('Stream listpack integrity check failed')
@@ -102,9 +106,11 @@ export function decodeNode(key: Buffer, listpack: Buffer): StreamNode {
     const values: Buffer[] = []
     if (sameFields) {
       fields = masterFields
+      if (!fits(fieldCount, 1)) throw new Error('Stream listpack integrity check failed')
       for (let i = 0; i < fieldCount; i++) values.push(items[p++] as Buffer)
     } else {
       const n = Number(asInt(items[p++], 'fields'))
+      if (!fits(n, 2)) throw new Error('Stream listpack integrity check failed')
       fields = []
       for (let i = 0; i < n; i++) {
         fields.push(items[p++] as Buffer)
