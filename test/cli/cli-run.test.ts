@@ -157,11 +157,11 @@ describe('rtopo run (bundled engine)', () => {
     const suite = suites[0] as Attrs
     expect(suite).toMatchObject({name: 'failing on purpose', tests: '5', failures: '1', errors: '0', skipped: '1'})
     const cases = suite.testcase as Attrs[]
-    expect(cases[2].failure[0].message).toBe("assert failed: killed == 'master-1' (killed = \"replica-1\")")
-    expect(cases[2].failure[0]['#text']).toContain(`${file}:5: step 3 (assert)`)
+    expect(cases[2]?.failure[0].message).toBe("assert failed: killed == 'master-1' (killed = \"replica-1\")")
+    expect(cases[2]?.failure[0]['#text']).toContain(`${file}:5: step 3 (assert)`)
     expect(cases[3]).toHaveProperty('skipped')
-    expect(cases[4].name).toBe('teardown: down')
-    expect(cases[4].failure).toBeUndefined()
+    expect(cases[4]?.name).toBe('teardown: down')
+    expect(cases[4]?.failure).toBeUndefined()
 
     expect(runningPidfiles(sandbox.dir)).toEqual([])
     expect(processesUnder(sandbox.dir)).toBe('')

@@ -442,7 +442,11 @@ function mutateBytes(rng: Rng, input: Buffer): Buffer {
   for (let t = 0; t < times; t++) {
     const at = rng.int(bytes.length + 1)
     rng.weighted<() => void>([
-      [3, () => bytes.length > 0 && (bytes[Math.min(at, bytes.length - 1)] ^= 1 << rng.int(8))],
+      [3, () => {
+        if (bytes.length === 0) return
+        const i = Math.min(at, bytes.length - 1)
+        bytes[i] = (bytes[i] as number) ^ (1 << rng.int(8))
+      }],
       [2, () => bytes.splice(at, 0, rng.pick([13, 10, 0, 0x2a, 0x24, 0x2d, 0x22, 0x27, 0x5c, 0x20, rng.int(256)]))],
       [2, () => bytes.splice(at, 1)],
       [1, () => bytes.splice(at)],

@@ -336,7 +336,7 @@ describe.skipIf(!!skip)(`sentinel replies with unreachable peers${skip ? ` (skip
       }
       const raw = await s.raw()
       const texts = [(await raw.command('SENTINEL', 'CKQUORUM', 'mymaster')).toString()]
-      await waitFor(() => s.sentinel('SENTINELS', 'mymaster'), (list) => (list as unknown[][]).every((p) => pairs(p).flags.startsWith('s_down,')), {what: `${engine}: known sentinels s_down`})
+      await waitFor(() => s.sentinel('SENTINELS', 'mymaster'), (list) => (list as unknown[][]).every((p) => (pairs(p).flags ?? '').startsWith('s_down,')), {what: `${engine}: known sentinels s_down`})
       texts.push((await raw.command('SENTINEL', 'CKQUORUM', 'mymaster')).toString())
       await raw.command('SENTINEL', 'SET', 'mymaster', 'quorum', '2')
       texts.push((await raw.command('SENTINEL', 'CKQUORUM', 'mymaster')).toString())
