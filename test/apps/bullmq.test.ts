@@ -111,19 +111,20 @@ for (const [engine, missing] of ENGINES) {
 
     it('a flow\'s parent runs after its children and reads their results', async () => {
       const flows = own(new FlowProducer({connection: connection()}))
+      const qe = await events('flow-parent')
+      // The flow is added before any worker runs, so the parent is seen waiting for its children.
+      const tree = await flows.add({
+        name: 'sum', queueName: 'flow-parent',
+        children: [1, 2, 3].map((n) => ({name: 'square', queueName: 'flow-children', data: {n}})),
+      })
+      expect(await tree.job.getState()).toBe('waiting-children')
       worker<{n: number}, number>('flow-children', async (job) => job.data.n * job.data.n)
       let childValues: Record<string, number> = {}
       worker<unknown, number>('flow-parent', async (job) => {
         childValues = await job.getChildrenValues()
         return Object.values(childValues).reduce((a, b) => a + b, 0)
       })
-      const tree = await flows.add({
-        name: 'sum', queueName: 'flow-parent',
-        children: [1, 2, 3].map((n) => ({name: 'square', queueName: 'flow-children', data: {n}})),
-      })
-      expect(await tree.job.getState()).toBe('waiting-children')
-      const qe = await events('flow-parent')
-      expect(await tree.job.waitUntilFinished(qe, 20_000)).toBe(14)
+      expect(await tree.job.waitUntilFinished(qe, 30_000)).toBe(14)
       expect(Object.values(childValues).sort()).toEqual([1, 4, 9])
       expect(await tree.job.getDependenciesCount()).toMatchObject({processed: 3, unprocessed: 0})
     })

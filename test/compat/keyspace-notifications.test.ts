@@ -367,6 +367,8 @@ describe.skipIf(skip)(`keyspace notifications on a replica${skip ? ` (skipped: $
     for (const command of commands) await m.command(...command)
     await waitForOffsetsEqual([master, replica])
     // A key the master has not expired yet: reading it on the replica raises no `expired` (its master decides).
+    // Both reads come after its 100 ms TTL, whatever time the commands above took.
+    await new Promise((res) => setTimeout(res, 150))
     await r.command('GET', 'soon')
     await new Promise((res) => setTimeout(res, 150))
     await r.command('GET', 'soon')

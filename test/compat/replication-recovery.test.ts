@@ -62,6 +62,35 @@ describe.skipIf(!!skip)(`replication recovery with real Redis 7.0${skip ? ` (ski
     expect(await admin(restarted).get('while-down:str')).toBe('hello world')
   })
 
+  // repl-diskless-load disabled (the default): the RDB of the full sync is kept as the replica's dump file, so a
+  // replica killed without a save comes back with that image and its history, and resumes partially.
+  for (const engine of ['bundled', 'redis'] as const) {
+    it.concurrent(`a ${engine} replica killed without saving restarts from the RDB of its full sync and resumes partially`, async ({expect, onTestFinished}) => {
+      const start = nodeScope(onTestFinished)
+      const master = await start({engine: 'redis', args: base})
+      const m = master.client()
+      await writeWorkload(m, 'before')
+      const args = replicaArgs(base, master)
+      const replica = await start({engine, args})
+      await waitForLinkUp(replica)
+      const replid = (await replInfo(master)).master_replid as string
+      await writeWorkload(m, 'linked')
+      await waitForOffsetsEqual([master, replica])
+      await replica.kill()
+      await writeWorkload(m, 'while-down')
+
+      const restarted = await start({engine, args, dir: replica.dir, port: replica.port})
+      await waitForLinkUp(restarted)
+      await waitForLog(restarted, new RegExp(`Trying a partial resynchronization \\(request ${replid}:\\d+\\)\\.`))
+      await waitForLog(restarted, 'MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.')
+      await waitForLog(master, partialAccepted(restarted))
+      expect(countLog(master, /Starting BGSAVE for SYNC/)).toBe(1)
+      await waitForOffsetsEqual([master, restarted])
+      await waitForDigestsEqual([master, restarted])
+      expect(await admin(restarted).get('while-down:str')).toBe('hello world')
+    })
+  }
+
   // The RDB's repl-stream-db tells a restarted replica which db the master's stream is in: writes that follow
   // without a SELECT must land there, not in db 0.
   it.concurrent('our replica restarted while the master stream is in db 7 resumes in db 7', async ({expect, onTestFinished}) => {

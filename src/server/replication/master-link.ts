@@ -10,6 +10,7 @@ import {RequestParser} from '../../resp/parser.js'
 import {Client} from '../client.js'
 import {keyDelayMs, sleepSync} from '../persistence/key-delay.js'
 import {readRdb, RdbError} from '../persistence/rdb-reader.js'
+import {writeFileAtomic} from '../../common/atomic-write.js'
 import type {Server} from '../server.js'
 import type {Replication} from './replication.js'
 
@@ -375,6 +376,7 @@ export class MasterLink {
       this.teardown()
       return
     }
+    if (this.server.config.get('repl-diskless-load') === 'disabled') this.storeSyncedRdb(rdb)
     // key-load-delay: the per-key sleep of rdbLoad, for the whole image (the replica blocks while it loads).
     sleepSync(keyDelayMs(Number(this.server.config.get('key-load-delay') ?? 0), loaded.databases.reduce((n, db) => n + db.size, 0)))
     functions.commit()
@@ -389,6 +391,20 @@ export class MasterLink {
     this.becomeConnected(Number.isInteger(streamDb) && streamDb >= 0 ? streamDb : 0)
     if (ackNow) this.sendAck()
     if (rest.length > 0) this.applyStream(rest)
+  }
+
+  /**
+   * repl-diskless-load disabled (the default): Redis keeps the master's RDB as its own dump file, so a replica
+   * restarted after a crash loads it and resumes with a partial resync from the history in its aux fields
+   * instead of a new full sync. Written whole to a temp file and renamed, and only once it parsed.
+   */
+  private storeSyncedRdb(rdb: Buffer): void {
+    const path = this.server.persistence.path
+    try {
+      writeFileAtomic(path, rdb)
+    } catch (cause) {
+      this.server.logger.warning(`Failed trying to rename the temp DB into ${path} in MASTER <-> REPLICA synchronization: ${describe(cause)}`)
+    }
   }
 
   /** The stream runs: the master connection becomes a client whose commands we execute. */
