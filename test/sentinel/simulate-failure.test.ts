@@ -18,7 +18,10 @@ describe.skipIf(!!skip)(`SENTINEL SIMULATE-FAILURE${skip ? ` (skipped: ${skip})`
         const [s] = t.sentinels as [typeof t.sentinels[0]]
         const [replica] = t.replicas as [typeof t.replicas[0]]
         expect(await s.sentinel('SIMULATE-FAILURE', flag)).toBe('OK')
-        expect(await s.sentinel('FAILOVER', 'mymaster')).toBe('OK')
+        // redis-sentinel can run its timer, elect itself and exit in the same event-loop turn as the command,
+        // before the OK is written: then the reply is lost with the connection.
+        const reply = await s.sentinel('FAILOVER', 'mymaster').catch((error: Error) => error)
+        if (reply !== 'OK') expect(String(reply)).toMatch(/max retries|Connection is closed|ECONNRESET|EPIPE/i)
         const result = (await s.exited) as {exitCode?: number}
         expect(result.exitCode).toBe(99)
         const log = s.logTail(1000)
