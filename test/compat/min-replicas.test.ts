@@ -37,7 +37,9 @@ async function transcript(engine: Engine, onFinished: (fn: () => Promise<void>) 
   // The aliases read the same settings (one name per CONFIG GET: a pattern's order is the dict's).
   await say('CONFIG', 'GET', 'min-slaves-to-write')
   await say('CONFIG', 'GET', 'min-slaves-max-lag')
-  out.push(`good with a live replica: ${String(await goodReplicas())}`)
+  // The replica's REPLCONF ACK comes every second; on a busy machine one can be late past the 2 s lag, so
+  // wait until the master counts it good (on both engines) before writing.
+  out.push(`good with a live replica: ${String(await waitFor(goodReplicas, (g) => g === '1', {timeoutMs: 20_000, what: 'the live replica to count as good'}))}`)
   await say('SET', 'k', 'before')
 
   process.kill(replica.pid, 'SIGSTOP')
