@@ -8,6 +8,19 @@ export async function replicaLinked(plan: TopologyPlan, node: PlannedNode): Prom
   return status?.role === 'slave' && status.linkStatus === 'up'
 }
 
+/**
+ * With min-replicas-to-write on, a master takes writes only once it counts enough good replicas, which it
+ * learns from their REPLCONF ACKs a moment after the links come up. True at once when the setting is off or
+ * when the master has too few replicas to ever reach it (it then refuses writes, as configured).
+ */
+export async function masterTakesWrites(plan: TopologyPlan, node: PlannedNode): Promise<boolean> {
+  const needed = plan.minReplicasToWrite ?? 0
+  const replicas = plan.nodes.filter((n) => n.kind === 'server' && n.replicaOf === node.id).length
+  if (needed === 0 || plan.minReplicasMaxLag === 0 || replicas < needed) return true
+  const status = await serverStatus(node.port, plan.password)
+  return status !== undefined && (status.goodReplicas === undefined || status.goodReplicas >= needed)
+}
+
 /** A sentinel is ready when it sees, for every group, all planned replicas and all other sentinels. */
 export async function sentinelReady(plan: TopologyPlan, node: PlannedNode): Promise<boolean> {
   const view = await sentinelView(node.port, plan.password)

@@ -71,6 +71,8 @@ export interface ServerStatus {
   offset: number
   lagSeconds?: number
   connectedReplicas: number
+  /** min_slaves_good_slaves: shown only when min-replicas-to-write and min-replicas-max-lag are both on. */
+  goodReplicas?: number
   replid: string
 }
 
@@ -86,6 +88,7 @@ export async function serverStatus(port: number, password: string | undefined): 
       offset: Number(role === 'slave' ? info.slave_repl_offset : info.master_repl_offset) || 0,
       lagSeconds: info.master_last_io_seconds_ago ? Number(info.master_last_io_seconds_ago) : undefined,
       connectedReplicas: Number(info.connected_slaves ?? 0),
+      ...(info.min_slaves_good_slaves === undefined ? {} : {goodReplicas: Number(info.min_slaves_good_slaves)}),
       replid: info.master_replid ?? '',
     }
   })

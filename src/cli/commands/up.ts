@@ -15,7 +15,7 @@ import {renderNodeConfig} from '../../topology/render.js'
 import {applyFastProfile, FAST_DOWN_AFTER_MS, FAST_FAILOVER_TIMEOUT_MS, FAST_SENTINEL_DEBUG} from '../../topology/fast-profile.js'
 import {BUILTIN_TEMPLATES, TemplateError} from '../../topology/templates.js'
 import {readState, writeState} from '../../topology/state-file.js'
-import {replicaLinked, sentinelReady, waitUntil} from '../../topology/health.js'
+import {masterTakesWrites, replicaLinked, sentinelReady, waitUntil} from '../../topology/health.js'
 
 export interface UpResult {
   status: 'started' | 'already-running'
@@ -27,7 +27,7 @@ export interface UpResult {
 
 export default class Up extends RtopoCommand {
   static override summary = 'Start a topology of masters, replicas and sentinels'
-  static override description = `Renders a config file per node from the templates, starts every node in the background, wires replication and waits until every replica is linked and every sentinel sees all replicas and all other sentinels. Defaults can come from rtopo.ini in the current folder; flags win.
+  static override description = `Renders a config file per node from the templates, starts every node in the background, wires replication and waits until every replica is linked, every master counts enough good replicas to take writes under --min-replicas-to-write, and every sentinel sees all replicas and all other sentinels. Defaults can come from rtopo.ini in the current folder; flags win.
 
 Without --fast every node keeps Redis 7.0's own timings, so failovers take what they take in production. --fast is for test suites: down-after ${FAST_DOWN_AFTER_MS} ms and failover-timeout ${FAST_FAILOVER_TIMEOUT_MS} ms unless given, SENTINEL DEBUG ${Object.entries(FAST_SENTINEL_DEBUG).map(([k, v]) => `${k} ${v}`).join(', ')} on every sentinel as it starts, and repl-diskless-sync-delay 0 on every server (a rejoining replica syncs at once). A failover then takes about a second; Redis still polls the replicas once a second while a failover runs, which no setting changes. Production timings differ: measure those without --fast.`
   static override examples = [
@@ -228,6 +228,7 @@ function upTasks(plan: TopologyPlan, redisBin: string | undefined, launched: Pla
     ...(replicas.length === 0 ? [] : [
       {title: 'start replicas', task: (_: unknown, task: {newListr: (t: unknown[], o?: unknown) => unknown}) => task.newListr(replicas.map(start), {concurrent: true})},
       {title: 'wait for every replica link to be up', task: () => Promise.all(replicas.map((r) => waitUntil(() => replicaLinked(plan, r), 30_000, `${r.id} master_link_status:up`)))},
+      ...(plan.minReplicasToWrite ? [{title: `wait until every master counts ${plan.minReplicasToWrite} good replica(s)`, task: () => Promise.all(masters.map((m) => waitUntil(() => masterTakesWrites(plan, m), 30_000, `${m.id} min_slaves_good_slaves:${plan.minReplicasToWrite}`)))}] : []),
     ]),
     ...(sentinels.length === 0 ? [] : [
       {title: 'start sentinels', task: (_: unknown, task: {newListr: (t: unknown[], o?: unknown) => unknown}) => task.newListr(sentinels.map(start), {concurrent: true})},
