@@ -75,6 +75,7 @@ export const DEFAULTS: readonly (readonly [string, string])[] = [
   ['jemalloc-bg-thread', 'yes'],
   ['key-load-delay', '0'],
   ['latency-monitor-threshold', '0'],
+  ['loading-process-events-interval-bytes', '2097152'],
   ['latency-tracking', 'yes'],
   ['latency-tracking-info-percentiles', '50 99 99.9'],
   ['lazyfree-lazy-eviction', 'no'],

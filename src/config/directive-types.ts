@@ -126,6 +126,7 @@ const RANGES: Record<string, [number, number]> = {
   // DEBUG_CONFIG integers of config.c: microseconds slept per key while saving / loading an RDB.
   'rdb-key-save-delay': [-2147483648, 2147483647],
   'key-load-delay': [-2147483648, 2147483647],
+  'loading-process-events-interval-bytes': [1024, 2147483647],
 }
 
 const SPECIAL: Record<string, Validator> = {

@@ -27,7 +27,7 @@ const ACCUMULATING = new Set(['save', 'client-output-buffer-limit'])
 const DEPRECATED = new Set(['list-max-ziplist-entries', 'list-max-ziplist-value', 'lua-replicate-commands'])
 
 /** HIDDEN_CONFIG in config.c: answered by name, left out of a CONFIG GET pattern. */
-const HIDDEN = new Set(['rdb-key-save-delay', 'key-load-delay'])
+const HIDDEN = new Set(['rdb-key-save-delay', 'key-load-delay', 'loading-process-events-interval-bytes'])
 
 const canonical = (name: string): string => ALIASES[name.toLowerCase()] ?? name.toLowerCase()
 

@@ -54,6 +54,8 @@ export interface DispatcherHost {
   requiresAuth(): boolean
   isReadOnlyReplica(): boolean
   isStaleReplica(): boolean
+  /** The start-up load is running with the listeners open. */
+  isLoading(): boolean
   /** The maxmemory step before a command: evicts, and answers true when nothing more can be freed. */
   isOutOfMemory(): boolean
   unwatchAll(client: Client): void
@@ -88,7 +90,7 @@ export class Dispatcher implements CommandPipeline {
       requiresAuth: () => server.requiresAuth(),
       isReadOnlyReplica: () => server.isReadOnlyReplica(),
       isStaleReplica: () => server.isStaleReplica(),
-      isLoading: () => false,
+      isLoading: () => server.isLoading(),
       isOutOfMemory: () => server.isOutOfMemory(),
       busyReply: () => this.busyProvider?.(),
       isMasterCalling: () => this.isMasterCalling(),

@@ -45,6 +45,15 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (pidfile) writePidFile(pidfile)
   announceStartup(logger, config, 'standalone')
   logger.warning('Server initialized')
+  // Installed before the load: a signal during the start-up load ends the process without saving, as in Redis.
+  const onSignal = (signal: string) => {
+    logger.warning(server.isLoading() ? 'Received shutdown signal during loading, scheduling shutdown.' : `Received ${signal} scheduling shutdown...`)
+    void server.shutdown().then((ok) => {
+      if (!ok) logger.warning('SIGTERM received but errors trying to shut down the server, check the logs for more information')
+    })
+  }
+  process.on('SIGTERM', () => onSignal('SIGTERM'))
+  process.on('SIGINT', () => onSignal('SIGINT'))
   try {
     await server.start()
   } catch (cause) {
@@ -57,15 +66,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exit(1)
   }
   logReady(logger, config)
-
-  const onSignal = (signal: string) => {
-    logger.warning(`Received ${signal} scheduling shutdown...`)
-    void server.shutdown().then((ok) => {
-      if (!ok) logger.warning('SIGTERM received but errors trying to shut down the server, check the logs for more information')
-    })
-  }
-  process.on('SIGTERM', () => onSignal('SIGTERM'))
-  process.on('SIGINT', () => onSignal('SIGINT'))
 }
 
 /** Sentinel mode lives in its own module; it is loaded only when asked for. */

@@ -214,8 +214,10 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     if (this.mode === 'standalone' && this.maxmemoryBytes > 0 && this.maxmemoryBytes < 1024 * 1024) {
       this.logger.warning(`WARNING: You specified a maxmemory value that is less than 1MB (current value is ${this.maxmemoryBytes} bytes). Are you sure this is what you really want?`)
     }
-    if (this.mode === 'standalone') this.persistence.loadAtStartup()
+    // As redis-server: the listeners open first, and clients get -LOADING while the dataset loads.
     this.listeners = await listenConfigured(this.config, (socket) => this.accept(socket))
+    if (this.mode === 'standalone') await this.persistence.loadServing()
+    if (this.shuttingDown) return
     if (this.mode === 'standalone') this.replication.start()
     const hz = Math.max(1, Math.min(500, Number(this.config.get('hz') ?? 10)))
     this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz))
@@ -225,7 +227,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   async shutdown({save}: {save?: boolean} = {}): Promise<boolean> {
     if (this.shuttingDown) return true
     this.logger.warning('User requested shutdown...')
-    const shouldSave = this.mode === 'standalone' && (save ?? this.config.savePoints().length > 0)
+    // A shutdown during the start-up load never saves: the keyspace is not the file's yet (SHUTDOWN_NOSAVE).
+    const shouldSave = this.mode === 'standalone' && !this.isLoading() && (save ?? this.config.savePoints().length > 0)
     if (shouldSave) {
       this.logger.notice('Saving the final RDB snapshot before exiting.')
       if (!this.persistence.saveNow()) {
@@ -463,6 +466,10 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   }
 
   /** A replica whose master link is down, with replica-serve-stale-data no: most commands are refused (MASTERDOWN). */
+  isLoading(): boolean {
+    return this.persistence.loading !== undefined
+  }
+
   isStaleReplica(): boolean {
     return this.isReplica() && !this.replication.linkUp() && this.config.get('replica-serve-stale-data') === 'no'
   }

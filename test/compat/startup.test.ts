@@ -5,7 +5,7 @@
 // Every process and temp dir a test creates is removed after it, pass or fail.
 
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {execa, type ResultPromise} from 'execa'
@@ -278,6 +278,52 @@ for (const {engine, skip} of engines) {
       expect((await info(c, 'persistence')).rdb_last_bgsave_status).toBe('ok')
       expect(existsSync(join(dir, 'dump.rdb'))).toBe(true)
     }, 60_000)
+
+    it('key-load-delay stretches the start-up load: clients get -LOADING and INFO loading:1 meanwhile; SIGTERM then exits without saving', async () => {
+      const dir = tempDir(engine)
+      const port = await freePort()
+      const base = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '']
+      const writer = launch(engine, base)
+      const w = client({port})
+      await waitFor(() => w.ping(), (r) => r === 'PONG', {what: 'PING', timeoutMs: 15_000})
+      const keys = 2000
+      const batch = w.pipeline()
+      for (let i = 0; i < keys; i++) batch.set(`key:${i}`, 'v'.repeat(100))
+      await batch.exec()
+      expect(await w.save()).toBe('OK')
+      await w.call('SHUTDOWN', 'NOSAVE').catch(() => undefined)
+      await writer.child
+      const file = readFileSync(join(dir, 'dump.rdb'))
+
+      // 1 ms per key: about 2 s of loading, with events served every KB of the file.
+      const slow = [...base, '--key-load-delay', '1000', '--loading-process-events-interval-bytes', '1024']
+      const loading = launch(engine, slow)
+      const c = client({port, enableReadyCheck: false})
+      const reply = await waitFor(() => c.ping().then(() => 'PONG', (e: Error) => e.message), (r) => r !== 'PONG' && !r.includes('ECONNREFUSED'), {what: 'a reply while loading', timeoutMs: 15_000, intervalMs: 20})
+      expect(reply).toBe('LOADING Redis is loading the dataset in memory')
+      const during = await info(c, 'persistence')
+      expect(during.loading).toBe('1')
+      expect(during.loading_total_bytes).toBe(String(file.length))
+      expect(Number(during.loading_loaded_bytes)).toBeLessThanOrEqual(file.length)
+      expect(during.loading_loaded_perc).toMatch(/^\d+\.\d\d$/)
+      expect(during.loading_eta_seconds).toMatch(/^\d+$/)
+      await waitFor(() => c.dbsize(), (n) => n === keys, {what: 'the keys after the load', timeoutMs: 30_000})
+      expect((await info(c, 'persistence')).loading).toBe('0')
+      expect((await info(c, 'persistence')).loading_total_bytes).toBeUndefined()
+      await c.call('SHUTDOWN', 'NOSAVE').catch(() => undefined)
+      await loading.child
+
+      // A SIGTERM during the load ends the process at once, cleanly, and leaves the file as it was.
+      const stopped = launch(engine, [...slow, '--save', '3600 1'])
+      const s = client({port, enableReadyCheck: false})
+      await waitFor(() => s.ping().then(() => 'PONG', (e: Error) => e.message), (r) => r.startsWith('LOADING'), {what: 'LOADING', timeoutMs: 15_000, intervalMs: 20})
+      stopped.child.kill('SIGTERM')
+      const result = await stopped.child
+      expect(result.exitCode, stopped.output()).toBe(0)
+      expect(stopped.output()).toContain('Received shutdown signal during loading, scheduling shutdown.')
+      expect(stopped.output()).not.toContain('DB saved on disk')
+      expect(readFileSync(join(dir, 'dump.rdb')).equals(file)).toBe(true)
+    }, 90_000)
 
     it('rdb-key-save-delay stretches a full sync; writes made meanwhile reach the replica after it', async () => {
       const master = await startServer({engine, args: ['--save', '', '--repl-diskless-sync-delay', '0']})

@@ -2,13 +2,14 @@
 // fields keep the values of an instance that never uses them.
 
 import type {Server} from '../server.js'
+import {loadingInfoLines} from '../persistence/loading.js'
 
 export function persistenceSection(server: Server): string[] {
   const p = server.persistence
   const now = server.clock.nowMs()
   const currentBgsaveSec = p.bgsaveInProgress ? Math.floor((now - p.lastBgsaveStartedMs) / 1000) : -1
   return [
-    'loading:0',
+    `loading:${p.loading === undefined ? 0 : 1}`,
     'async_loading:0',
     'current_cow_peak:0',
     'current_cow_size:0',
@@ -38,5 +39,6 @@ export function persistenceSection(server: Server): string[] {
     'aof_last_cow_size:0',
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
+    ...(p.loading === undefined ? [] : loadingInfoLines(p.loading, now)),
   ]
 }

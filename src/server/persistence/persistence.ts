@@ -1,10 +1,11 @@
 // RDB persistence of a running server (rdb.c rdbSave/rdbSaveBackground/rdbLoad and serverCron's save points):
 // load at start-up, SAVE, BGSAVE, save points and the state INFO persistence reports.
 
-import {existsSync} from 'node:fs'
+import {existsSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Server} from '../server.js'
 import {keyDelayMs, sleepSync} from './key-delay.js'
+import {paceLoading, type LoadingProgress} from './loading.js'
 import {writeRdb} from './rdb-writer.js'
 import {loadRdbFile, saveRdbFile, saveRdbFileAsync} from './snapshot.js'
 
@@ -22,6 +23,8 @@ export class Persistence {
   private lastBgsaveTryMs = 0
   /** repl-id / repl-offset from the RDB loaded at start-up, so replication can resume that history. */
   loadedReplication: {replid: string; offset: number; streamDb: number} | undefined
+  /** Set while the start-up load runs with the listeners open (INFO loading:1, -LOADING replies). */
+  loading: LoadingProgress | undefined
 
   constructor(private readonly server: Server) {
     this.lastSaveMs = server.clock.nowMs()
@@ -35,11 +38,36 @@ export class Persistence {
     return this.server.keyspace.dirty - this.dirtyAtLastSave
   }
 
-  /** Loads the RDB file if present. Throws (with path and offset) on a corrupt or truncated file. */
+  /** Loads the RDB file if present, blocking (DEBUG RELOAD). Throws (with path and offset) on a corrupt or truncated file. */
   loadAtStartup(): void {
-    const {logger, keyspace, clock} = this.server
-    if (!existsSync(this.path)) return
-    const started = clock.nowMs()
+    const read = this.readFile()
+    if (read === undefined) return
+    sleepSync(read.delayMs)
+    this.install(read)
+  }
+
+  /**
+   * Start-up, with the listeners already open (rdbLoad under startLoading): clients get -LOADING until the
+   * dataset is in. key-load-delay stretches the load; events are served each time the load crosses another
+   * loading-process-events-interval-bytes of the file, as Redis's progress callback does.
+   */
+  async loadServing(): Promise<void> {
+    const read = this.readFile()
+    if (read === undefined) return
+    const interval = Number(this.server.config.get('loading-process-events-interval-bytes') ?? 2 * 1024 * 1024)
+    this.loading = {startedMs: read.startedMs, totalBytes: read.fileBytes, loadedBytes: 0, rdbUsedMem: read.rdbUsedMem}
+    try {
+      await paceLoading(this.loading, read.delayMs, interval)
+    } finally {
+      this.loading = undefined
+    }
+    this.install(read)
+  }
+
+  private readFile(): {loaded: NonNullable<ReturnType<typeof loadRdbFile>>; commit: () => void; startedMs: number; delayMs: number; fileBytes: number; rdbUsedMem: number} | undefined {
+    const {clock} = this.server
+    if (!existsSync(this.path)) return undefined
+    const startedMs = clock.nowMs()
     // The file's libraries replace ours only once the whole file has loaded.
     const functions = this.server.scripting.functions.stageForRdb()
     let loaded
@@ -49,9 +77,17 @@ export class Persistence {
       functions.discard()
       throw cause
     }
-    if (loaded === undefined) return
-    sleepSync(keyDelayMs(this.delayUsec('key-load-delay'), loaded.databases.reduce((n, db) => n + db.size, 0)))
-    functions.commit()
+    if (loaded === undefined) return undefined
+    const keys = loaded.databases.reduce((n, db) => n + db.size, 0)
+    return {
+      loaded, commit: () => functions.commit(), startedMs, delayMs: keyDelayMs(this.delayUsec('key-load-delay'), keys),
+      fileBytes: statSync(this.path).size, rdbUsedMem: Number(loaded.aux.get('used-mem')?.toString('latin1') ?? 0) || 0,
+    }
+  }
+
+  private install({loaded, commit, startedMs}: NonNullable<ReturnType<Persistence['readFile']>>): void {
+    const {logger, keyspace, clock} = this.server
+    commit()
     const version = loaded.aux.get('redis-ver')
     if (version !== undefined) logger.notice(`Loading RDB produced by version ${version.toString()}`)
     keyspace.replaceAll(loaded.databases)
@@ -64,7 +100,7 @@ export class Persistence {
     }
     const keys = loaded.databases.reduce((n, db) => n + db.size, 0)
     logger.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${loaded.expiredKeys ?? 0}.`)
-    logger.notice(`DB loaded from disk: ${((clock.nowMs() - started) / 1000).toFixed(3)} seconds`)
+    logger.notice(`DB loaded from disk: ${((clock.nowMs() - startedMs) / 1000).toFixed(3)} seconds`)
   }
 
   /** What rdb-key-save-delay adds to writing a snapshot of the current keyspace (also a full sync's). */
