@@ -1,7 +1,8 @@
 // How the server starts and announces itself, side by side for rtopo-server and real redis-server 7.0:
 // the always-show-logo block (harnesses wait for its `PID:` line), config from stdin (`-`) and its
 // precedence, `--port 0` with a unix socket (unixsocketperm, redis-cli -s, CLIENT LIST), a bare `save`,
-// relative paths resolved in `dir`, and rdb-key-save-delay stretching a BGSAVE.
+// relative paths resolved in `dir`, rdb-key-save-delay stretching a BGSAVE and key-load-delay the start-up
+// load (-LOADING meanwhile).
 // Every process and temp dir a test creates is removed after it, pass or fail.
 
 import {execFileSync} from 'node:child_process'
