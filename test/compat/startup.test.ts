@@ -341,7 +341,10 @@ for (const {engine, skip} of engines) {
       expect(await m.config('SET', 'rdb-key-save-delay', '100')).toBe('OK')
       const r = replica.client()
       expect(await r.replicaof('127.0.0.1', String(master.port))).toBe('OK')
-      await waitFor(() => info(m, 'replication'), (i) => /state=(wait_bgsave|send_bulk|online)/.test(i.slave0 ?? ''), {what: 'replica attached', timeoutMs: 15_000})
+      // While the snapshot is produced the replica waits in wait_bgsave and a save counts as in progress.
+      const during = await waitFor(() => info(m, 'everything'), (i) => /state=(wait_bgsave|send_bulk|online)/.test(i.slave0 ?? ''), {what: 'replica attached', timeoutMs: 15_000})
+      expect(during.slave0).toMatch(/state=wait_bgsave,/)
+      expect(during.rdb_bgsave_in_progress).toBe('1')
       await m.set('written-during-sync', 'yes')
       expect((await info(r, 'replication')).master_link_status).toBe('down')
       await waitFor(() => info(r, 'replication'), (i) => i.master_link_status === 'up', {what: 'link up', timeoutMs: 30_000})

@@ -7,7 +7,10 @@ import {loadingInfoLines} from '../persistence/loading.js'
 export function persistenceSection(server: Server): string[] {
   const p = server.persistence
   const now = server.clock.nowMs()
-  const currentBgsaveSec = p.bgsaveInProgress ? Math.floor((now - p.lastBgsaveStartedMs) / 1000) : -1
+  // A full sync's snapshot runs as an RDB child in Redis too, so it counts as a BGSAVE in progress.
+  const syncSince = server.replication.syncSnapshotSinceMs()
+  const saving = p.bgsaveInProgress || syncSince !== undefined
+  const currentBgsaveSec = p.bgsaveInProgress ? Math.floor((now - p.lastBgsaveStartedMs) / 1000) : syncSince !== undefined ? Math.floor((now - syncSince) / 1000) : -1
   return [
     `loading:${p.loading === undefined ? 0 : 1}`,
     'async_loading:0',
@@ -18,7 +21,7 @@ export function persistenceSection(server: Server): string[] {
     'current_save_keys_processed:0',
     'current_save_keys_total:0',
     `rdb_changes_since_last_save:${p.changesSinceLastSave}`,
-    `rdb_bgsave_in_progress:${p.bgsaveInProgress ? 1 : 0}`,
+    `rdb_bgsave_in_progress:${saving ? 1 : 0}`,
     `rdb_last_save_time:${Math.floor(p.lastSaveMs / 1000)}`,
     `rdb_last_bgsave_status:${p.lastBgsaveOk ? 'ok' : 'err'}`,
     `rdb_last_bgsave_time_sec:${p.lastBgsaveDurationSec}`,

@@ -32,7 +32,16 @@ interface AttachedReplica {
   pendingStream: Buffer[]
   /** rdb-key-save-delay: the snapshot is still being "written"; the stream waits behind it. */
   payloadPending?: boolean
+  /** When the stretched snapshot started, and whether it goes to the socket (no keepalive newlines then). */
+  payloadSinceMs?: number
+  payloadDiskless?: boolean
 }
+
+/**
+ * The state Redis would report: while rdb-key-save-delay stretches the snapshot the replica is still in
+ * wait_bgsave (its child has not finished), though the stream already queues behind the payload here.
+ */
+const reportedState = (r: AttachedReplica): 'wait_bgsave' | 'online' => (r.payloadPending === true ? 'wait_bgsave' : r.state)
 
 const PING_BYTES = encodeCommand(['ping'])
 const UNBLOCKED_BY_ROLE_CHANGE: Reply = {kind: 'error', message: 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'}
@@ -303,6 +312,8 @@ export class Replication implements ReplicationInfoSource {
         replica.state = 'online'
         replica.streamOnAck = true
         replica.payloadPending = true
+        replica.payloadSinceMs = this.server.clock.nowMs()
+        replica.payloadDiskless = diskless
         replica.ackTimeMs = this.server.clock.nowMs()
         setTimeout(() => this.deliverDelayedPayload(replica, payload, diskless), delayMs)
         continue
@@ -418,7 +429,7 @@ export class Replication implements ReplicationInfoSource {
     const {toWrite, maxLag} = this.minReplicasSettings()
     if (!toWrite || !maxLag) return
     const nowSec = Math.floor(this.server.clock.nowMs() / 1000)
-    this.goodReplicas = this.replicas.filter((r) => r.state === 'online' && nowSec - Math.floor(r.ackTimeMs / 1000) <= maxLag).length
+    this.goodReplicas = this.replicas.filter((r) => reportedState(r) === 'online' && nowSec - Math.floor(r.ackTimeMs / 1000) <= maxLag).length
   }
 
   /** !checkGoodReplicasStatus(): a master with both settings on and fewer good replicas than min-replicas-to-write. */
@@ -595,7 +606,10 @@ export class Replication implements ReplicationInfoSource {
       }
     }
     // Keepalives and the delayed start of a full sync run on both roles: a replica serves its own replicas.
-    for (const replica of this.replicas) if (replica.state === 'wait_bgsave') replica.client.sink.push(KEEPALIVE)
+    // Redis sends them before the fork and, on disk syncs, while the child writes the file.
+    for (const replica of this.replicas) {
+      if (replica.state === 'wait_bgsave' || (replica.payloadPending === true && replica.payloadDiskless !== true)) replica.client.sink.push(KEEPALIVE)
+    }
     if (!this.isReplica()) this.disconnectTimedOutReplicas(now)
     this.startPendingFullSync(now)
   }
@@ -617,6 +631,12 @@ export class Replication implements ReplicationInfoSource {
     return this.isReplica() ? 'slave' : 'master'
   }
 
+  /** Start of the oldest full-sync snapshot still being produced (Redis's RDB child for replicas), if any. */
+  syncSnapshotSinceMs(): number | undefined {
+    const since = this.replicas.filter((r) => r.payloadPending === true).map((r) => r.payloadSinceMs ?? 0)
+    return since.length === 0 ? undefined : Math.min(...since)
+  }
+
   private replicaLines(): string[] {
     const now = this.server.clock.nowMs()
     const {toWrite, maxLag} = this.currentMinReplicas()
@@ -624,8 +644,9 @@ export class Replication implements ReplicationInfoSource {
       `connected_slaves:${this.replicas.length}`,
       ...(toWrite && maxLag ? [`min_slaves_good_slaves:${this.goodReplicas}`] : []),
       ...this.replicas.map((r, i) => {
-        const lag = r.state === 'online' ? Math.floor((now - r.ackTimeMs) / 1000) : 0
-        return `slave${i}:ip=${r.ip},port=${r.listeningPort},state=${r.state},offset=${r.ackOffset},lag=${lag}`
+        const state = reportedState(r)
+        const lag = state === 'online' ? Math.floor((now - r.ackTimeMs) / 1000) : 0
+        return `slave${i}:ip=${r.ip},port=${r.listeningPort},state=${state},offset=${r.ackOffset},lag=${lag}`
       }),
     ]
   }
@@ -672,7 +693,7 @@ export class Replication implements ReplicationInfoSource {
   roleReply(): Reply {
     const master = this.masterAddress
     if (master === undefined) {
-      const online = this.replicas.filter((r) => r.state === 'online')
+      const online = this.replicas.filter((r) => reportedState(r) === 'online')
       return array([
         bulk('master'),
         int(this.masterReplOffset),
