@@ -31,6 +31,21 @@ const integer = (min: number, max: number, memory = false): Validator => (args) 
   return {value: String(value)}
 }
 
+/** PERCENT_CONFIG (maxmemory-clients): a memory value, or `N%` of maxmemory with N an integer up to 100. */
+const memoryOrPercent: Validator = (args) => {
+  if (args.length !== 1) return {error: 'wrong number of arguments'}
+  const text = args[0] as string
+  const percent = /^(\d+)%$/.exec(text)
+  if (percent !== null) {
+    const n = Number(percent[1])
+    if (n > 100) return {error: 'percentage argument must be less or equal to 100'}
+    return {value: n === 0 ? '0' : `${n}%`}
+  }
+  const value = text === '' ? 0 : parseMemory(text)
+  if (value === undefined || value < 0) return {error: 'argument must be a memory or percent value'}
+  return {value: String(value)}
+}
+
 const oneOf = (...choices: string[]): Validator => (args) => {
   if (args.length !== 1) return {error: 'wrong number of arguments'}
   const v = (args[0] as string).toLowerCase()
@@ -138,6 +153,7 @@ const SPECIAL: Record<string, Validator> = {
   'latency-tracking-info-percentiles': words,
   'notify-keyspace-events': validateKeyspaceEvents,
   unixsocketperm: octalPerm,
+  'maxmemory-clients': memoryOrPercent,
 }
 
 /** The validator for a directive, inferred from its default where the type is plain. */

@@ -16,6 +16,8 @@ export interface Session {
   handle(args: Buffer[], inline: boolean): Reply
   /** Runs once the reply of `handle` is queued: what must follow it (a client's own tracking invalidations). */
   afterReply?(): void
+  /** Runs after each read from the socket, once its requests ran (the query buffer may have grown). */
+  afterRead?(): void
   /** The client's protocol version for encoding. */
   protocol(): 2 | 3
   /** True once the client must not send further requests (QUIT, CLIENT KILL): stop parsing, flush, close. */
@@ -113,6 +115,7 @@ export class Connection {
       return
     }
     this.processRequests()
+    this.session?.afterRead?.()
   }
 
   private processRequests(): void {

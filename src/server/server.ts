@@ -17,7 +17,8 @@ import {ClientPause, type PostponedRequest} from './client-pause.js'
 import type {Caller, CommandSpec} from './command-spec.js'
 import {CommandTable} from './command-table.js'
 import {commandGroups} from './commands/index.js'
-import {clientInfoLine} from './commands/client-list.js'
+import {clientInfoLine, clientTotalMemory, clientType} from './commands/client-list.js'
+import {clientEvictionLimit, clientsToEvict} from './client-eviction.js'
 import {Dispatcher, type DispatcherHost} from './dispatcher.js'
 import {Evictor, isLfuPolicy, MAXMEMORY_POLICIES, type MaxmemoryPolicy} from './evict.js'
 import type {Database} from './keyspace/database.js'
@@ -318,6 +319,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     connection.attach({
       handle: (args) => {
         client.lastCommandAtMs = this.clock.nowMs()
+        // processCommand: clients over maxmemory-clients go first; the caller itself may be one of them.
+        if (this.evictClients(client)) return NONE
         this.requestClient = client
         if (this.tracking.clientCount > 0) this.tracking.limitUsedSlots()
         const reply = this.dispatcher.execute(client, args)
@@ -325,7 +328,11 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
         this.requestClient = undefined
         return this.filterReply(client, reply)
       },
-      afterReply: () => this.tracking.flushPending(),
+      afterReply: () => {
+        this.tracking.flushPending()
+        this.scheduleClientEviction()
+      },
+      afterRead: () => this.scheduleClientEviction(),
       protocol: () => client.resp,
       isClosing: () => client.closing,
       isBlocked: () => client.blocked !== undefined || client.runningScript,
@@ -338,6 +345,39 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
         this.logger.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.remoteAddress} (qbuf initial bytes: "${sample.slice(0, 64)}")`),
       onClose: () => this.forgetClient(client),
     })
+  }
+
+  private clientEvictionScheduled = false
+
+  /** beforeSleep's evictClients: once per turn of the event loop after replies grew output buffers. */
+  private scheduleClientEviction(): void {
+    if (this.clientEvictionScheduled || this.config.get('maxmemory-clients') === '0') return
+    this.clientEvictionScheduled = true
+    setImmediate(() => {
+      this.clientEvictionScheduled = false
+      this.evictClients(undefined)
+    })
+  }
+
+  /** maxmemory-clients: closes the largest evictable clients while all clients use too much; true when `current` was one. */
+  private evictClients(current: Client | undefined): boolean {
+    const limit = clientEvictionLimit(this.config.get('maxmemory-clients') ?? '0', this.maxmemoryBytes)
+    if (limit === 0) return false
+    const candidates = [...this.clients.values()].filter(({client}) => !client.closing).map((entry) => {
+      const type = clientType(entry.client)
+      const counted = type === 'normal' || type === 'pubsub'
+      return {...entry, counted, evictable: counted && !entry.client.noEvict, memory: clientTotalMemory(entry.client)}
+    })
+    let evictedCurrent = false
+    const now = this.clock.nowMs()
+    for (const {client, connection} of clientsToEvict(candidates, limit)) {
+      this.logger.notice(`Evicting client: ${clientInfoLine(client, now, client.id + 7)}`)
+      this.stats.evictedClients++
+      if (client === current) evictedCurrent = true
+      if (connection === undefined) client.sink.close(true)
+      else connection.close(true)
+    }
+    return evictedCurrent
   }
 
   /** CLIENT REPLY OFF/SKIP: the reply is dropped; a SKIP takes effect from the next command on. */

@@ -14,6 +14,8 @@ export class Stats {
   expiredKeys = 0
   /** Keys deleted by maxmemory eviction (stat_evictedkeys). */
   evictedKeys = 0
+  /** Clients closed by maxmemory-clients (stat_evictedclients). */
+  evictedClients = 0
   keyspaceHits = 0
   keyspaceMisses = 0
   totalNetInputBytes = 0
@@ -65,6 +67,7 @@ export class Stats {
     this.rejectedConnections = 0
     this.expiredKeys = 0
     this.evictedKeys = 0
+    this.evictedClients = 0
     this.keyspaceHits = 0
     this.keyspaceMisses = 0
     this.totalNetInputBytes = 0

@@ -42,6 +42,9 @@ export function clientFlags(client: Client): string {
   return flags === '' ? 'N' : flags
 }
 
+/** tot-mem (getClientMemoryUsage): what maxmemory-clients counts for the client. */
+export const clientTotalMemory = (client: Client): number => 22298 + client.sink.queryBufferBytes() + client.sink.outputBytes()
+
 /** One line without the trailing newline. `currentCommand` is what the calling client is running now. */
 export function clientInfoLine(client: Client, nowMs: number, fd: number, currentCommand?: string): string {
   const qbuf = client.sink.queryBufferBytes()
@@ -70,7 +73,7 @@ export function clientInfoLine(client: Client, nowMs: number, fd: number, curren
     ['obl', 0],
     ['oll', 0],
     ['omem', omem],
-    ['tot-mem', 22298 + qbuf + omem],
+    ['tot-mem', clientTotalMemory(client)],
     ['events', 'r'],
     ['cmd', currentCommand ?? client.lastCommandName],
     ['user', 'default'],

@@ -33,7 +33,7 @@ export function statsSection(server: Server): string[] {
     'expired_time_cap_reached_count:0',
     'expire_cycle_cpu_milliseconds:0',
     `evicted_keys:${s.evictedKeys}`,
-    'evicted_clients:0',
+    `evicted_clients:${s.evictedClients}`,
     `total_eviction_exceeded_time:${exceeded.total}`,
     `current_eviction_exceeded_time:${exceeded.current}`,
     `keyspace_hits:${s.keyspaceHits}`,
