@@ -12,6 +12,8 @@ export type ClientKind = 'normal' | 'pubsub' | 'replica' | 'master'
 export interface ClientSink {
   /** Sends a reply out of band (pub/sub message, MONITOR line, the late reply of a blocking command). */
   push(reply: Reply): void
+  /** A push Redis sends with CLIENT_PUSHING (pub/sub frames, tracking invalidations): CLIENT REPLY OFF/SKIP do not silence it. */
+  pushNotice(reply: Reply): void
   /** Reads the requests that arrived while the client was blocked. */
   resume(): void
   /** Closes the connection after pending output is written (or at once when `now`). */
@@ -35,7 +37,7 @@ export interface WatchedKey {
   readonly version: number
 }
 
-const detachedSink: ClientSink = {push: () => {}, resume: () => {}, close: () => {}, outputBytes: () => 0, queryBufferBytes: () => 0}
+const detachedSink: ClientSink = {push: () => {}, pushNotice: () => {}, resume: () => {}, close: () => {}, outputBytes: () => 0, queryBufferBytes: () => 0}
 
 export class Client {
   dbIndex = 0

@@ -6,7 +6,7 @@
 
 import {keyBytes, keyOf} from '../common/key.js'
 import {encodeReply} from '../resp/encoder.js'
-import {bulk, int, NIL, push, raw, type Reply} from '../resp/reply.js'
+import {bulk, int, NIL, NONE, push, raw, type Reply} from '../resp/reply.js'
 import type {Client} from './client.js'
 import {globMatch} from './keyspace/glob.js'
 
@@ -102,7 +102,7 @@ export class PubSub {
       if (!globMatch(pattern, channelText)) continue
       const frame = encodedForBoth(push([PMESSAGE, bulk(keyBytes(pattern)), bulk(channel), bulk(message)]))
       for (const client of clients) {
-        client.sink.push(frame[client.resp])
+        client.sink.pushNotice(frame[client.resp])
         receivers++
       }
     }
@@ -174,8 +174,15 @@ export class PubSub {
     return this.framesFor(client, frames)
   }
 
-  /** Confirmation frames become the command's reply, pre-encoded for the client's protocol. */
+  /**
+   * Confirmation frames become the command's reply, pre-encoded for the client's protocol. Redis sends them
+   * as pushes, so a client with CLIENT REPLY OFF or SKIP still gets them.
+   */
   private framesFor(client: Client, frames: readonly Reply[]): Reply {
+    if (client.repliesOff || client.skipThisReply) {
+      for (const frame of frames) client.sink.pushNotice(frame)
+      return NONE
+    }
     if (frames.length === 1) return frames[0] as Reply
     return raw(Buffer.concat(frames.map((f) => encodeReply(f, client.resp))))
   }
@@ -190,7 +197,7 @@ function deliver(index: Map<string, Set<Client>>, type: Reply, channel: Buffer, 
   const subscribers = index.get(keyOf(channel))
   if (subscribers === undefined || subscribers.size === 0) return 0
   const frame = encodedForBoth(push([type, bulk(channel), bulk(message)]))
-  for (const client of subscribers) client.sink.push(frame[client.resp])
+  for (const client of subscribers) client.sink.pushNotice(frame[client.resp])
   return subscribers.size
 }
 

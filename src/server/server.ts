@@ -309,6 +309,7 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
       push: (reply) => {
         if (!client.repliesOff) connection.push(reply)
       },
+      pushNotice: (reply) => connection.push(reply),
       // Later, not inside the command that served this client: its queued requests run on their own turn.
       resume: () => setImmediate(() => connection.resume()),
       close: (now) => connection.close(now),

@@ -230,13 +230,13 @@ export class Tracking {
       const redirected = this.host.clientById(redirect)
       if (redirected === undefined) {
         if (client.tracking !== undefined) client.tracking.brokenRedirect = true
-        if (client.resp === 3) client.sink.push(redirBroken(redirect))
+        if (client.resp === 3) client.sink.pushNotice(redirBroken(redirect))
         return
       }
       target = redirected
     }
-    if (target.resp === 3) target.sink.push(raw(Buffer.concat([INVALIDATE_PUSH, value])))
-    else if (target !== client && target.inPubSub) target.sink.push(raw(Buffer.concat([INVALIDATE_MESSAGE, value])))
+    if (target.resp === 3) target.sink.pushNotice(raw(Buffer.concat([INVALIDATE_PUSH, value])))
+    else if (target !== client && target.inPubSub) target.sink.pushNotice(raw(Buffer.concat([INVALIDATE_MESSAGE, value])))
   }
 }
 
