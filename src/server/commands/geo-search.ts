@@ -97,9 +97,8 @@ interface Found {
 function membersOfCell(zset: SortedSet, cell: HashBits, shape: GeoShape, found: Found[], limit: number): void {
   const min = Number(align52(cell))
   const max = Number(align52({bits: cell.bits + 1n, step: cell.step}))
-  for (let i = zset.firstIndexByScore(min, false); i < zset.size; i++) {
-    const entry = zset.at(i)
-    if (entry === undefined || !(entry.score < max)) break
+  for (const entry of zset.walkFrom(zset.firstIndexByScore(min, false), 1)) {
+    if (!(entry.score < max)) break
     const [longitude, latitude] = decodeScore(entry.score)
     const dist = distanceIfWithin(shape, longitude, latitude)
     if (dist !== undefined) found.push({member: entry.member, longitude, latitude, score: entry.score, dist})

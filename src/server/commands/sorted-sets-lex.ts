@@ -21,8 +21,7 @@ export const sortedSetLexCommands: readonly CommandSpec[] = [
 /** The members of a lex range in ascending order: from the range's first member while below max (Redis's walk). */
 function lexRange(zset: SortedSet, min: LexBound, max: LexBound): string[] {
   const members: string[] = []
-  for (let i = zset.lexRangeStart(min, max, false); i >= 0 && i < zset.size; i++) {
-    const member = zset.at(i)?.member as string
+  for (const {member} of zset.walkFrom(zset.lexRangeStart(min, max, false), 1)) {
     if (!lexBelowMax(member, max)) break
     members.push(member)
   }

@@ -188,8 +188,8 @@ export function storeSortedSet(ctx: CommandContext, destination: Buffer, entries
 function walk(zset: SortedSet, start: number, step: 1 | -1, offset: number, limit: number, inRange: (e: ScoredMember) => boolean): ScoredMember[] {
   const out: ScoredMember[] = []
   if (start < 0 || start >= zset.size || offset < 0) return out
-  for (let i = start + step * offset; i >= 0 && i < zset.size && (limit < 0 || out.length < limit); i += step) {
-    const entry = zset.at(i) as ScoredMember
+  for (const entry of zset.walkFrom(start + step * offset, step)) {
+    if (limit >= 0 && out.length >= limit) break
     if (!inRange(entry)) break
     out.push(entry)
   }

@@ -1,6 +1,8 @@
-// The sorted-set structure: a member → score map plus a (score, member)-ordered array kept sorted by
-// binary-search insertion. Ordering is Redis's: by score, then by member bytes (memcmp).
+// The sorted-set structure: a member → score map plus the (score, member) order in sorted blocks (see
+// ordered-blocks.ts; Redis's skiplist). Ordering is Redis's: by score, then by member bytes (memcmp).
 // Members are latin1 keys (see common/key.ts).
+
+import {OrderedBlocks} from './ordered-blocks.js'
 
 export interface ScoredMember {
   readonly member: string
@@ -46,17 +48,18 @@ const storedScore = (score: number): number => (score === 0 ? 0 : score)
 
 export class SortedSet {
   private readonly scores = new Map<string, number>()
-  private ordered: ScoredMember[] = []
+  private ordered = new OrderedBlocks<ScoredMember>()
 
   /** Builds a set from distinct members in one sort (the *STORE commands), instead of one insertion each. */
   static fromEntries(entries: Iterable<ScoredMember>): SortedSet {
     const zset = new SortedSet()
+    const sorted: ScoredMember[] = []
     for (const e of entries) {
       const score = storedScore(e.score)
       zset.scores.set(e.member, score)
-      zset.ordered.push({member: e.member, score})
+      sorted.push({member: e.member, score})
     }
-    zset.ordered.sort(compareScored)
+    zset.ordered = OrderedBlocks.fromSorted(sorted.sort(compareScored))
     return zset
   }
 
@@ -78,11 +81,11 @@ export class SortedSet {
     const previous = this.scores.get(member)
     if (previous !== undefined) {
       if (previous === score) return false
-      this.ordered.splice(this.indexOf({member, score: previous}), 1)
+      this.ordered.removeFirstNotBefore(before({member, score: previous}))
     }
     this.scores.set(member, score)
     const entry = {member, score}
-    this.ordered.splice(this.lowerBound(entry), 0, entry)
+    this.ordered.insert(entry, before(entry))
     return previous === undefined
   }
 
@@ -90,7 +93,7 @@ export class SortedSet {
   delete(member: string): boolean {
     const score = this.scores.get(member)
     if (score === undefined) return false
-    this.ordered.splice(this.indexOf({member, score}), 1)
+    this.ordered.removeFirstNotBefore(before({member, score}))
     this.scores.delete(member)
     return true
   }
@@ -103,7 +106,12 @@ export class SortedSet {
 
   /** Entry at an ascending 0-based rank. */
   at(rank: number): ScoredMember | undefined {
-    return this.ordered[rank]
+    return this.ordered.at(rank)
+  }
+
+  /** Entries from `rank` on, ascending (step 1) or descending (step -1), each step O(1). */
+  walkFrom(rank: number, step: 1 | -1): IterableIterator<ScoredMember> {
+    return this.ordered.walkFrom(rank, step)
   }
 
   /** Ascending entries with rank in [start, end] inclusive (already clamped by the caller). */
@@ -113,27 +121,12 @@ export class SortedSet {
 
   /** Index of the first entry not ordered before (score, member); member '' sorts first for a score. */
   lowerBound(entry: ScoredMember): number {
-    let lo = 0
-    let hi = this.ordered.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (compareScored(this.ordered[mid] as ScoredMember, entry) < 0) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return this.ordered.countBefore(before(entry))
   }
 
   /** Index of the first entry whose score is >= score (or > score when exclusive). */
   firstIndexByScore(score: number, exclusive: boolean): number {
-    let lo = 0
-    let hi = this.ordered.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      const s = (this.ordered[mid] as ScoredMember).score
-      if (s < score || (exclusive && s === score)) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return this.ordered.countBefore((e) => e.score < score || (exclusive && e.score === score))
   }
 
   /**
@@ -143,18 +136,24 @@ export class SortedSet {
    */
   lexRangeStart(min: LexBound, max: LexBound, reverse: boolean): number {
     const n = this.ordered.length
-    const first = this.ordered[0]
-    const last = this.ordered[n - 1]
+    const first = this.ordered.at(0)
+    const last = this.ordered.at(n - 1)
     if (first === undefined || last === undefined || lexRangeIsEmpty(min, max)) return -1
     if (!lexAboveMin(last.member, min) || !lexBelowMax(first.member, max)) return -1
     if (reverse) {
       let i = n - 1
-      while (i >= 0 && !lexBelowMax((this.ordered[i] as ScoredMember).member, max)) i--
-      return i >= 0 && lexAboveMin((this.ordered[i] as ScoredMember).member, min) ? i : -1
+      for (const e of this.ordered.reversed()) {
+        if (lexBelowMax(e.member, max)) return lexAboveMin(e.member, min) ? i : -1
+        i--
+      }
+      return -1
     }
     let i = 0
-    while (i < n && !lexAboveMin((this.ordered[i] as ScoredMember).member, min)) i++
-    return i < n && lexBelowMax((this.ordered[i] as ScoredMember).member, max) ? i : -1
+    for (const e of this.ordered) {
+      if (lexAboveMin(e.member, min)) return lexBelowMax(e.member, max) ? i : -1
+      i++
+    }
+    return -1
   }
 
   /** Ascending (member, score) pairs. */
@@ -165,4 +164,9 @@ export class SortedSet {
   private indexOf(entry: ScoredMember): number {
     return this.lowerBound(entry)
   }
+}
+
+/** The predicate that holds for the entries ordered before `entry`. */
+function before(entry: ScoredMember): (e: ScoredMember) => boolean {
+  return (e) => compareScored(e, entry) < 0
 }
