@@ -165,14 +165,13 @@ function linsertCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const list = readCollection(ctx, key, 'list')
   if (isReply(list)) return list
   if (list === undefined) return ZERO
-  const items = list.toArray()
-  const at = items.findIndex((v) => v.equals(args[2] as Buffer))
+  const pivot = args[2] as Buffer
+  const at = list.findIndex((v) => v.equals(pivot))
   if (at < 0) return int(-1)
-  items.splice(where === 'before' ? at : at + 1, 0, args[3] as Buffer)
-  list.replaceAll(items)
+  list.insertAt(where === 'before' ? at : at + 1, args[3] as Buffer)
   ctx.db.modified(key)
   ctx.notify('l', 'linsert', args[0] as Buffer)
-  return int(items.length)
+  return int(list.length)
 }
 
 function lmoveCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {

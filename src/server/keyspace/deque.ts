@@ -57,6 +57,28 @@ export class Deque<T> {
     this.items[(this.head + index) & (this.items.length - 1)] = item
   }
 
+  /** Index of the first element for which `match` holds, or -1. */
+  findIndex(match: (item: T) => boolean): number {
+    const mask = this.items.length - 1
+    for (let i = 0; i < this.count; i++) if (match(this.items[(this.head + i) & mask] as T)) return i
+    return -1
+  }
+
+  /** Inserts before position `index` (0..length), moving the shorter side by one (LINSERT). */
+  insertAt(index: number, item: T): void {
+    if (index < 0 || index > this.count) throw new RangeError(`index ${index} out of range`)
+    if (this.count === this.items.length) this.grow()
+    const mask = this.items.length - 1
+    if (index < this.count / 2) {
+      this.head = (this.head - 1) & mask
+      for (let i = 0; i < index; i++) this.items[(this.head + i) & mask] = this.items[(this.head + i + 1) & mask]
+    } else {
+      for (let i = this.count; i > index; i--) this.items[(this.head + i) & mask] = this.items[(this.head + i - 1) & mask]
+    }
+    this.items[(this.head + index) & mask] = item
+    this.count++
+  }
+
   /** Elements [start, end) as a plain array. */
   slice(start = 0, end = this.count): T[] {
     const out: T[] = []

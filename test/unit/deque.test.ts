@@ -1,0 +1,31 @@
+// Deque.insertAt and findIndex against a plain array, with the ring wrapped at both ends and grown.
+
+import {describe, expect, it} from 'vitest'
+import {Deque} from '../../src/server/keyspace/deque.js'
+
+describe('Deque', () => {
+  it('insertAt matches Array.splice at every position, wrapped and growing', () => {
+    for (let size = 0; size < 40; size++) {
+      for (let at = 0; at <= size; at++) {
+        const deque = new Deque<number>()
+        const model: number[] = []
+        // Unshifts first so the ring wraps around its end.
+        for (let i = 0; i < size; i++) {
+          if (i % 2 === 0) {
+            deque.unshift(i)
+            model.unshift(i)
+          } else {
+            deque.push(i)
+            model.push(i)
+          }
+        }
+        deque.insertAt(at, -1)
+        model.splice(at, 0, -1)
+        expect([...deque]).toEqual(model)
+        expect(deque.findIndex((v) => v === -1)).toBe(at)
+      }
+    }
+    expect(new Deque<number>([1, 2]).findIndex((v) => v === 3)).toBe(-1)
+    expect(() => new Deque<number>([1]).insertAt(3, 0)).toThrow(RangeError)
+  })
+})
