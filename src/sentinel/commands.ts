@@ -19,7 +19,8 @@ import {statsSection} from '../server/info/stats-section.js'
 import type {Server} from '../server/server.js'
 import {instanceFields, MasterInstance, type Instance} from './instance.js'
 import {isExecutable} from './settings.js'
-import {HELLO_CHANNEL, SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION, TIMINGS, type Sentinel} from './sentinel.js'
+import type {Sentinel} from './sentinel.js'
+import {HELLO_CHANNEL, SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION, TIMINGS} from './timings.js'
 
 const ADMIN = {flags: ['admin'], keys: NO_KEYS, categories: ['admin', 'slow', 'dangerous']} as const
 const SHARED = new Set(['ping', 'auth', 'hello', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'client', 'command', 'shutdown'])

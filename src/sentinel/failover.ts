@@ -1,14 +1,36 @@
 // The failover (sentinel.md §8–§9): start on ODOWN, leader election by epoch votes, choice of the replica
 // to promote, SLAVEOF NO ONE, reconfiguration of the other replicas, and the switch of the master entry to
 // the promoted address. Also the repairs any sentinel makes from INFO: an old master that came back is
-// turned into a replica (+convert-to-slave), a replica following the wrong master is fixed.
+// turned into a replica (+convert-to-slave), a replica following the wrong master is fixed. It sees the
+// sentinel only through FailoverHost, the narrow interface below.
 
 import {randomInt} from 'node:crypto'
 import {FAILOVER_ORDER, Instance, MasterInstance, type FailoverState} from './instance.js'
-import {SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION, TIMINGS, type Sentinel} from './sentinel.js'
+import type {SentinelClock} from './clock.js'
+import type {EventSink} from './events.js'
+import {SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION, TIMINGS} from './timings.js'
+
+/** What the failover needs from the sentinel. */
+export interface FailoverHost {
+  readonly myid: string
+  currentEpoch: number
+  readonly clock: SentinelClock
+  readonly logger: {warning(message: string): void}
+  readonly event: EventSink
+  /** Our vote for the leader of `master`'s failover in `epoch`. */
+  voteLeader(master: MasterInstance, epoch: number, candidate: string): {leader: string | undefined; epoch: number}
+  /** SENTINEL SIMULATE-FAILURE: exits at the flagged point. */
+  simulatedCrash(flag: number): void
+  flush(): boolean
+  runReconfigScript(master: MasterInstance, role: 'leader' | 'observer', from: {host: string; port: number}, to: {host: string; port: number}): void
+  forceHello(master: MasterInstance): void
+  addReplica(master: MasterInstance, host: string, port: number, now: number, announce: boolean): Instance
+  /** A command renamed as the master's rename-command lines say. */
+  command(instance: Instance, args: string[]): string[]
+}
 
 export class Failover {
-  constructor(private readonly sentinel: Sentinel) {}
+  constructor(private readonly sentinel: FailoverHost) {}
 
   private setState(master: MasterInstance, state: FailoverState, now: number): void {
     master.failoverState = state
@@ -170,7 +192,7 @@ export class Failover {
     master.flags.delete('failover_in_progress')
     master.flags.delete('force_failover')
     master.failoverState = 'none'
-    master.failoverStateChangeMs = Date.now()
+    master.failoverStateChangeMs = this.sentinel.clock.now()
     if (master.promoted !== undefined) {
       master.promoted.flags.delete('promoted')
       master.promoted = undefined
@@ -295,7 +317,7 @@ export class Failover {
   /** Points the master entry at a new address; its replicas become the old ones plus the old master. */
   resetMasterAndChangeAddress(master: MasterInstance, host: string, port: number): void {
     const s = this.sentinel
-    const now = Date.now()
+    const now = s.clock.now()
     const oldAddress = {host: master.host, port: master.port}
     const replicaAddresses = [...master.replicas.values()]
       .filter((r) => !(r.host === host && r.port === port))
