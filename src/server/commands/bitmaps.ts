@@ -7,6 +7,7 @@ import {keyOf} from '../../common/key.js'
 import {BIT_OFFSET_INVALID, BIT_VALUE_INVALID, BITOP_NOT_SINGLE_KEY, BITPOS_BIT_INVALID, SYNTAX, WRONGTYPE} from '../../resp/errors.js'
 import {int, ONE, ZERO, type Reply} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
+import {grownTo} from '../keyspace/growable-string.js'
 import {isOption, parseInt64} from './args.js'
 import {isReply} from './collection-access.js'
 
@@ -67,8 +68,8 @@ function setbitCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const wasSet = byte < current.length && ((current[byte] as number) & mask) !== 0
   // Like Redis, a SETBIT that neither creates, grows nor flips anything is not a write (no dirty, no propagation).
   if (entry === undefined || byte >= current.length || wasSet !== (on.value === 1n)) {
-    const next = Buffer.alloc(Math.max(current.length, byte + 1))
-    current.copy(next)
+    // Past the end the string grows in place; an existing byte is flipped in a copy (a queued reply may hold it).
+    const next = byte >= current.length ? grownTo(current, byte + 1) : Buffer.from(current)
     next[byte] = on.value === 1n ? (next[byte] as number) | mask : (next[byte] as number) & ~mask
     if (entry !== undefined) {
       entry.value = {type: 'string', value: next}

@@ -234,9 +234,8 @@ function scanCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
 }
 
 function randomkeyCommand(ctx: CommandContext): Reply {
-  const keys = [...ctx.db.entries].filter(([, e]) => !ctx.db.isExpired(e)).map(([k]) => k)
-  if (keys.length === 0) return NIL
-  return bulk(keyBytes(keys[Math.floor(Math.random() * keys.length)] as string))
+  const key = ctx.db.randomLiveKey()
+  return key === undefined ? NIL : bulk(keyBytes(key))
 }
 
 function cloneValue(value: RedisValue): RedisValue {

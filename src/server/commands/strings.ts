@@ -7,6 +7,7 @@ import {INVALID_EXPIRE, NAN_OR_INFINITY, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTA
 import {array, bulk, error, int, NIL, OK, ZERO, type Reply} from '../../resp/reply.js'
 import {ALL_KEYS, FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.js'
 import type {Entry} from '../keyspace/values.js'
+import {appended, grownTo} from '../keyspace/growable-string.js'
 import {parseInt64, parseInteger} from './args.js'
 
 // Names of the commands writes are propagated as, allocated once (SET runs on the hot path).
@@ -281,7 +282,7 @@ function appendCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   }
   if (entry.value.type !== 'string') return WRONGTYPE
   if (entry.value.value.length + (args[1] as Buffer).length > MAX_STRING) return STRING_TOO_LONG
-  entry.value = {type: 'string', value: Buffer.concat([entry.value.value, args[1] as Buffer])}
+  entry.value = {type: 'string', value: appended(entry.value.value, args[1] as Buffer)}
   ctx.db.modified(key)
   ctx.notify('$', 'append', args[0] as Buffer)
   return int(entry.value.value.length)
@@ -324,8 +325,9 @@ function setrangeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const current = entry?.value.type === 'string' ? entry.value.value : Buffer.alloc(0)
   if (patch.length === 0) return int(current.length)
   if (offset.value + patch.length > MAX_STRING) return STRING_TOO_LONG
-  const next = Buffer.alloc(Math.max(current.length, offset.value + patch.length))
-  current.copy(next)
+  // Past the end the string grows in place; over existing bytes it is copied (a queued reply may hold them).
+  const next = offset.value >= current.length ? grownTo(current, offset.value + patch.length) : Buffer.alloc(Math.max(current.length, offset.value + patch.length))
+  if (next !== current && offset.value < current.length) current.copy(next)
   patch.copy(next, offset.value)
   if (entry !== undefined) {
     entry.value = {type: 'string', value: next}

@@ -58,6 +58,21 @@ export class Database {
     return n === 0 ? undefined : this.keyList[Math.floor(Math.random() * n)]
   }
 
+  /**
+   * RANDOMKEY (dbRandomKey): random picks until one has not expired; a master deletes the expired ones it
+   * meets. A replica keeps them, so when every key is volatile it gives up after 100 picks and answers the
+   * last one, as Redis does.
+   */
+  randomLiveKey(): string | undefined {
+    const allVolatile = this.volatileKeys.size === this.entries.size
+    for (let tries = 100; ; tries--) {
+      const key = this.randomKey()
+      if (key === undefined) return undefined
+      if (allVolatile && this.hooks.isReplica() && tries === 1) return key
+      if (this.lookupEntry(key, false, false) !== undefined) return key
+    }
+  }
+
   /** Up to `count` random keys (dictGetSomeKeys: duplicates possible, never more than there are). */
   sampleKeys(count: number, volatileOnly: boolean): string[] {
     const out: string[] = []
