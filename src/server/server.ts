@@ -220,8 +220,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     if (this.mode === 'standalone') await this.persistence.loadServing()
     if (this.shuttingDown) return
     if (this.mode === 'standalone') this.replication.start()
-    const hz = Math.max(1, Math.min(500, Number(this.config.get('hz') ?? 10)))
-    this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz))
+    this.cronHz = Math.max(1, Math.min(500, Number(this.config.get('hz') ?? 10)))
+    this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / this.cronHz))
   }
 
   /** Stops serving: saves when asked or when save points exist, closes everything, removes the pidfile. */
@@ -254,7 +254,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
     // While a timed-out script is suspended only its BUSY replies are served: no expiry, saves or timeouts.
     if (this.scripting.running?.timedOut === true) return
     const now = this.clock.nowMs()
-    this.keyspace.activeExpireCycle()
+    // ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: at most 25% of each cron period.
+    this.keyspace.activeExpireCycle(250 / this.cronHz)
     if (this.tracking.clientCount > 0) this.tracking.limitUsedSlots()
     this.stats.sample(now)
     this.persistence.cron(now)
@@ -349,6 +350,8 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
   }
 
   private clientEvictionScheduled = false
+  /** The hz the cron started with. */
+  private cronHz = 10
 
   /** beforeSleep's evictClients: once per turn of the event loop after replies grew output buffers. */
   private scheduleClientEviction(): void {

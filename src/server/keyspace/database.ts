@@ -29,6 +29,8 @@ export class Database {
   readonly entries = new Map<string, Entry>()
   /** Keys with an expiry, for the active expire cycle, INFO keyspace and volatile-* eviction. */
   readonly volatileKeys = new IndexedSet()
+  /** Where the active expire cycle goes on scanning volatileKeys (Redis's db->expires_cursor). */
+  expireScanCursor = 0
   /** Every key, each at its entry's `slot`: the random samples of eviction. */
   private keyList: string[] = []
   /** The sum of the entries' `mem` (keyspace/memory.ts), kept on every write and delete. */

@@ -38,6 +38,11 @@ export class IndexedSet implements Iterable<string> {
     this.index.clear()
   }
 
+  /** The member at a position (0 … size-1); deleting one moves the last member into its place. */
+  at(index: number): string | undefined {
+    return this.members[index]
+  }
+
   /** A uniformly random member, or undefined when empty. */
   random(): string | undefined {
     return this.members.length === 0 ? undefined : this.members[Math.floor(Math.random() * this.members.length)]

@@ -1,5 +1,5 @@
 // All the numbered databases, SWAPDB/FLUSHALL, WATCH bookkeeping, the dirty counter and the active expire
-// cycle (expire.c activeExpireCycle, simplified: sample volatile keys until few are expired or time is up).
+// cycle (expire.c activeExpireCycle: scan volatile keys from a cursor until few are expired or time is up).
 
 import type {Clock} from '../../common/clock.js'
 import {defaultAccessSettings, type AccessSettings} from './access.js'
@@ -25,6 +25,10 @@ export interface KeyspaceEvents {
   /** A replica runs a command of its master now: expired keys are still there for it (its DEL removes them). */
   isMasterCalling(): boolean
 }
+
+/** ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP and ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE at active-expire-effort 1. */
+const KEYS_PER_LOOP = 20
+const ACCEPTABLE_STALE_PERCENT = 10
 
 export class Keyspace {
   readonly databases: Database[]
@@ -170,24 +174,43 @@ export class Keyspace {
   }
 
   /**
-   * One step of active expiry: inspect up to `budget` volatile keys, round-robin across databases,
-   * deleting the expired ones. Replicas never expire actively; their master sends DELs.
+   * One slow cycle of active expiry (ACTIVE_EXPIRE_CYCLE_SLOW at the default effort), round-robin across
+   * databases: check the next 20 volatile keys from the db's cursor, delete the expired ones, and go on while
+   * more than 10% of them had expired, until `timeLimitMs` of work (Redis: 25% of a cron period). The cursor
+   * walks the whole set over the cycles, as Redis's expires_cursor walks the dict. Replicas never expire
+   * actively; their master sends DELs.
    */
-  activeExpireCycle(budget = 200): number {
+  activeExpireCycle(timeLimitMs = 25): number {
     if (this.events.isReplica() || !this.activeExpireEnabled) return 0
-    const now = this.clock.nowMs()
+    const started = performance.now()
     let expired = 0
+    let loops = 0
     for (let n = 0; n < this.databases.length; n++) {
       const db = this.databases[(this.expireCursor + n) % this.databases.length] as Database
-      if (db.volatileKeys.size === 0) continue
-      let inspected = 0
-      for (const key of db.volatileKeys) {
-        if (inspected++ >= budget) break
-        const entry = db.entries.get(key)
-        if (entry?.expiresAt !== undefined && entry.expiresAt <= now) {
-          db.expire(key)
-          expired++
+      for (;;) {
+        const sample = Math.min(KEYS_PER_LOOP, db.volatileKeys.size)
+        if (sample === 0) break
+        const now = this.clock.nowMs()
+        let found = 0
+        for (let i = 0; i < sample && db.volatileKeys.size > 0; i++) {
+          if (db.expireScanCursor >= db.volatileKeys.size) db.expireScanCursor = 0
+          const key = db.volatileKeys.at(db.expireScanCursor) as string
+          const entry = db.entries.get(key)
+          if (entry?.expiresAt !== undefined && entry.expiresAt <= now) {
+            // The last key moves into this slot: the cursor stays to check it next.
+            db.expire(key)
+            found++
+          } else {
+            db.expireScanCursor++
+          }
         }
+        expired += found
+        // Redis checks the clock every 16 loops.
+        if (++loops % 16 === 0 && performance.now() - started > timeLimitMs) {
+          this.expireCursor = (this.expireCursor + n) % this.databases.length
+          return expired
+        }
+        if (found * 100 <= sample * ACCEPTABLE_STALE_PERCENT) break
       }
     }
     this.expireCursor = (this.expireCursor + 1) % this.databases.length
