@@ -208,7 +208,7 @@ function bitopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     sources.push(value ?? EMPTY)
   }
   const dest = keyOf(args[1] as Buffer)
-  const length = Math.max(...sources.map((s) => s.length))
+  const length = sources.reduce((max, s) => Math.max(max, s.length), 0)
   if (length === 0) {
     if (ctx.db.delete(dest)) ctx.notify('g', 'del', args[1] as Buffer)
     return ZERO

@@ -77,7 +77,9 @@ export function writeRdb(databases: readonly Database[], aux: RdbAux, nowMs: num
         parts.push(ms)
       }
       const [type, payload] = encodeValue(entry.value, opts)
-      parts.push(Buffer.from([type]), encodeString(keyBytes(key)), ...payload)
+      parts.push(Buffer.from([type]), encodeString(keyBytes(key)))
+      // One push per part: a spread of a big set's or hash's parts would overflow the call stack.
+      for (const part of payload) parts.push(part)
     }
   }
   parts.push(Buffer.from([OPCODE.EOF]))

@@ -36,7 +36,7 @@ function nodeElements(node: StreamNode): Buffer[] {
     if (!entry.sameFields) {
       out.push(int(n))
       entry.fields.forEach((f, i) => out.push(f, entry.values[i] as Buffer))
-    } else out.push(...entry.values)
+    } else for (const v of entry.values) out.push(v)
     out.push(int(entry.sameFields ? n + 3 : 2 * n + 4))
   }
   return out

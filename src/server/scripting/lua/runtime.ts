@@ -101,7 +101,7 @@ function removeUnlistedGlobals(L: LuaState): void {
   lua.lua_pushnil(L)
   while (lua.lua_next(L, -2)) {
     lua.lua_pop(L, 1)
-    const key = lua.lua_type(L, -1) === lua.LUA_TSTRING ? String.fromCharCode(...(lua.lua_tostring(L, -1) as Uint8Array)) : undefined
+    const key = lua.lua_type(L, -1) === lua.LUA_TSTRING ? Buffer.from(lua.lua_tostring(L, -1) as Uint8Array).toString('latin1') : undefined
     if (key !== undefined && !allowed.has(key)) extra.push(key)
   }
   for (const key of extra) {

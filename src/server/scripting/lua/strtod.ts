@@ -21,7 +21,8 @@ export function parseStrtod(data: Uint8Array, start: number): {value: number; en
     if (c <= 32 || c >= 127 || c === 44 || c === 93 || c === 125 || c === 58) break
     stop++
   }
-  const text = String.fromCharCode(...data.subarray(start, stop))
+  // Not a spread: a number thousands of digits long would overflow the call stack.
+  const text = Buffer.from(data.subarray(start, stop)).toString('latin1')
   const m = PATTERN.exec(text)
   if (!m) return undefined
   const token = m[0]
