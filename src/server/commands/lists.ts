@@ -122,20 +122,22 @@ function lremCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (isReply(list)) return list
   if (list === undefined) return ZERO
   const target = args[2] as Buffer
-  const items = list.toArray()
   const limit = count.value === 0 ? Infinity : Math.abs(count.value)
-  let removed = 0
-  const order = count.value < 0 ? [...items.keys()].reverse() : [...items.keys()]
-  const drop = new Set<number>()
-  for (const i of order) {
-    if (removed >= limit) break
-    if ((items[i] as Buffer).equals(target)) {
-      drop.add(i)
-      removed++
-    }
+  const fromTail = count.value < 0
+  const drop: number[] = []
+  for (let k = 0; k < list.length && drop.length < limit; k++) {
+    const i = fromTail ? list.length - 1 - k : k
+    if ((list.at(i) as Buffer).equals(target)) drop.push(i)
   }
+  const removed = drop.length
   if (removed > 0) {
-    list.replaceAll(items.filter((_, i) => !drop.has(i)))
+    // A few removals shift in place; many rebuild the list once.
+    if (removed <= 16) {
+      for (const i of drop.sort((a, b) => b - a)) list.removeAt(i)
+    } else {
+      const dropped = new Set(drop)
+      list.replaceAll(list.toArray().filter((_, i) => !dropped.has(i)))
+    }
     ctx.db.modified(key)
     ctx.notify('l', 'lrem', args[0] as Buffer)
     deleteIfEmpty(ctx, key)
@@ -151,7 +153,12 @@ function ltrimCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (isReply(list)) return list
   if (list === undefined) return OK
   const range = clampRange(indexes[0], indexes[1], list.length)
-  list.replaceAll(range ? list.slice(range[0], range[1] + 1) : [])
+  // Trimmed from both ends: the cost is what is removed, as in Redis.
+  if (range === undefined) list.replaceAll([])
+  else {
+    for (let i = 0; i < range[0]; i++) list.shift()
+    while (list.length > range[1] - range[0] + 1) list.pop()
+  }
   ctx.db.modified(key)
   ctx.notify('l', 'ltrim', args[0] as Buffer)
   deleteIfEmpty(ctx, key)

@@ -54,7 +54,12 @@ function zremrangebyscoreCommand(ctx: CommandContext, args: readonly Buffer[]): 
   const zset = readCollection(ctx, key, 'zset')
   if (isReply(zset)) return zset
   if (zset === undefined) return ZERO
-  return removeMembers(ctx, key, zset, [...zset].filter((e) => inScoreRange(e.score, min, max)).map((e) => e.member), 'zremrangebyscore')
+  const members: string[] = []
+  for (const e of zset.walkFrom(zset.firstIndexByScore(min.value, min.exclusive), 1)) {
+    if (!inScoreRange(e.score, min, max)) break
+    members.push(e.member)
+  }
+  return removeMembers(ctx, key, zset, members, 'zremrangebyscore')
 }
 
 function zpop(ctx: CommandContext, args: readonly Buffer[], end: 'min' | 'max'): Reply {

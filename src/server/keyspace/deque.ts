@@ -79,6 +79,21 @@ export class Deque<T> {
     this.count++
   }
 
+  /** Removes the element at `index`, moving the shorter side by one. */
+  removeAt(index: number): void {
+    if (index < 0 || index >= this.count) throw new RangeError(`index ${index} out of range`)
+    const mask = this.items.length - 1
+    if (index < this.count / 2) {
+      for (let i = index; i > 0; i--) this.items[(this.head + i) & mask] = this.items[(this.head + i - 1) & mask]
+      this.items[this.head] = undefined
+      this.head = (this.head + 1) & mask
+    } else {
+      for (let i = index; i < this.count - 1; i++) this.items[(this.head + i) & mask] = this.items[(this.head + i + 1) & mask]
+      this.items[(this.head + this.count - 1) & mask] = undefined
+    }
+    this.count--
+  }
+
   /** Elements [start, end) as a plain array. */
   slice(start = 0, end = this.count): T[] {
     const out: T[] = []
