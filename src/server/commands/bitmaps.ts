@@ -44,11 +44,19 @@ function readString(ctx: CommandContext, key: string): Buffer | undefined | Repl
  */
 function parseBitOffset(ctx: CommandContext, arg: Buffer): number | Reply {
   const parsed = parseInt64(arg)
-  if (!parsed.ok || parsed.value < 0n) return BIT_OFFSET_INVALID
+  if (!parsed.ok || !bitOffsetAllowed(ctx, parsed.value)) return BIT_OFFSET_INVALID
+  return Number(parsed.value)
+}
+
+/**
+ * Whether a bit offset may be addressed (getBitOffsetFromArgument's range check, shared with BITFIELD): not
+ * negative, and its byte below proto-max-bulk-len, except in our master's stream, which is obeyed as it is.
+ */
+export function bitOffsetAllowed(ctx: CommandContext, offset: bigint): boolean {
+  if (offset < 0n) return false
   const configured = Number(ctx.server.getConfig('proto-max-bulk-len'))
   const maxBytes = Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_PROTO_MAX_BULK_LEN
-  if (ctx.client.kind !== 'master' && parsed.value >> 3n >= BigInt(maxBytes)) return BIT_OFFSET_INVALID
-  return Number(parsed.value)
+  return ctx.client.kind === 'master' || offset >> 3n < BigInt(maxBytes)
 }
 
 /** The mask of bit `offset` within its byte (bit 0 is the high bit). */

@@ -10,6 +10,7 @@ import {connectionCommands} from './connection.js'
 import {debugCommands} from './debug.js'
 import {diagnosticCommands} from './diagnostics.js'
 import {bitmapCommands} from './bitmaps.js'
+import {bitfieldCommands} from './bitfield.js'
 import {hashCommands} from './hashes.js'
 import {keyCommands} from './keys.js'
 import {lcsCommands} from './lcs.js'
@@ -56,6 +57,7 @@ export const commandGroups: readonly (readonly CommandSpec[])[] = [
   diagnosticCommands,
   stringCommands,
   bitmapCommands,
+  bitfieldCommands,
   lcsCommands,
   keyCommands,
   listCommands,

@@ -67,6 +67,7 @@ type KeyAccess =
 const KEY_ACCESS: Readonly<Record<string, KeyAccess>> = {
   append: RW_INSERT,
   bitcount: RO_ACCESS,
+  bitfield: {specs: [keyAt(1, [...RW_ACCESS_UPDATE, 'variable_flags'], 'This command allows both access and modification of the key')]},
   bitop: {first: OW_UPDATE, rest: RO_ACCESS},
   bitpos: RO_ACCESS,
   blmove: {first: RW_ACCESS_DELETE, rest: RW_INSERT},
