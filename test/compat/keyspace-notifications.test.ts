@@ -234,9 +234,10 @@ describe.skipIf(skip)(`keyspace notifications vs real Redis 7.0${skip ? ` (skipp
     ])
   })
 
-  it('bitmaps (BITFIELD is not in the bundled server), SORT STORE, HyperLogLog, geo and streams', async () => {
+  it('bitmaps and BITFIELD, SORT STORE, HyperLogLog, geo and streams', async () => {
     await sameEvents('KEA', [
       ['SETBIT', 'b', '7', '1'], ['SETBIT', 'b', '7', '1'], ['SETBIT', 'b', '7', '0'], ['SETBIT', 'b', '30', '0'], ['SET', 'bf', 'x'],
+      ['BITFIELD', 'bf', 'SET', 'u8', '0', '121'], ['BITFIELD', 'bf', 'GET', 'u8', '0'], ['BITFIELD', 'bfnew', 'INCRBY', 'i5', '100', '1'], ['BITFIELD_RO', 'bf', 'GET', 'u4', '0'],
       ['BITOP', 'OR', 'bo', 'b', 'bf'], ['BITOP', 'AND', 'bo', 'none1', 'none2'], ['BITOP', 'AND', 'bo2', 'none1'],
       ['RPUSH', 'src', '3', '1', '2'], ['SORT', 'src', 'STORE', 'sorted'], ['SORT', 'src', 'BY', 'w_*', 'GET', 'o_*', 'STORE', 'sorted'], ['SORT', 'none', 'STORE', 'sorted'], ['SORT', 'none', 'STORE', 'sorted'],
       ['PFADD', 'hll', 'a', 'b'], ['PFADD', 'hll', 'a'], ['PFMERGE', 'hm', 'hll'], ['GEOADD', 'g', '13.36', '38.11', 'P'],
