@@ -365,13 +365,18 @@ export class Server implements ServerContext, BlockingHost, DispatcherHost {
 
   /** maxmemory-clients: closes the largest evictable clients while all clients use too much; true when `current` was one. */
   private evictClients(current: Client | undefined): boolean {
-    const limit = clientEvictionLimit(this.config.get('maxmemory-clients') ?? '0', this.maxmemoryBytes)
+    // Runs before every command: off, or under the limit, it costs one pass and allocates nothing.
+    const setting = this.config.get('maxmemory-clients') ?? '0'
+    if (setting === '0') return false
+    const limit = clientEvictionLimit(setting, this.maxmemoryBytes)
     if (limit === 0) return false
-    const candidates = [...this.clients.values()].filter(({client}) => !client.closing).map((entry) => {
-      const type = clientType(entry.client)
-      const counted = type === 'normal' || type === 'pubsub'
-      return {...entry, counted, evictable: counted && !entry.client.noEvict, memory: clientTotalMemory(entry.client)}
-    })
+    const counted = (client: Client): boolean => !client.closing && (clientType(client) === 'normal' || clientType(client) === 'pubsub')
+    let total = 0
+    for (const {client} of this.clients.values()) if (counted(client)) total += clientTotalMemory(client)
+    if (total < limit) return false
+    const candidates = [...this.clients.values()].filter(({client}) => counted(client)).map((entry) => (
+      {...entry, counted: true, evictable: !entry.client.noEvict, memory: clientTotalMemory(entry.client)}
+    ))
     let evictedCurrent = false
     const now = this.clock.nowMs()
     for (const {client, connection} of clientsToEvict(candidates, limit)) {

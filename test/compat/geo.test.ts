@@ -6,9 +6,9 @@
 import type {Redis} from 'ioredis'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {startDifferentialPair, type DifferentialPair} from '../helpers/differential.js'
-import {bundledMissing, type NodeHandle} from '../helpers/nodes.js'
+import {bundledMissing} from '../helpers/nodes.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
-import {replInfo, WireConnection} from '../helpers/replication.js'
+import {attachSyncReplica} from '../helpers/replication.js'
 
 const skip = realRedisMissing ?? bundledMissing
 
@@ -415,23 +415,8 @@ describe.skipIf(!!skip)(`geo commands match Redis 7.0${skip ? ` (skipped: ${skip
   })
 
   describe('what replicas receive', () => {
-    /** A SYNC replica of `node`; returns a function giving the stream since, without the PINGs. */
-    async function attach(node: NodeHandle): Promise<{stream: () => Promise<string>; close: () => void}> {
-      const replica = await WireConnection.connect(node.port)
-      replica.send('SYNC')
-      await replica.payload()
-      const from = Number((await replInfo(node)).repl_backlog_first_byte_offset) - 1
-      return {
-        stream: async () => {
-          const offset = Number((await replInfo(node)).master_repl_offset)
-          return (await replica.take(offset - from)).toString('latin1').split('*1\r\n$4\r\nPING\r\n').join('')
-        },
-        close: () => replica.close(),
-      }
-    }
-
     it('GEOADD as ZADD (only when it changed something), the STORE forms verbatim, read-only searches never', async () => {
-      const [real, ours] = await Promise.all([attach(pair.real), attach(pair.ours)])
+      const [real, ours] = await Promise.all([attachSyncReplica(pair.real), attachSyncReplica(pair.ours)])
       try {
         await sicily()
         await s('geoadd', 'Sicily', 'Ch', 'xX', '13.361389', '38.115556', 'Palermo', '1', '1', 'absent')

@@ -372,3 +372,21 @@ export class FakeMaster {
     this.server.close()
   }
 }
+
+/**
+ * A hand-driven SYNC replica of `node`: `stream()` gives everything propagated since it attached, without
+ * the master's PINGs, for byte-level comparisons of what replicas receive.
+ */
+export async function attachSyncReplica(node: NodeHandle): Promise<{stream: () => Promise<string>; close: () => void}> {
+  const replica = await WireConnection.connect(node.port)
+  replica.send('SYNC')
+  await replica.payload()
+  const from = Number((await replInfo(node)).repl_backlog_first_byte_offset) - 1
+  return {
+    stream: async () => {
+      const offset = Number((await replInfo(node)).master_repl_offset)
+      return (await replica.take(offset - from)).toString('latin1').split('*1\r\n$4\r\nPING\r\n').join('')
+    },
+    close: () => replica.close(),
+  }
+}
