@@ -67,65 +67,112 @@ export function decodeListpack(blob: Buffer): Buffer[] {
 
 const backlenSize = (l: number): number => (l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5)
 
-function encodeBacklen(l: number): Buffer {
+/** The integer a listpack stores `value` as (lpStringToInt64's rules), or undefined when it stays a string. */
+function listpackInt(value: Buffer): number | bigint | undefined {
+  const n = value.length
+  if (n === 0 || n > 20) return undefined
+  // Up to 15 digits fit a double exactly: decoded here byte by byte, without a string or a BigInt.
+  if (n > 16) return canonicalInt(value)
+  let i = 0
+  const negative = value[0] === 0x2d
+  if (negative) {
+    if (n === 1) return undefined
+    i = 1
+  }
+  if (value[i] === 0x30) return n === 1 ? 0 : undefined
+  if (n - i > 15) return canonicalInt(value)
+  let v = 0
+  for (; i < n; i++) {
+    const digit = (value[i] as number) - 0x30
+    if (digit < 0 || digit > 9) return undefined
+    v = v * 10 + digit
+  }
+  return negative ? -v : v
+}
+
+/** Bytes of an integer entry's encoding and payload (not its back-length). */
+function intHeadSize(v: number | bigint): number {
+  if (typeof v === 'bigint') return 9
+  return v >= 0 && v <= 127 ? 1 : v >= -4096 && v <= 4095 ? 2 : v >= -32768 && v <= 32767 ? 3
+    : v >= -8388608 && v <= 8388607 ? 4 : v >= -2147483648 && v <= 2147483647 ? 5 : 9
+}
+
+const stringHeadSize = (length: number): number => (length < 64 ? 1 : length < 4096 ? 2 : 5) + length
+
+function writeBacklen(out: Buffer, at: number, l: number): number {
   const size = backlenSize(l)
-  const bytes = Buffer.alloc(size)
   if (size === 1) {
-    bytes[0] = l
-    return bytes
+    out[at] = l
+    return at + 1
   }
   for (let i = size - 1; i >= 0; i--) {
-    bytes[i] = (l & 0x7f) | (i === 0 ? 0 : 0x80)
+    out[at + i] = (l & 0x7f) | (i === 0 ? 0 : 0x80)
     l = Math.floor(l / 128)
   }
-  return bytes
+  return at + size
 }
 
-function encodeEntry(value: Buffer): Buffer {
-  const n = value.length < 21 ? canonicalInt(value) : undefined
-  let head: Buffer
-  if (n !== undefined) {
-    if (n >= 0n && n <= 127n) head = Buffer.from([Number(n)])
-    else if (n >= -4096n && n <= 4095n) {
-      const v = Number(n) & 0x1fff
-      head = Buffer.from([0xc0 | (v >> 8), v & 0xff])
-    } else if (n >= -32768n && n <= 32767n) {
-      head = Buffer.alloc(3)
-      head[0] = 0xf1
-      head.writeInt16LE(Number(n), 1)
-    } else if (n >= -8388608n && n <= 8388607n) {
-      head = Buffer.alloc(4)
-      head[0] = 0xf2
-      head.writeIntLE(Number(n), 1, 3)
-    } else if (n >= -2147483648n && n <= 2147483647n) {
-      head = Buffer.alloc(5)
-      head[0] = 0xf3
-      head.writeInt32LE(Number(n), 1)
-    } else {
-      head = Buffer.alloc(9)
-      head[0] = 0xf4
-      head.writeBigInt64LE(n, 1)
-    }
-  } else if (value.length < 64) {
-    head = Buffer.concat([Buffer.from([0x80 | value.length]), value])
-  } else if (value.length < 4096) {
-    head = Buffer.concat([Buffer.from([0xe0 | (value.length >> 8), value.length & 0xff]), value])
+function writeInt(out: Buffer, at: number, v: number | bigint, head: number): void {
+  if (typeof v === 'bigint' || head === 9) {
+    out[at] = 0xf4
+    out.writeBigInt64LE(BigInt(v), at + 1)
+  } else if (head === 1) out[at] = v
+  else if (head === 2) {
+    const u = v & 0x1fff
+    out[at] = 0xc0 | (u >> 8)
+    out[at + 1] = u & 0xff
+  } else if (head === 3) {
+    out[at] = 0xf1
+    out.writeInt16LE(v, at + 1)
+  } else if (head === 4) {
+    out[at] = 0xf2
+    out.writeIntLE(v, at + 1, 3)
   } else {
-    const h = Buffer.alloc(5)
-    h[0] = 0xf0
-    h.writeUInt32LE(value.length, 1)
-    head = Buffer.concat([h, value])
+    out[at] = 0xf3
+    out.writeInt32LE(v, at + 1)
   }
-  return Buffer.concat([head, encodeBacklen(head.length)])
 }
 
+function writeString(out: Buffer, at: number, value: Buffer): void {
+  const n = value.length
+  if (n < 64) out[at++] = 0x80 | n
+  else if (n < 4096) {
+    out[at++] = 0xe0 | (n >> 8)
+    out[at++] = n & 0xff
+  } else {
+    out[at++] = 0xf0
+    out.writeUInt32LE(n, at)
+    at += 4
+  }
+  value.copy(out, at)
+}
+
+/** A listpack of `values` in one allocation: sizes first, then every entry written in place. */
 export function encodeListpack(values: readonly Buffer[]): Buffer {
-  const entries = values.map(encodeEntry)
-  const header = Buffer.alloc(6)
-  const total = 6 + entries.reduce((n, e) => n + e.length, 0) + 1
-  header.writeUInt32LE(total, 0)
-  header.writeUInt16LE(values.length < 65535 ? values.length : 65535, 4)
-  return Buffer.concat([header, ...entries, Buffer.from([0xff])])
+  const ints: (number | bigint | undefined)[] = new Array(values.length)
+  const heads: number[] = new Array(values.length)
+  let total = 7
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as Buffer
+    const int = value.length < 21 ? listpackInt(value) : undefined
+    const head = int !== undefined ? intHeadSize(int) : stringHeadSize(value.length)
+    ints[i] = int
+    heads[i] = head
+    total += head + backlenSize(head)
+  }
+  const out = Buffer.allocUnsafe(total)
+  out.writeUInt32LE(total, 0)
+  out.writeUInt16LE(values.length < 65535 ? values.length : 65535, 4)
+  let at = 6
+  for (let i = 0; i < values.length; i++) {
+    const int = ints[i]
+    const head = heads[i] as number
+    if (int !== undefined) writeInt(out, at, int, head)
+    else writeString(out, at, values[i] as Buffer)
+    at = writeBacklen(out, at + head, head)
+  }
+  out[at] = 0xff
+  return out
 }
 
 export function decodeIntset(blob: Buffer): bigint[] {

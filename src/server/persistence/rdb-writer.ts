@@ -5,11 +5,13 @@
 
 import {keyBytes} from '../../common/key.js'
 import type {Database} from '../keyspace/database.js'
+import type {SortedSet} from '../keyspace/sorted-set.js'
 import type {RedisValue} from '../keyspace/values.js'
 import {crc64} from './crc64.js'
 import {encodeStream} from './stream-rdb.js'
 import {canonicalInt, encodeIntset, encodeListpack} from './listpack.js'
-import {encodeLength, encodeString, OPCODE, QUICKLIST_NODE, RDB_VERSION, TYPE} from './rdb-format.js'
+import {OPCODE, QUICKLIST_NODE, RDB_VERSION, TYPE} from './rdb-format.js'
+import {RdbSink} from './rdb-sink.js'
 import {formatReplyDouble} from '../../resp/encoder.js'
 
 export interface RdbAux {
@@ -46,12 +48,15 @@ const DEFAULTS: Required<RdbWriteOptions> = {
   listNodeBytes: 8192,
 }
 
-const str = (s: string): Buffer => encodeString(Buffer.from(s))
-
 export function writeRdb(databases: readonly Database[], aux: RdbAux, nowMs: number, options: RdbWriteOptions = {}): Buffer {
   const opts = {...DEFAULTS, ...options}
-  const parts: Buffer[] = [Buffer.from(`REDIS${String(RDB_VERSION).padStart(4, '0')}`)]
-  const auxField = (key: string, value: string) => parts.push(Buffer.from([OPCODE.AUX]), str(key), str(value))
+  const out = new RdbSink()
+  out.raw(Buffer.from(`REDIS${String(RDB_VERSION).padStart(4, '0')}`))
+  const auxField = (key: string, value: string) => {
+    out.byte(OPCODE.AUX)
+    out.latin1(key)
+    out.string(Buffer.from(value))
+  }
   auxField('redis-ver', aux.redisVer)
   auxField('redis-bits', String(aux.redisBits))
   auxField('ctime', String(aux.ctime))
@@ -62,85 +67,154 @@ export function writeRdb(databases: readonly Database[], aux: RdbAux, nowMs: num
     auxField('repl-offset', String(aux.replOffset ?? 0))
   }
   auxField('aof-base', String(aux.aofBase))
-  if (aux.functions !== undefined) parts.push(aux.functions)
+  if (aux.functions !== undefined) out.raw(aux.functions)
   for (const db of databases) {
-    const live = [...db.entries].filter(([, e]) => e.expiresAt === undefined || e.expiresAt > nowMs)
-    if (live.length === 0) continue
-    const volatile = live.filter(([, e]) => e.expiresAt !== undefined).length
-    parts.push(Buffer.from([OPCODE.SELECTDB]), encodeLength(db.index))
-    parts.push(Buffer.from([OPCODE.RESIZEDB]), encodeLength(live.length), encodeLength(volatile))
-    for (const [key, entry] of live) {
-      if (entry.expiresAt !== undefined) {
-        const ms = Buffer.alloc(9)
-        ms[0] = OPCODE.EXPIRETIME_MS
-        ms.writeBigInt64LE(BigInt(Math.floor(entry.expiresAt)), 1)
-        parts.push(ms)
+    let live = 0
+    let volatile = 0
+    for (const entry of db.entries.values()) {
+      if (entry.expiresAt === undefined) live++
+      else if (entry.expiresAt > nowMs) {
+        live++
+        volatile++
       }
-      const [type, payload] = encodeValue(entry.value, opts)
-      parts.push(Buffer.from([type]), encodeString(keyBytes(key)))
-      // One push per part: a spread of a big set's or hash's parts would overflow the call stack.
-      for (const part of payload) parts.push(part)
+    }
+    if (live === 0) continue
+    out.byte(OPCODE.SELECTDB)
+    out.length(db.index)
+    out.byte(OPCODE.RESIZEDB)
+    out.length(live)
+    out.length(volatile)
+    for (const [key, entry] of db.entries) {
+      if (entry.expiresAt !== undefined) {
+        if (entry.expiresAt <= nowMs) continue
+        out.byte(OPCODE.EXPIRETIME_MS)
+        out.int64LE(Math.floor(entry.expiresAt))
+      }
+      writeEntry(out, key, entry.value, opts)
     }
   }
-  parts.push(Buffer.from([OPCODE.EOF]))
-  const body = Buffer.concat(parts)
+  out.byte(OPCODE.EOF)
+  let crc = 0n
+  for (const chunk of out.sealedChunks()) crc = crc64(chunk, crc)
   const trailer = Buffer.alloc(8)
-  trailer.writeBigUInt64LE(crc64(body), 0)
-  return Buffer.concat([body, trailer])
+  trailer.writeBigUInt64LE(crc, 0)
+  out.raw(trailer)
+  return out.finish()
+}
+
+/** One key as rdbSaveKeyValuePair writes it (after any expiry): type byte, key, value. */
+export function writeEntry(out: RdbSink, key: string, value: RedisValue, opts: Required<RdbWriteOptions>): void {
+  out.byte(valueType(value, opts))
+  out.latin1(key)
+  writeValue(out, value, opts)
 }
 
 /**
  * One value in RDB encoding: its type byte followed by the serialised value (the body of a DUMP payload).
  * `encodeStr` writes every string inside the value (DUMP passes one that LZF-compresses, as rdbcompression asks).
  */
-export function encodeRdbValue(value: RedisValue, options: RdbWriteOptions = {}, encodeStr: (s: Buffer) => Buffer = encodeString): Buffer {
-  const [type, parts] = encodeValue(value, {...DEFAULTS, ...options}, encodeStr)
-  return Buffer.concat([Buffer.from([type]), ...parts])
+export function encodeRdbValue(value: RedisValue, options: RdbWriteOptions = {}, encodeStr?: (s: Buffer) => Buffer): Buffer {
+  const opts = {...DEFAULTS, ...options}
+  const out = new RdbSink(encodeStr)
+  out.byte(valueType(value, opts))
+  writeValue(out, value, opts)
+  return out.finish()
 }
 
-function encodeValue(value: RedisValue, opts: Required<RdbWriteOptions>, encodeStr: (s: Buffer) => Buffer = encodeString): [number, Buffer[]] {
+export const rdbWriteDefaults = (options: RdbWriteOptions = {}): Required<RdbWriteOptions> => ({...DEFAULTS, ...options})
+
+const setIsIntset = (members: Set<string>, opts: Required<RdbWriteOptions>): boolean => {
+  if (members.size > opts.setMaxIntsetEntries) return false
+  for (const member of members) if (canonicalInt(keyBytes(member)) === undefined) return false
+  return true
+}
+
+const hashIsListpack = (hash: Map<string, Buffer>, opts: Required<RdbWriteOptions>): boolean => {
+  if (hash.size > opts.hashMaxListpackEntries) return false
+  for (const [field, value] of hash) if (field.length > opts.hashMaxListpackValue || value.length > opts.hashMaxListpackValue) return false
+  return true
+}
+
+const zsetIsListpack = (zset: SortedSet, opts: Required<RdbWriteOptions>): boolean => {
+  if (zset.size > opts.zsetMaxListpackEntries) return false
+  for (const item of zset) if (item.member.length > opts.zsetMaxListpackValue) return false
+  return true
+}
+
+function valueType(value: RedisValue, opts: Required<RdbWriteOptions>): number {
   switch (value.type) {
     case 'string':
-      return [TYPE.STRING, [encodeStr(value.value)]]
+      return TYPE.STRING
     case 'list':
-      return [TYPE.LIST_QUICKLIST_2, encodeQuicklist([...value.value], opts.listNodeBytes, encodeStr)]
+      return TYPE.LIST_QUICKLIST_2
+    case 'set':
+      return setIsIntset(value.value, opts) ? TYPE.SET_INTSET : TYPE.SET
+    case 'hash':
+      return hashIsListpack(value.value, opts) ? TYPE.HASH_LISTPACK : TYPE.HASH
+    case 'zset':
+      return zsetIsListpack(value.value, opts) ? TYPE.ZSET_LISTPACK : TYPE.ZSET_2
+    case 'stream':
+      return TYPE.STREAM_LISTPACKS_2
+  }
+}
+
+function writeValue(out: RdbSink, value: RedisValue, opts: Required<RdbWriteOptions>): void {
+  switch (value.type) {
+    case 'string':
+      out.string(value.value)
+      return
+    case 'list':
+      writeQuicklist(out, value.value, opts.listNodeBytes)
+      return
     case 'set': {
-      const members = [...value.value].map(keyBytes)
-      const ints = members.length <= opts.setMaxIntsetEntries ? members.map(canonicalInt) : []
-      if (members.length <= opts.setMaxIntsetEntries && ints.every((n) => n !== undefined)) {
-        return [TYPE.SET_INTSET, [encodeStr(encodeIntset(ints as bigint[]))]]
+      const members = value.value
+      if (setIsIntset(members, opts)) {
+        out.string(encodeIntset([...members].map((m) => canonicalInt(keyBytes(m)) as bigint)))
+        return
       }
-      return [TYPE.SET, [encodeLength(members.length), ...members.map(encodeStr)]]
+      out.length(members.size)
+      for (const member of members) out.latin1(member)
+      return
     }
     case 'hash': {
-      const pairs = [...value.value].map(([f, v]) => [keyBytes(f), v] as const)
-      const small = pairs.length <= opts.hashMaxListpackEntries &&
-        pairs.every(([f, v]) => f.length <= opts.hashMaxListpackValue && v.length <= opts.hashMaxListpackValue)
-      if (small) return [TYPE.HASH_LISTPACK, [encodeStr(encodeListpack(pairs.flat()))]]
-      return [TYPE.HASH, [encodeLength(pairs.length), ...pairs.flatMap(([f, v]) => [encodeStr(f), encodeStr(v)])]]
+      const hash = value.value
+      if (hashIsListpack(hash, opts)) {
+        const flat: Buffer[] = []
+        for (const [field, v] of hash) flat.push(keyBytes(field), v)
+        out.string(encodeListpack(flat))
+        return
+      }
+      out.length(hash.size)
+      for (const [field, v] of hash) {
+        out.latin1(field)
+        out.string(v)
+      }
+      return
     }
     case 'zset': {
-      const items = [...value.value]
-      const small = items.length <= opts.zsetMaxListpackEntries && items.every((i) => i.member.length <= opts.zsetMaxListpackValue)
-      if (small) {
-        const flat = items.flatMap((i) => [keyBytes(i.member), Buffer.from(formatReplyDouble(i.score))])
-        return [TYPE.ZSET_LISTPACK, [encodeStr(encodeListpack(flat))]]
+      const zset = value.value
+      if (zsetIsListpack(zset, opts)) {
+        const flat: Buffer[] = []
+        for (const item of zset) flat.push(keyBytes(item.member), Buffer.from(formatReplyDouble(item.score)))
+        out.string(encodeListpack(flat))
+        return
       }
-      const out: Buffer[] = [encodeLength(items.length)]
-      for (const item of items.reverse()) {
-        const score = Buffer.alloc(8)
-        score.writeDoubleLE(item.score, 0)
-        out.push(encodeStr(keyBytes(item.member)), score)
+      // zset-2 from the highest score down, as rdbSaveObject walks the skiplist from its tail.
+      out.length(zset.size)
+      for (const item of zset.walkFrom(zset.size - 1, -1)) {
+        out.latin1(item.member)
+        out.doubleLE(item.score)
       }
-      return [TYPE.ZSET_2, out]
+      return
     }
     case 'stream':
-      return [TYPE.STREAM_LISTPACKS_2, encodeStream(value.value, encodeStr)]
+      for (const part of encodeStream(value.value, (s) => out.encoded(s))) out.raw(part)
+      return
   }
 }
 
 /** Lists as quicklist-2: listpack nodes of about `nodeBytes` each. */
-function encodeQuicklist(elements: Buffer[], nodeBytes: number, encodeStr: (s: Buffer) => Buffer): Buffer[] {
+function writeQuicklist(out: RdbSink, elements: Iterable<Buffer>, nodeBytes: number): void {
   const nodes: Buffer[][] = []
   let current: Buffer[] = []
   let size = 0
@@ -154,7 +228,9 @@ function encodeQuicklist(elements: Buffer[], nodeBytes: number, encodeStr: (s: B
     size += element.length + 11
   }
   if (current.length > 0) nodes.push(current)
-  const out: Buffer[] = [encodeLength(nodes.length)]
-  for (const node of nodes) out.push(encodeLength(QUICKLIST_NODE.PACKED), encodeStr(encodeListpack(node)))
-  return out
+  out.length(nodes.length)
+  for (const node of nodes) {
+    out.length(QUICKLIST_NODE.PACKED)
+    out.string(encodeListpack(node))
+  }
 }
