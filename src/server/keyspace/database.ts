@@ -26,9 +26,10 @@ export interface DatabaseHooks {
 }
 
 export class Database {
-  readonly entries = new Map<string, Entry>()
+  /** Replaced only by takeOver (a loaded dataset); everything else changes it in place. */
+  entries = new Map<string, Entry>()
   /** Keys with an expiry, for the active expire cycle, INFO keyspace and volatile-* eviction. */
-  readonly volatileKeys = new IndexedSet()
+  volatileKeys = new IndexedSet()
   /** Where the active expire cycle goes on scanning volatileKeys (Redis's db->expires_cursor). */
   expireScanCursor = 0
   /** Every key, each at its entry's `slot`: the random samples of eviction. */
@@ -224,6 +225,26 @@ export class Database {
       this.entries.set(key, entry)
     }
     for (const key of volatile) this.volatileKeys.add(key)
+  }
+
+  /**
+   * Takes a detached database's maps as they are (an RDB load, a full resync): no copy and no rehash of a
+   * million keys, only the key list and the byte count rebuilt. `source` must not be used afterwards.
+   */
+  takeOver(source: Database): void {
+    this.entries = source.entries
+    this.volatileKeys = source.volatileKeys
+    source.entries = new Map()
+    source.volatileKeys = new IndexedSet()
+    this.expireScanCursor = 0
+    this.keyList = []
+    this.entryBytes = 0
+    for (const [key, entry] of this.entries) {
+      entry.slot = this.keyList.length
+      this.keyList.push(key)
+      entry.mem ??= entrySize(key.length, entry.value, entry.expiresAt !== undefined)
+      this.entryBytes += entry.mem
+    }
   }
 
   /** Deletes a collection key that became empty after an in-place change, as Redis does. */

@@ -153,7 +153,7 @@ export class Keyspace {
       for (const db of this.databases) db.clear()
       for (const source of loaded) {
         const target = this.databases[source.index]
-        if (target !== undefined) replaceContent(target, source.entries, source.volatileKeys)
+        if (target !== undefined) target.takeOver(source)
       }
     })
   }

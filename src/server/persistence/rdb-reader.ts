@@ -121,7 +121,7 @@ class RdbReader {
         continue
       }
       if (op === OPCODE.MODULE_AUX) throw new RdbError('the RDB holds module data, which rtopo-server cannot load', opAt)
-      const key = keyOf(this.string())
+      const key = this.keyString()
       const value = this.value(op, opAt)
       const expired = expiresAt !== undefined && expiresAt <= this.nowMs && !this.options.keepExpired
       if (expired) expiredKeys++
@@ -236,6 +236,19 @@ class RdbReader {
     const {value, special} = this.lengthOrSpecial()
     if (special) throw new RdbError('expected a length, found a string encoding', at)
     return value
+  }
+
+  /** A key as the keyspace holds it (its latin1 decoding), read without a Buffer of its own for raw strings. */
+  private keyString(): string {
+    const first = this.data[this.pos]
+    if (first !== undefined && first >> 6 !== 3) {
+      const n = this.length()
+      this.need(n)
+      const key = this.data.toString('latin1', this.pos, this.pos + n)
+      this.pos += n
+      return key
+    }
+    return keyOf(this.string())
   }
 
   private string(): Buffer {
