@@ -25,7 +25,19 @@ export interface DatabaseHooks {
   readonly access?: AccessSettings
 }
 
+/**
+ * A background snapshot in progress (persistence/snapshot-job.ts), copy-on-write at the key level: told
+ * before any key is looked up, replaced, re-timed or removed (so it can write the key's value as it was
+ * when the snapshot began), and before the whole content is replaced or cleared.
+ */
+export interface SnapshotGuard {
+  beforeKey(db: Database, key: string): void
+  beforeAll(): void
+}
+
 export class Database {
+  /** Set while a background snapshot runs; undefined otherwise (one check on the hot paths). */
+  snapshotGuard: SnapshotGuard | undefined = undefined
   /** Replaced only by takeOver (a loaded dataset); everything else changes it in place. */
   entries = new Map<string, Entry>()
   /** Keys with an expiry, for the active expire cycle, INFO keyspace and volatile-* eviction. */
@@ -106,6 +118,8 @@ export class Database {
   }
 
   private lookupEntry(key: string, touch: boolean, notifyMiss: boolean): Entry | undefined {
+    // Any lookup may be followed by a change in place, so the snapshot copies the key first.
+    this.snapshotGuard?.beforeKey(this, key)
     const entry = this.entries.get(key)
     if (entry === undefined) {
       if (notifyMiss) this.hooks.keyMissed?.(this, key)
@@ -126,6 +140,7 @@ export class Database {
 
   /** Looks a key up without touching its access time (TYPE-like inspection, OBJECT IDLETIME, SCAN filters). */
   peek(key: string): Entry | undefined {
+    this.snapshotGuard?.beforeKey(this, key)
     const entry = this.entries.get(key)
     if (entry === undefined) return undefined
     if (entry.expiresAt !== undefined && entry.expiresAt <= this.clock.nowMs()) return undefined
@@ -134,6 +149,7 @@ export class Database {
 
   /** Stores a value, replacing any previous one; the TTL is cleared unless keepTtl. */
   set(key: string, value: RedisValue, options: {keepTtl?: boolean; expiresAt?: number} = {}): void {
+    this.snapshotGuard?.beforeKey(this, key)
     let previous = this.entries.get(key)
     // setKey's lookupKeyWrite: an expired key is deleted first (its `expired` event), then the key is new.
     if (previous !== undefined && this.isExpired(previous) && !this.hooks.isReplica()) {
@@ -171,6 +187,7 @@ export class Database {
 
   /** Sets or clears the expiry of an existing key. */
   setExpiry(key: string, expiresAt: number | undefined): void {
+    this.snapshotGuard?.beforeKey(this, key)
     const entry = this.entries.get(key)
     if (entry === undefined) return
     entry.expiresAt = expiresAt
@@ -213,6 +230,7 @@ export class Database {
    * rebuilt; an entry's bytes are computed when it has none yet (loaded from RDB).
    */
   adopt(entries: ReadonlyMap<string, Entry>, volatile: Iterable<string>): void {
+    this.snapshotGuard?.beforeAll()
     this.entries.clear()
     this.volatileKeys.clear()
     this.keyList = []
@@ -232,6 +250,7 @@ export class Database {
    * million keys, only the key list and the byte count rebuilt. `source` must not be used afterwards.
    */
   takeOver(source: Database): void {
+    this.snapshotGuard?.beforeAll()
     this.entries = source.entries
     this.volatileKeys = source.volatileKeys
     source.entries = new Map()
@@ -258,6 +277,7 @@ export class Database {
 
   /** Removes all keys; returns how many there were. */
   clear(): number {
+    this.snapshotGuard?.beforeAll()
     const count = this.entries.size
     for (const key of this.entries.keys()) this.hooks.keyModified(this, key)
     this.entries.clear()
@@ -279,6 +299,7 @@ export class Database {
   }
 
   private remove(key: string): void {
+    this.snapshotGuard?.beforeKey(this, key)
     const entry = this.entries.get(key)
     if (entry === undefined) return
     this.entries.delete(key)

@@ -26,6 +26,8 @@ export interface Entry {
   mem?: number
   /** The key's index in its Database's key list (random sampling for eviction). */
   slot?: number
+  /** The background snapshot that last wrote this entry (persistence/snapshot-job.ts). */
+  snapshotId?: number
 }
 
 /** Number of elements of a collection value (1 for a string). */

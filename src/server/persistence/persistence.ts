@@ -6,8 +6,11 @@ import {join} from 'node:path'
 import type {Server} from '../server.js'
 import {keyDelayMs, sleepSync} from './key-delay.js'
 import {paceLoading, type LoadingProgress} from './loading.js'
-import {writeRdb} from './rdb-writer.js'
+import {writeRdb, type RdbAux} from './rdb-writer.js'
+import {SnapshotJob} from './snapshot-job.js'
 import {loadRdbFile, saveRdbFile, saveRdbFileAsync} from './snapshot.js'
+
+type ReplicationAux = {replId?: string; replOffset?: number; replStreamDb?: number}
 
 export class Persistence {
   lastSaveMs: number
@@ -25,6 +28,9 @@ export class Persistence {
   loadedReplication: {replid: string; offset: number; streamDb: number} | undefined
   /** Set while the start-up load runs with the listeners open (INFO loading:1, -LOADING replies). */
   loading: LoadingProgress | undefined
+  /** The background snapshot being written (one at a time), and the ones waiting for it to end. */
+  private job: SnapshotJob | undefined
+  private readonly waitingForJob: (() => void)[] = []
 
   constructor(private readonly server: Server) {
     this.lastSaveMs = server.clock.nowMs()
@@ -116,11 +122,44 @@ export class Persistence {
     return this.server.keyspace.databases.reduce((n, db) => n + db.size, 0)
   }
 
-  /** Serialises the whole keyspace as an RDB image (also what a full resync ships). */
-  snapshot(extraAux: {replId?: string; replOffset?: number; replStreamDb?: number} = this.server.replication.snapshotAux()): Buffer {
-    const {keyspace, clock, config, scripting} = this.server
+  /** Serialises the whole keyspace as an RDB image at once, blocking (SAVE, DEBUG RELOAD, SHUTDOWN). */
+  snapshot(extraAux: ReplicationAux = this.server.replication.snapshotAux()): Buffer {
+    const {keyspace, clock, config} = this.server
     const compress = config.get('rdbcompression') !== 'no'
-    return writeRdb(keyspace.databases, {
+    return writeRdb(keyspace.databases, this.aux(extraAux, compress), clock.nowMs(), {compress})
+  }
+
+  /**
+   * A background snapshot (BGSAVE, a full sync), written a few milliseconds at a time while clients are
+   * served (snapshot-job.ts). It starts now, or once the one running has ended; `begin` runs at that moment,
+   * which is the image's point in time, and gives the replication fields it records. Resolves to the image.
+   */
+  snapshotInBackground(begin: () => ReplicationAux): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      const start = (): void => {
+        const {keyspace, clock, config} = this.server
+        const compress = config.get('rdbcompression') !== 'no'
+        let job: SnapshotJob
+        try {
+          job = new SnapshotJob(keyspace.databases, this.aux(begin(), compress), clock.nowMs(), {compress})
+        } catch (cause) {
+          reject(cause)
+          return
+        }
+        this.job = job
+        job.done.then(resolve, reject).finally(() => {
+          this.job = undefined
+          while (this.job === undefined && this.waitingForJob.length > 0) (this.waitingForJob.shift() as () => void)()
+        })
+      }
+      if (this.job === undefined) start()
+      else this.waitingForJob.push(start)
+    })
+  }
+
+  private aux(extraAux: ReplicationAux, compress: boolean): RdbAux {
+    const {clock, scripting} = this.server
+    return {
       redisVer: '7.0.15',
       redisBits: 64,
       ctime: Math.floor(clock.nowMs() / 1000),
@@ -128,7 +167,7 @@ export class Persistence {
       aofBase: 0,
       functions: scripting.functions.rdbRecords(compress),
       ...extraAux,
-    }, clock.nowMs(), {compress})
+    }
   }
 
   /** SAVE: blocks until the file is on disk. Returns false (and logs why) on failure. */
@@ -152,23 +191,27 @@ export class Persistence {
   }
 
   /**
-   * BGSAVE: the image is taken synchronously (an atomic point in time, like fork), then written without
-   * blocking clients. Returns false when a save is already running.
+   * BGSAVE: the image of this moment is made in the background (snapshotInBackground, as fork gives Redis a
+   * point in time), then written to disk without blocking clients. Returns false when a save is already running.
    */
   backgroundSave(): boolean {
     if (this.bgsaveInProgress) return false
     const {logger, keyspace, clock} = this.server
-    const image = this.snapshot()
-    // The child of a fork sleeps rdb-key-save-delay per key while it writes: the save ends that much later.
-    const delayMs = keyDelayMs(this.delayUsec('rdb-key-save-delay'), this.keyCount())
     this.dirtyAtBgsaveStart = keyspace.dirty
     this.bgsaveInProgress = true
     this.lastBgsaveStartedMs = clock.nowMs()
     this.lastBgsaveTryMs = clock.nowMs()
     logger.notice(`Background saving started by pid ${process.pid}`)
-    const written = delayMs > 0
-      ? new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => saveRdbFileAsync(this.path, image))
-      : saveRdbFileAsync(this.path, image)
+    // The child of a fork sleeps rdb-key-save-delay per key while it writes: the save ends that much later.
+    let delayMs = 0
+    const written = this.snapshotInBackground(() => {
+      this.dirtyAtBgsaveStart = keyspace.dirty
+      delayMs = keyDelayMs(this.delayUsec('rdb-key-save-delay'), this.keyCount())
+      return this.server.replication.snapshotAux()
+    }).then(async (image) => {
+      if (delayMs > 0) await new Promise<void>((resolve) => setTimeout(resolve, delayMs))
+      await saveRdbFileAsync(this.path, image)
+    })
     written.then(
       () => {
         this.dirtyAtLastSave = this.dirtyAtBgsaveStart

@@ -6,7 +6,7 @@
 import {keyBytes} from '../../common/key.js'
 import type {Database} from '../keyspace/database.js'
 import type {SortedSet} from '../keyspace/sorted-set.js'
-import type {RedisValue} from '../keyspace/values.js'
+import type {Entry, RedisValue} from '../keyspace/values.js'
 import {crc64} from './crc64.js'
 import {encodeStream} from './stream-rdb.js'
 import {canonicalInt, encodeIntset, encodeListpack} from './listpack.js'
@@ -51,6 +51,26 @@ const DEFAULTS: Required<RdbWriteOptions> = {
 export function writeRdb(databases: readonly Database[], aux: RdbAux, nowMs: number, options: RdbWriteOptions = {}): Buffer {
   const opts = {...DEFAULTS, ...options}
   const out = new RdbSink()
+  writeRdbHeader(out, aux)
+  for (const db of databases) {
+    let live = 0
+    let volatile = 0
+    for (const entry of db.entries.values()) {
+      if (entry.expiresAt === undefined) live++
+      else if (entry.expiresAt > nowMs) {
+        live++
+        volatile++
+      }
+    }
+    if (live === 0) continue
+    writeDbHeader(out, db.index, live, volatile)
+    for (const [key, entry] of db.entries) writeKey(out, key, entry, nowMs, opts)
+  }
+  return finishRdb([out])
+}
+
+/** The signature, the aux fields and the function libraries: everything before the first database. */
+export function writeRdbHeader(out: RdbSink, aux: RdbAux): void {
   out.raw(Buffer.from(`REDIS${String(RDB_VERSION).padStart(4, '0')}`))
   const auxField = (key: string, value: string) => {
     out.byte(OPCODE.AUX)
@@ -68,38 +88,39 @@ export function writeRdb(databases: readonly Database[], aux: RdbAux, nowMs: num
   }
   auxField('aof-base', String(aux.aofBase))
   if (aux.functions !== undefined) out.raw(aux.functions)
-  for (const db of databases) {
-    let live = 0
-    let volatile = 0
-    for (const entry of db.entries.values()) {
-      if (entry.expiresAt === undefined) live++
-      else if (entry.expiresAt > nowMs) {
-        live++
-        volatile++
-      }
-    }
-    if (live === 0) continue
-    out.byte(OPCODE.SELECTDB)
-    out.length(db.index)
-    out.byte(OPCODE.RESIZEDB)
-    out.length(live)
-    out.length(volatile)
-    for (const [key, entry] of db.entries) {
-      if (entry.expiresAt !== undefined) {
-        if (entry.expiresAt <= nowMs) continue
-        out.byte(OPCODE.EXPIRETIME_MS)
-        out.int64LE(Math.floor(entry.expiresAt))
-      }
-      writeEntry(out, key, entry.value, opts)
-    }
+}
+
+/** SELECTDB and RESIZEDB (the key counts, a hint for the loader's table sizes). */
+export function writeDbHeader(out: RdbSink, index: number, keys: number, volatile: number): void {
+  out.byte(OPCODE.SELECTDB)
+  out.length(index)
+  out.byte(OPCODE.RESIZEDB)
+  out.length(keys)
+  out.length(volatile)
+}
+
+/** One key with its expiry, unless it had expired by `nowMs` (then nothing). Returns whether it was written. */
+export function writeKey(out: RdbSink, key: string, entry: Entry, nowMs: number, opts: Required<RdbWriteOptions>): boolean {
+  if (entry.expiresAt !== undefined) {
+    if (entry.expiresAt <= nowMs) return false
+    out.byte(OPCODE.EXPIRETIME_MS)
+    out.int64LE(Math.floor(entry.expiresAt))
   }
-  out.byte(OPCODE.EOF)
+  writeEntry(out, key, entry.value, opts)
+  return true
+}
+
+/** The image of `parts` written in order: EOF, then the CRC-64 of everything before it. */
+export function finishRdb(parts: readonly RdbSink[]): Buffer {
+  const last = parts[parts.length - 1] as RdbSink
+  last.byte(OPCODE.EOF)
+  const chunks = parts.flatMap((part) => part.sealedChunks())
   let crc = 0n
-  for (const chunk of out.sealedChunks()) crc = crc64(chunk, crc)
+  for (const chunk of chunks) crc = crc64(chunk, crc)
   const trailer = Buffer.alloc(8)
   trailer.writeBigUInt64LE(crc, 0)
-  out.raw(trailer)
-  return out.finish()
+  chunks.push(trailer)
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
 }
 
 /** One key as rdbSaveKeyValuePair writes it (after any expiry): type byte, key, value. */

@@ -35,6 +35,8 @@ interface AttachedReplica {
   /** When the stretched snapshot started, and whether it goes to the socket (no keepalive newlines then). */
   payloadSinceMs?: number
   payloadDiskless?: boolean
+  /** A background snapshot has been asked for this replica and has not begun yet. */
+  snapshotRequested?: boolean
 }
 
 /**
@@ -288,50 +290,54 @@ export class Replication implements ReplicationInfoSource {
   }
 
   /**
-   * Sends every waiting replica the snapshot of now: +FULLRESYNC <replid> <offset> (not to a legacy SYNC),
-   * then the payload, diskless when all of them can read it. The snapshot is taken synchronously, so no
-   * write falls between it and the stream; after a diskless one the stream waits for the replica's ACK.
+   * Starts the full sync of every waiting replica: a background snapshot (persistence.snapshotInBackground)
+   * whose point in time is when it begins. Then each replica gets +FULLRESYNC <replid> <offset> (not a legacy
+   * SYNC) and its stream is held behind the payload; the payload follows when the image is complete, diskless
+   * when all of them can read it; after a diskless one the stream waits for the replica's ACK.
    */
   private startFullSync(): void {
     const logger = this.server.logger
-    const waiting = this.replicas.filter((r) => r.state === 'wait_bgsave')
+    const waiting = this.replicas.filter((r) => r.state === 'wait_bgsave' && r.snapshotRequested !== true)
     if (waiting.length === 0) return
     const diskless = socketTarget(fullSyncSettings(this.server.config), waiting.map((r) => this.waitingView(r)))
     logger.notice(`Starting BGSAVE for SYNC with target: ${diskless ? 'replicas sockets' : 'disk'}`)
-    const image = this.server.persistence.snapshot({replId: this.replid, replOffset: this.masterReplOffset, replStreamDb: this.streamDb()})
-    // The stream after the snapshot must open with SELECT, whichever db it was in before.
-    this.lastStreamDb = -1
-    const payload = payloadBytes(image, diskless)
-    // rdb-key-save-delay stretches the transfer as the delay per key stretches Redis's child: +FULLRESYNC now,
-    // the payload when the delay of all its keys has passed, the stream held behind it meanwhile.
-    const delayMs = this.server.persistence.saveDelayMs()
-    for (const replica of waiting) {
-      const header = replica.legacySync ? '' : `+FULLRESYNC ${this.replid} ${this.masterReplOffset}\r\n`
-      if (delayMs > 0) {
-        if (header !== '') replica.client.sink.push(raw(Buffer.from(header)))
+    for (const replica of waiting) replica.snapshotRequested = true
+    // rdb-key-save-delay stretches the transfer as the delay per key stretches Redis's child.
+    let delayMs = 0
+    const image = this.server.persistence.snapshotInBackground(() => {
+      // The stream after the snapshot must open with SELECT, whichever db it was in before.
+      this.lastStreamDb = -1
+      delayMs = this.server.persistence.saveDelayMs()
+      const now = this.server.clock.nowMs()
+      for (const replica of waiting) {
+        replica.snapshotRequested = false
+        if (!this.replicas.includes(replica)) continue
+        if (!replica.legacySync) replica.client.sink.push(raw(Buffer.from(`+FULLRESYNC ${this.replid} ${this.masterReplOffset}\r\n`)))
         replica.state = 'online'
         replica.streamOnAck = true
         replica.payloadPending = true
-        replica.payloadSinceMs = this.server.clock.nowMs()
+        replica.payloadSinceMs = now
         replica.payloadDiskless = diskless
-        replica.ackTimeMs = this.server.clock.nowMs()
-        setTimeout(() => this.deliverDelayedPayload(replica, payload, diskless), delayMs)
-        continue
+        replica.ackTimeMs = now
       }
-      replica.client.sink.push(raw(Buffer.concat([Buffer.from(header), payload])))
-      replica.state = 'online'
-      replica.ackTimeMs = this.server.clock.nowMs()
-      const name = this.replicaName(replica.client, replica.listeningPort)
-      if (diskless) {
-        replica.streamOnAck = true
-        logger.notice(`Streamed RDB transfer with replica ${name} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`)
-      }
-      logger.notice(`Synchronization with replica ${name} succeeded`)
-    }
-    this.refreshGoodReplicas()
+      return {replId: this.replid, replOffset: this.masterReplOffset, replStreamDb: this.streamDb()}
+    })
+    image.then(
+      (rdb) => {
+        const payload = payloadBytes(rdb, diskless)
+        for (const replica of waiting) {
+          if (delayMs > 0) setTimeout(() => this.deliverDelayedPayload(replica, payload, diskless), delayMs)
+          else this.deliverDelayedPayload(replica, payload, diskless)
+        }
+      },
+      (cause: Error) => {
+        logger.warning(`Background transfer error: ${cause.message}`)
+        for (const replica of waiting) if (this.replicas.includes(replica)) replica.client.sink.close(true)
+      },
+    )
   }
 
-  /** The end of a full sync stretched by rdb-key-save-delay: the payload, then (on disk syncs) the held stream. */
+  /** The end of a full sync, once its image is complete: the payload, then (on disk syncs) the held stream. */
   private deliverDelayedPayload(replica: AttachedReplica, payload: Buffer, diskless: boolean): void {
     if (!this.replicas.includes(replica) || replica.payloadPending !== true) return
     replica.payloadPending = false
