@@ -77,7 +77,7 @@ describe.skipIf(!!bundledMissing)(`bundled: background snapshots are the keyspac
     const c = master.client()
     await fill(c)
     // DEBUG DIGEST and BGSAVE in one pipeline: nothing runs between them.
-    const [[, before], [, started]] = (await c.pipeline().call('DEBUG', 'DIGEST').bgsave().exec()) as [unknown, string][]
+    const [[, before], [, started]] = (await c.pipeline().call('DEBUG', 'DIGEST').bgsave().exec()) as [[unknown, string], [unknown, string]]
     expect(started).toBe('Background saving started')
     for (let n = 0; n < 30; n++) await wave(c, n)
     await waitForBgsave(c)
@@ -99,7 +99,7 @@ describe.skipIf(!!bundledMissing)(`bundled: background snapshots are the keyspac
     const master = await start({engine: 'bundled', args: ARGS})
     const c = master.client()
     await fill(c)
-    const [[, before]] = (await c.pipeline().call('DEBUG', 'DIGEST').bgsave().call('SWAPDB', '0', '1').exec()) as [unknown, string][]
+    const [[, before]] = (await c.pipeline().call('DEBUG', 'DIGEST').bgsave().call('SWAPDB', '0', '1').exec()) as [[unknown, string]]
     await wave(c, 1)
     await c.flushall()
     await waitForBgsave(c)

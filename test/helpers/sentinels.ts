@@ -29,7 +29,15 @@ export interface SentinelOptions {
   password?: string
   /** Bundled engine only: start as `rtopo-server sentinel.conf --sentinel` instead of rtopo-sentinel. */
   viaServer?: boolean
+  /**
+   * SENTINEL DEBUG tilt-period for this sentinel (default TEST_TILT_PERIOD_MS); false keeps Redis's 30 s. A
+   * starved test machine can stall a sentinel past the 2 s tilt trigger; it must not then sit out 30 s.
+   */
+  tiltPeriodMs?: number | false
 }
+
+/** The tilt period test sentinels run with: a TILT on a busy machine ends within seconds, not 30 s. */
+export const TEST_TILT_PERIOD_MS = 3000
 
 export interface SentinelHandle {
   readonly engine: Engine
@@ -120,6 +128,9 @@ export async function startSentinel(options: SentinelOptions): Promise<SentinelH
   entry.handle = handle
   running.add(entry)
   await waitUntilReady(handle, child, options.password)
+  // Not in sentinel.conf (SENTINEL DEBUG is not persisted), so a restart gets it again from here.
+  const tiltPeriod = options.tiltPeriodMs ?? TEST_TILT_PERIOD_MS
+  if (tiltPeriod !== false) await handle.sentinel('DEBUG', 'tilt-period', tiltPeriod)
   return handle
 }
 
