@@ -102,8 +102,9 @@ function setCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const key = keyOf(keyArg)
   const expiresAt = options.expire ? absoluteExpiry(ctx, options.expire, 'set') : undefined
   if (isReply(expiresAt)) return expiresAt
-  // SET … GET reads the key first (lookupKeyRead: a miss is a keymiss); plain SET looks it up for writing.
-  const existing = options.get ? ctx.db.lookup(key) : ctx.db.lookupQuiet(key)
+  // SET … GET reads the key first (lookupKeyRead: a miss is a keymiss); NX and XX look it up for writing. A
+  // plain SET needs no lookup: db.set deletes an expired old value itself, with its `expired` event.
+  const existing = options.get ? ctx.db.lookup(key) : options.condition !== undefined ? ctx.db.lookupQuiet(key) : undefined
   if (options.get && existing !== undefined && existing.value.type !== 'string') return WRONGTYPE
   const previous = options.get && existing?.value.type === 'string' ? bulk(existing.value.value) : NIL
   if ((options.condition === 'NX' && existing !== undefined) || (options.condition === 'XX' && existing === undefined)) {

@@ -171,8 +171,9 @@ export class Database {
     entry.mem = entrySize(key.length, value, expiresAt !== undefined)
     this.entryBytes += entry.mem
     this.entries.set(key, entry)
-    if (expiresAt === undefined) this.volatileKeys.delete(key)
-    else this.volatileKeys.add(key)
+    // Only a key that had an expiry can be in volatileKeys (one hash lookup less on every plain SET).
+    if (expiresAt !== undefined) this.volatileKeys.add(key)
+    else if (previous?.expiresAt !== undefined) this.volatileKeys.delete(key)
     if (previous === undefined) this.hooks.keyAdded?.(this, key)
     this.hooks.keyModified(this, key)
   }
