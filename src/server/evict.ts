@@ -194,7 +194,7 @@ export class Evictor {
       let idle: number
       if (policy === 'volatile-ttl') idle = Number.MAX_SAFE_INTEGER - (entry.expiresAt ?? Number.MAX_SAFE_INTEGER)
       else if (isLfuPolicy(policy)) idle = 255 - lfuDecrAndReturn(entry, now, this.access)
-      else idle = Math.max(0, now - entry.lastAccessMs)
+      else idle = Math.max(0, (Math.floor(now / 1000) - entry.lastAccessSec) * 1000)
 
       let k = 0
       while (k < EVPOOL_SIZE && pool[k] !== undefined && (pool[k] as PoolEntry).idle < idle) k++

@@ -145,8 +145,8 @@ function objectInfo(ctx: CommandContext, key: Buffer): Reply {
   const entry = ctx.db.entries.get(keyOf(key))
   if (entry === undefined) return NO_SUCH_KEY
   const now = ctx.clock.nowMs()
-  const idle = Math.floor((now - entry.lastAccessMs) / 1000)
-  const lru = Math.floor(entry.lastAccessMs / 1000) & 0xffffff
+  const idle = Math.floor(now / 1000) - entry.lastAccessSec
+  const lru = entry.lastAccessSec & 0xffffff
   return simple(`Value at:0x${(0x7f0000000000 + keyOf(key).length * 16).toString(16)} refcount:1 encoding:${encodingOf(entry)} serializedlength:${serializedLength(entry)} lru:${lru} lru_seconds_idle:${idle}`)
 }
 

@@ -139,7 +139,7 @@ function restoreCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     const lruClock = Math.floor(now / 1000) & LRU_CLOCK_MAX
     // An idle time reaching back before the 24-bit LRU clock's zero lands half-way round the clock (objectSetLRUOrLFU).
     const idle = idleSeconds > lruClock ? LRU_CLOCK_MAX - Math.floor(LRU_CLOCK_MAX / 2) : idleSeconds
-    if (entry !== undefined) entry.lastAccessMs = now - idle * 1000
+    if (entry !== undefined) entry.lastAccessSec = Math.floor(now / 1000) - idle
   }
   return OK
 }

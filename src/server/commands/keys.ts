@@ -49,7 +49,7 @@ export const keyCommands: readonly CommandSpec[] = [
     subcommands: [
       {name: 'object|encoding', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => bulk(objectEncoding(e.value, ctx.server)))},
       {name: 'object|refcount', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => int(sharedInteger(e.value) ? 2147483647 : 1))},
-      {name: 'object|idletime', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => (ctx.keyspace.access.lfu ? IDLETIME_UNDER_LFU : int(Math.floor((ctx.clock.nowMs() - e.lastAccessMs) / 1000))))},
+      {name: 'object|idletime', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => (ctx.keyspace.access.lfu ? IDLETIME_UNDER_LFU : int(Math.floor(ctx.clock.nowMs() / 1000) - e.lastAccessSec)))},
       {name: 'object|freq', arity: 3, flags: ['readonly'], keys: {first: 2, last: 2, step: 1}, categories: ['keyspace', 'read', 'slow'], handler: (ctx, a) => objectInfo(ctx, a, (e) => (ctx.keyspace.access.lfu ? int(lfuDecrAndReturn(e, ctx.clock.nowMs(), ctx.keyspace.access)) : FREQ_WITHOUT_LFU))},
       {name: 'object|help', arity: 2, flags: ['loading', 'stale'], keys: NO_KEYS, categories: ['keyspace', 'slow'], handler: () => bulkArray(OBJECT_HELP)},
     ],

@@ -26,7 +26,7 @@ const minutes = (nowMs: number): number => Math.floor(nowMs / 60000) & 65535
 export const lfuInit = (nowMs: number): number => (minutes(nowMs) << 8) | LFU_INIT_VAL
 
 /** A key's lfu word; a key last touched under an LRU policy starts from its last access time. */
-const lfuWord = (entry: Entry): number => entry.lfu ?? lfuInit(entry.lastAccessMs)
+const lfuWord = (entry: Entry): number => entry.lfu ?? lfuInit(entry.lastAccessSec * 1000)
 
 /** LFUTimeElapsed: minutes since the decrement time, the 16-bit clock wrapping at most once. */
 function lfuTimeElapsed(ldt: number, nowMs: number): number {
@@ -55,7 +55,7 @@ export function touch(entry: Entry, nowMs: number, settings: AccessSettings): vo
     const counter = lfuLogIncr(lfuDecrAndReturn(entry, nowMs, settings), settings.logFactor)
     entry.lfu = (minutes(nowMs) << 8) | counter
   } else {
-    entry.lastAccessMs = nowMs
+    entry.lastAccessSec = Math.floor(nowMs / 1000)
   }
 }
 

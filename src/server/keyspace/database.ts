@@ -158,7 +158,7 @@ export class Database {
     }
     const expiresAt = options.keepTtl ? previous?.expiresAt : options.expiresAt
     const now = this.clock.nowMs()
-    const entry: Entry = {value, expiresAt, lastAccessMs: now}
+    const entry: Entry = {value, expiresAt, lastAccessSec: Math.floor(now / 1000)}
     // An overwritten key keeps its LFU counter (dbSetValue); a new one starts at LFU_INIT_VAL.
     if (this.access.lfu) entry.lfu = previous?.lfu ?? lfuInit(now)
     if (previous?.slot !== undefined) {

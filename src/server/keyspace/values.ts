@@ -19,7 +19,11 @@ export type ValueType = RedisValue['type']
 export interface Entry {
   value: RedisValue
   expiresAt: number | undefined
-  lastAccessMs: number
+  /**
+   * The LRU clock of the last access: Unix seconds, as Redis's 1000 ms LRU_CLOCK_RESOLUTION (a small integer,
+   * where milliseconds would box a heap number per key).
+   */
+  lastAccessSec: number
   /** Under an LFU policy: decrement time in minutes << 8 | log counter (keyspace/access.ts). */
   lfu?: number
   /** The bytes the key is accounted for in used_memory (keyspace/memory.ts), kept by its Database. */

@@ -127,7 +127,7 @@ class RdbReader {
       if (expired) expiredKeys++
       else if (value !== undefined) {
         if (db.entries.has(key)) throw new RdbError(`Duplicated key '${key}' found in RDB file`, opAt)
-        db.entries.set(key, {value, expiresAt, lastAccessMs: this.nowMs})
+        db.entries.set(key, {value, expiresAt, lastAccessSec: Math.floor(this.nowMs / 1000)})
         if (expiresAt !== undefined) db.volatileKeys.add(key)
       }
       expiresAt = undefined
