@@ -34,10 +34,43 @@ interface SortOptions {
 }
 
 interface Item {
-  element: Buffer
+  /** The element's bytes: list elements as stored; set and sorted set members made on demand (bytesOf). */
+  buf: Buffer | undefined
+  /** The element as a latin1 string: pattern keys are built from it, and it orders ties binary-safely. */
+  str: string
   score: number
-  /** ALPHA with BY: the value compared; undefined when the pattern found nothing (such items sort first). */
-  compareWith: Buffer | undefined
+  /** ALPHA: the string compared (latin1; up to a NUL for replies); undefined when BY found nothing (sorts first). */
+  cmp: string | undefined
+}
+
+const itemOf = (buf: Buffer | undefined, str: string): Item => ({buf, str, score: 0, cmp: undefined})
+const listItem = (b: Buffer): Item => itemOf(b, (b as Latin1Decoding).latin1Slice(0, b.length))
+const bytesOf = (item: Item): Buffer => (item.buf ??= keyBytes(item.str))
+type Latin1Decoding = Buffer & {latin1Slice(start: number, end: number): string}
+
+/**
+ * A GET or BY pattern split once per command: `#` (the element), no `*` (finds nothing), or the key's text
+ * before and after the `*` and the hash field after `->`, so each element costs one string concatenation.
+ */
+class Pattern {
+  readonly self: boolean
+  readonly prefix: string | undefined
+  readonly suffix: string = ''
+  readonly field: string | undefined
+
+  constructor(pattern: Buffer) {
+    this.self = pattern[0] === 0x23 && (pattern.length === 1 || pattern[1] === 0)
+    const text = cString(pattern)
+    const star = this.self ? -1 : text.indexOf(0x2a)
+    if (star < 0) return
+    const arrow = text.indexOf('->', star + 1)
+    // "->" at the very end names no field and stays part of the key name.
+    const field = arrow >= 0 && arrow + 2 < text.length ? pattern.subarray(arrow + 2) : undefined
+    const postfixEnd = field === undefined ? pattern.length : arrow
+    this.prefix = keyOf(pattern.subarray(0, star))
+    this.suffix = keyOf(pattern.subarray(star + 1, postfixEnd))
+    this.field = field === undefined ? undefined : keyOf(field)
+  }
 }
 
 function parseOptions(args: readonly Buffer[], readonly: boolean): SortOptions | Reply {
@@ -92,39 +125,52 @@ function sortGeneric(ctx: CommandContext, args: readonly Buffer[], readonly: boo
   let items: Item[]
   if (dontSort && (value?.type === 'list' || value?.type === 'zset')) {
     // Lists and sorted sets keep their own order (a sorted set's is by score); only the LIMIT window is read.
-    items = orderedWindow(value, start, end, desc).map((element) => ({element, score: 0, compareWith: undefined}))
+    items = orderedWindow(value, start, end, desc)
     end -= start
     start = 0
   } else {
-    items = elementsOf(value, ctx).map((element) => ({element, score: 0, compareWith: undefined}))
+    items = elementsOf(value, ctx)
   }
 
   let conversionError = false
   if (!dontSort) {
-    for (const item of items) {
-      const sortValue = by === undefined ? item.element : lookupByPattern(ctx, by, item.element)
+    const byPattern = by === undefined ? undefined : new Pattern(by)
+    const n = items.length
+    for (let i = 0; i < n; i++) {
+      const item = items[i] as Item
+      if (byPattern === undefined) {
+        if (alpha) item.cmp = store !== undefined ? item.str : cStringText(item.str)
+        else {
+          const score = item.buf !== undefined ? weightOf(item.buf) : weightOfText(item.str)
+          if (score === undefined) conversionError = true
+          else item.score = score
+        }
+        continue
+      }
+      const sortValue = lookupByPattern(ctx, byPattern, item)
       if (sortValue === undefined) continue
       if (alpha) {
-        if (by !== undefined) item.compareWith = sortValue
+        const text = (sortValue as Latin1Decoding).latin1Slice(0, sortValue.length)
+        item.cmp = store !== undefined ? text : cStringText(text)
       } else {
-        const score = parseScore(sortValue)
+        const score = weightOf(sortValue)
         if (score === undefined) conversionError = true
         else item.score = score
       }
     }
-    const compare = comparator(alpha, by !== undefined, store !== undefined)
-    items.sort(desc ? (a, b) => compare(b, a) : compare)
+    items.sort(alpha ? (desc ? alphaDesc : alphaAsc) : (desc ? numericDesc : numericAsc))
   }
 
   if (conversionError) return SORT_SCORE_NOT_DOUBLE
-  const selected = end >= start ? items.slice(start, end + 1) : []
-  const {gets} = options
+  const gets = options.gets.map((g) => new Pattern(g))
+  const last = end >= start ? end : start - 1
   if (store === undefined) {
     const out: Reply[] = []
-    for (const item of selected) {
-      if (gets.length === 0) out.push(bulk(item.element))
+    for (let i = start; i <= last; i++) {
+      const item = items[i] as Item
+      if (gets.length === 0) out.push(bulk(bytesOf(item)))
       for (const pattern of gets) {
-        const found = lookupByPattern(ctx, pattern, item.element)
+        const found = lookupByPattern(ctx, pattern, item)
         out.push(found === undefined ? NIL : bulk(found))
       }
     }
@@ -132,9 +178,10 @@ function sortGeneric(ctx: CommandContext, args: readonly Buffer[], readonly: boo
   }
 
   const stored: Buffer[] = []
-  for (const item of selected) {
-    if (gets.length === 0) stored.push(item.element)
-    for (const pattern of gets) stored.push(lookupByPattern(ctx, pattern, item.element) ?? Buffer.alloc(0))
+  for (let i = start; i <= last; i++) {
+    const item = items[i] as Item
+    if (gets.length === 0) stored.push(bytesOf(item))
+    for (const pattern of gets) stored.push(lookupByPattern(ctx, pattern, item) ?? Buffer.alloc(0))
   }
   const destination = keyOf(store)
   if (stored.length > 0) {
@@ -162,14 +209,14 @@ function limitWindow(limitStart: bigint, limitCount: bigint, length: number): {s
 }
 
 /** BY nosort on a list or sorted set: the elements of ranks start..end in their own order, from the tail for DESC. */
-function orderedWindow(value: Extract<RedisValue, {type: 'list' | 'zset'}>, start: number, end: number, desc: boolean): Buffer[] {
+function orderedWindow(value: Extract<RedisValue, {type: 'list' | 'zset'}>, start: number, end: number, desc: boolean): Item[] {
   if (end < start) return []
   const length = value.type === 'list' ? value.value.length : value.value.size
   const from = desc ? length - 1 - end : start
   const to = desc ? length - 1 - start : end
   const slice = value.type === 'list'
-    ? value.value.slice(from, to + 1)
-    : value.value.rangeByRank(from, to).map((m) => keyBytes(m.member))
+    ? value.value.slice(from, to + 1).map(listItem)
+    : value.value.rangeByRank(from, to).map((m) => itemOf(undefined, m.member))
   return desc ? slice.reverse() : slice
 }
 
@@ -177,41 +224,48 @@ function orderedWindow(value: Extract<RedisValue, {type: 'list' | 'zset'}>, star
  * Every element in the order Redis holds them: lists in list order, sets of integers (intsets) ascending,
  * other sets in insertion order (Redis's hash order is not reproducible), sorted sets by score.
  */
-function elementsOf(value: RedisValue | undefined, ctx: CommandContext): Buffer[] {
+function elementsOf(value: RedisValue | undefined, ctx: CommandContext): Item[] {
   if (value === undefined) return []
+  const out: Item[] = []
   switch (value.type) {
     case 'list':
-      return value.value.toArray()
+      return value.value.toArray().map(listItem)
     case 'zset':
-      return [...value.value].map((m) => keyBytes(m.member))
+      for (const m of value.value) out.push(itemOf(undefined, m.member))
+      return out
     case 'set': {
-      const members = [...value.value].map(keyBytes)
       const limit = Number(ctx.server.getConfig('set-max-intset-entries') ?? 512)
-      const ints = members.length <= limit ? members.map(canonicalInt) : []
-      if (members.length > 0 && members.length <= limit && ints.every((n) => n !== undefined)) {
-        return (ints as bigint[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((n) => Buffer.from(String(n)))
+      if (value.value.size > 0 && value.value.size <= limit) {
+        const ints = [...value.value].map((m) => canonicalInt(keyBytes(m)))
+        if (ints.every((n) => n !== undefined)) {
+          return (ints as bigint[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((n) => itemOf(undefined, String(n)))
+        }
       }
-      return members
+      for (const m of value.value) out.push(itemOf(undefined, m))
+      return out
     }
     default:
       return []
   }
 }
 
-function comparator(alpha: boolean, byPattern: boolean, storing: boolean): (a: Item, b: Item) => number {
-  // Replies use strcoll (C strings, so up to a NUL byte; byte order in the C/C.UTF-8 locales); STORE compares
-  // binary-safely so the stored list does not depend on the locale.
-  const text = storing ? (a: Buffer, b: Buffer) => Buffer.compare(a, b) : (a: Buffer, b: Buffer) => Buffer.compare(cString(a), cString(b))
-  if (!alpha) {
-    return (a, b) => (a.score > b.score ? 1 : a.score < b.score ? -1 : Buffer.compare(a.element, b.element))
-  }
-  if (!byPattern) return (a, b) => text(a.element, b.element)
-  return (a, b) => {
-    if (a.compareWith === undefined || b.compareWith === undefined) {
-      return a.compareWith === b.compareWith ? 0 : a.compareWith === undefined ? -1 : 1
-    }
-    return text(a.compareWith, b.compareWith)
-  }
+// Redis's sortCompare: numeric by weight, ties by the elements' bytes (latin1 strings compare as bytes do);
+// ALPHA by the compared strings, missing ones first. DESC swaps the operands (a stable sort keeps ties in order).
+const numericAsc = (a: Item, b: Item): number =>
+  a.score > b.score ? 1 : a.score < b.score ? -1 : a.str > b.str ? 1 : a.str < b.str ? -1 : 0
+const numericDesc = (a: Item, b: Item): number => numericAsc(b, a)
+const alphaAsc = (a: Item, b: Item): number => {
+  const x = a.cmp
+  const y = b.cmp
+  if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? -1 : 1
+  return x > y ? 1 : x < y ? -1 : 0
+}
+const alphaDesc = (a: Item, b: Item): number => alphaAsc(b, a)
+
+/** A latin1 string as strcoll sees it: up to the first NUL. */
+function cStringText(s: string): string {
+  const nul = s.indexOf('\0')
+  return nul < 0 ? s : s.slice(0, nul)
 }
 
 /** The bytes a C string function sees: up to the first NUL. */
@@ -225,20 +279,76 @@ function cString(b: Buffer): Buffer {
  * resulting key is read — a string, or with `->field` after the `*` the field of a hash. Undefined when there is
  * no `*`, no such key, or a key of another type.
  */
-function lookupByPattern(ctx: CommandContext, pattern: Buffer, element: Buffer): Buffer | undefined {
-  if (pattern[0] === 0x23 && (pattern.length === 1 || pattern[1] === 0)) return element
-  const text = cString(pattern)
-  const star = text.indexOf(0x2a)
-  if (star < 0) return undefined
-  const arrow = text.indexOf('->', star + 1)
-  // "->" at the very end names no field and stays part of the key name.
-  const field = arrow >= 0 && arrow + 2 < text.length ? pattern.subarray(arrow + 2) : undefined
-  const postfixEnd = field === undefined ? pattern.length : arrow
-  const key = Buffer.concat([pattern.subarray(0, star), element, pattern.subarray(star + 1, postfixEnd)])
-  const entry = ctx.db.lookup(keyOf(key))
+function lookupByPattern(ctx: CommandContext, pattern: Pattern, item: Item): Buffer | undefined {
+  if (pattern.self) return bytesOf(item)
+  if (pattern.prefix === undefined) return undefined
+  const entry = ctx.db.lookup(pattern.prefix + item.str + pattern.suffix)
   if (entry === undefined) return undefined
-  if (field !== undefined) return entry.value.type === 'hash' ? entry.value.value.get(keyOf(field)) : undefined
-  return entry.value.type === 'string' ? entry.value.value : undefined
+  const value = entry.value
+  if (pattern.field !== undefined) return value.type === 'hash' ? value.value.get(pattern.field) : undefined
+  return value.type === 'string' ? value.value : undefined
+}
+
+const MIN_NORMAL = 2.2250738585072014e-308
+
+/** parseScore's value, with plain integers read from the bytes without a string; other text via weightOfText. */
+function weightOf(raw: Buffer): number | undefined {
+  const n = raw.length
+  if (n > 0 && n <= 15) {
+    let i = raw[0] === 0x2d || raw[0] === 0x2b ? 1 : 0
+    let v = 0
+    if (i < n) {
+      for (; i < n; i++) {
+        const c = (raw[i] as number) - 0x30
+        if (c < 0 || c > 9) break
+        v = v * 10 + c
+      }
+      if (i === n) return raw[0] === 0x2d ? -v : v
+    }
+  }
+  return weightOfText((raw as Latin1Decoding).latin1Slice(0, n), raw)
+}
+
+/**
+ * parseScore's value for latin1 text: a plain decimal ([+-]digits[.digits][e[+-]digits], all of it) that is
+ * zero or a normal double is read by Number, whose rounding is strtod's; anything else goes to parseScore.
+ */
+function weightOfText(s: string, raw?: Buffer): number | undefined {
+  const n = s.length
+  let i = 0
+  let c = s.charCodeAt(0)
+  if (c === 0x2b || c === 0x2d) c = s.charCodeAt(++i)
+  let digits = 0
+  let nonZero = false
+  while (c >= 0x30 && c <= 0x39) {
+    if (c !== 0x30) nonZero = true
+    digits++
+    c = s.charCodeAt(++i)
+  }
+  if (c === 0x2e) {
+    c = s.charCodeAt(++i)
+    while (c >= 0x30 && c <= 0x39) {
+      if (c !== 0x30) nonZero = true
+      digits++
+      c = s.charCodeAt(++i)
+    }
+  }
+  let plain = digits > 0
+  if (plain && (c === 0x65 || c === 0x45)) {
+    c = s.charCodeAt(++i)
+    if (c === 0x2b || c === 0x2d) c = s.charCodeAt(++i)
+    let expDigits = 0
+    while (c >= 0x30 && c <= 0x39) {
+      expDigits++
+      c = s.charCodeAt(++i)
+    }
+    plain = expDigits > 0
+  }
+  if (plain && i === n) {
+    const v = Number(s)
+    if (v === 0 ? !nonZero : Math.abs(v) >= MIN_NORMAL && Math.abs(v) !== Infinity) return v
+  }
+  return parseScore(raw ?? keyBytes(s))
 }
 
 const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d])
