@@ -4,6 +4,9 @@
 // the server CPU time per request, and the idle RSS of both. Never part of npm test.
 // Each command runs BENCH_ROUNDS times (default 3), alternating between the two servers so both see the
 // same machine load, and the medians are shown: on a shared machine single runs swing by ±30%.
+// Then bench/proxy.js (the lab proxy's cost), bench/failover.js (failover timings) and bench/data.js (data at
+// scale: memory of 1M keys and of 1M-element list/hash/set/zset, SAVE/BGSAVE with ping latency during BGSAVE,
+// start-up load, disk and diskless full sync; BENCH_DATA_KEYS shrinks it), each writing JSON to bench/results/.
 
 import {execFileSync, spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
@@ -150,3 +153,4 @@ try {
 
 await (await import('./proxy.js')).benchProxy()
 await (await import('./failover.js')).benchFailover()
+await (await import('./data.js')).benchData()
