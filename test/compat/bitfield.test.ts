@@ -308,6 +308,48 @@ describe.skipIf(!!skip)(`BITFIELD and BITFIELD_RO match Redis 7.0${skip ? ` (ski
     }
   })
 
+  it('a call whose every write FAILs creates or grows the key but signals nothing: WATCH holds, no invalidation', async () => {
+    const cases: {setup: (string | number)[][]; call: string[]}[] = [
+      {setup: [], call: ['BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u4', '0', '100']},
+      {setup: [['SET', 'k', 'a']], call: ['BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '64', '1000']},
+      {setup: [['SET', 'k', 'a', 'EX', 1000]], call: ['BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '64', '1000']},
+      {setup: [['SET', 'k', 'a']], call: ['BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '64', '1000', 'SET', 'u8', '0', '1']},
+      {setup: [['SET', 'k', 'a']], call: ['BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '1000']},
+      {setup: [], call: ['BITFIELD', 'k', 'GET', 'u8', '0']},
+    ]
+    for (const {setup, call} of cases) {
+      await pair.reset()
+      for (const command of setup) await s(...command.map(String))
+      const nodes = [pair.real, pair.ours]
+      const watchers = await Promise.all(nodes.map((n) => n.raw()))
+      const trackers = await Promise.all(nodes.map((n) => n.raw()))
+      try {
+        for (const [i, watcher] of watchers.entries()) {
+          const tracker = trackers[i] as (typeof trackers)[number]
+          await watcher.command('WATCH', 'k')
+          await tracker.command('HELLO', '3')
+          await tracker.command('CLIENT', 'TRACKING', 'ON')
+          await tracker.command('GET', 'k')
+        }
+        await s(...call)
+        const execs = await Promise.all(watchers.map(async (w) => {
+          await w.command('MULTI')
+          await w.command('PING')
+          return (await w.command('EXEC')).toString('latin1')
+        }))
+        expect(execs[1], `${call.join(' ')}: EXEC of a client WATCHing the key`).toBe(execs[0])
+        // An invalidation push, when one is sent, arrives before the PONG.
+        const pongs = await Promise.all(trackers.map(async (t) => (await t.command('PING')).toString('latin1')))
+        expect(pongs[1], `${call.join(' ')}: what a tracking client reads next`).toBe(pongs[0])
+        await sameString('k')
+        // Whether the TTL survived (1 when there was one to remove).
+        await s('PERSIST', 'k')
+      } finally {
+        for (const c of [...watchers, ...trackers]) c.close()
+      }
+    }
+  })
+
   it('agrees with Redis on random sequences over a few keys, and the strings end up the same', async () => {
     const random = prng(2024)
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T

@@ -253,7 +253,6 @@ function bitfieldGeneric(ctx: CommandContext, args: readonly Buffer[], readonlyC
   // The operations run on a copy: the stored bytes may still be held by a queued reply or propagation.
   const buf = Buffer.alloc(Math.max(needed, current?.length ?? 0))
   current?.copy(buf)
-  if (current === undefined) ctx.db.set(key, {type: 'string', value: buf})
 
   let changes = 0
   const replies = ops.map((op) => {
@@ -262,15 +261,16 @@ function bitfieldGeneric(ctx: CommandContext, args: readonly Buffer[], readonlyC
     if (reply.kind !== 'nil' && (grown || changed)) changes++
     return reply
   })
-  if (entry !== undefined && (grown || changes > 0)) {
+  // The key is created (dbAdd: the `new` event) or grown even when every write FAILed, but only a call that
+  // changed something signals it (WATCH, tracking, dirty) and is propagated, as bitfieldGeneric does.
+  const signal = changes > 0
+  if (entry === undefined) ctx.db.set(key, {type: 'string', value: buf}, {signal})
+  else if (grown || signal) {
     entry.value = {type: 'string', value: buf}
-    ctx.db.modified(key)
+    ctx.db.modified(key, signal)
   }
-  if (grown || changes > 0) {
-    // Redis counts one change per operation that wrote (server.dirty += changes) and none for the room it made
-    // alone: a call whose every write FAILed is not propagated, though the key was created or grown.
-    ctx.keyspace.dirty += changes - 1
-  }
+  // Redis counts one change per operation that wrote (server.dirty += changes); the signal counted one.
+  if (signal) ctx.keyspace.dirty += changes - 1
   if (changes > 0) ctx.notify('$', 'setbit', args[0] as Buffer)
   return array(replies)
 }

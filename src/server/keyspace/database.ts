@@ -147,8 +147,11 @@ export class Database {
     return entry
   }
 
-  /** Stores a value, replacing any previous one; the TTL is cleared unless keepTtl. */
-  set(key: string, value: RedisValue, options: {keepTtl?: boolean; expiresAt?: number} = {}): void {
+  /**
+   * Stores a value, replacing any previous one; the TTL is cleared unless keepTtl. `signal: false` leaves out
+   * the modification signal (WATCH, tracking, dirty) where Redis's dbAdd/dbOverwrite alone give none.
+   */
+  set(key: string, value: RedisValue, options: {keepTtl?: boolean; expiresAt?: number; signal?: boolean} = {}): void {
     this.snapshotGuard?.beforeKey(this, key)
     let previous = this.entries.get(key)
     // setKey's lookupKeyWrite: an expired key is deleted first (its `expired` event), then the key is new.
@@ -175,7 +178,7 @@ export class Database {
     if (expiresAt !== undefined) this.volatileKeys.add(key)
     else if (previous?.expiresAt !== undefined) this.volatileKeys.delete(key)
     if (previous === undefined) this.hooks.keyAdded?.(this, key)
-    this.hooks.keyModified(this, key)
+    if (options.signal !== false) this.hooks.keyModified(this, key)
   }
 
   /** Deletes a key; returns true when it existed (and was not expired). */
@@ -198,11 +201,14 @@ export class Database {
     this.hooks.keyModified(this, key)
   }
 
-  /** Call after changing a value in place (LPUSH on an existing list …). */
-  modified(key: string): void {
+  /**
+   * Call after changing a value in place (LPUSH on an existing list …). `signal: false` only re-accounts its
+   * bytes, for a change Redis does not signal (BITFIELD growing a key whose every write FAILed).
+   */
+  modified(key: string, signal = true): void {
     const entry = this.entries.get(key)
     if (entry !== undefined) this.account(key, entry)
-    this.hooks.keyModified(this, key)
+    if (signal) this.hooks.keyModified(this, key)
   }
 
   /** Re-estimates a key's bytes after its value or expiry changed. */
