@@ -7,20 +7,9 @@ import {startDifferentialPair, type DifferentialPair} from '../helpers/different
 import {bundledMissing} from '../helpers/nodes.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 import {attachSyncReplica} from '../helpers/replication.js'
+import {prng} from '../helpers/prng.js'
 
 const skip = realRedisMissing ?? bundledMissing
-
-/** A small seeded PRNG (mulberry32), so a failing random sequence can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Random elements: text, numbers and binary of varied lengths (every tail length of the 8-byte hash blocks). */
 function randomElement(random: () => number): Buffer {

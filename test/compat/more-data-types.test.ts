@@ -7,6 +7,7 @@ import {ReplyParser, type RespValue} from '../../src/resp/reply-parser.js'
 import {startDifferentialPair, type DifferentialPair} from '../helpers/differential.js'
 import {bundledMissing} from '../helpers/nodes.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
+import {prng} from '../helpers/prng.js'
 
 const skip = realRedisMissing ?? bundledMissing
 
@@ -49,18 +50,6 @@ function decode(bytes: Buffer): Plain {
   const parsed = parser.next()
   if (parsed === undefined) throw new Error(`incomplete reply ${JSON.stringify(bytes.toString('latin1'))}`)
   return plain(parsed.value)
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 describe.skipIf(!!skip)(`more data commands match Redis 7.0${skip ? ` (skipped: ${skip})` : ''}`, () => {

@@ -3,17 +3,7 @@
 
 import {describe, expect, it} from 'vitest'
 import {OrderedBlocks} from '../../src/server/keyspace/ordered-blocks.js'
-
-/** A small seeded PRNG (mulberry32), so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import {prng} from '../helpers/prng.js'
 
 const below = (v: number) => (e: number): boolean => e < v
 
