@@ -240,16 +240,9 @@ export class Database {
     this.snapshotGuard?.beforeAll()
     this.entries.clear()
     this.volatileKeys.clear()
-    this.keyList = []
-    this.entryBytes = 0
-    for (const [key, entry] of entries) {
-      entry.slot = this.keyList.length
-      this.keyList.push(key)
-      entry.mem ??= entrySize(key.length, entry.value, entry.expiresAt !== undefined)
-      this.entryBytes += entry.mem
-      this.entries.set(key, entry)
-    }
+    for (const [key, entry] of entries) this.entries.set(key, entry)
     for (const key of volatile) this.volatileKeys.add(key)
+    this.reindex()
   }
 
   /**
@@ -263,6 +256,11 @@ export class Database {
     source.entries = new Map()
     source.volatileKeys = new IndexedSet()
     this.expireScanCursor = 0
+    this.reindex()
+  }
+
+  /** Rebuilds the key list, the slots and the byte count from the entries (their bytes computed when missing). */
+  private reindex(): void {
     this.keyList = []
     this.entryBytes = 0
     for (const [key, entry] of this.entries) {

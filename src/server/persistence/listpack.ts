@@ -244,16 +244,13 @@ export function decodeZiplist(blob: Buffer): Buffer[] {
 
 /** Bytes one element takes inside a listpack (encoding, payload and back-length), as lpInsert would store it. */
 export function listpackEntrySize(value: Buffer): number {
-  const n = value.length < 21 ? canonicalInt(value) : undefined
-  const head = n !== undefined ? listpackIntHeadSize(n) : value.length < 64 ? 1 + value.length : value.length < 4096 ? 2 + value.length : 5 + value.length
+  const n = value.length < 21 ? listpackInt(value) : undefined
+  const head = n !== undefined ? intHeadSize(n) : stringHeadSize(value.length)
   return head + backlenSize(head)
 }
 
 /** Bytes an integer element takes inside a listpack. */
 export function listpackIntSize(n: bigint | number): number {
-  const head = listpackIntHeadSize(BigInt(n))
+  const head = intHeadSize(typeof n === 'bigint' && n >= -2147483648n && n <= 2147483647n ? Number(n) : n)
   return head + backlenSize(head)
 }
-
-const listpackIntHeadSize = (n: bigint): number =>
-  n >= 0n && n <= 127n ? 1 : n >= -4096n && n <= 4095n ? 2 : n >= -32768n && n <= 32767n ? 3 : n >= -8388608n && n <= 8388607n ? 4 : n >= -2147483648n && n <= 2147483647n ? 5 : 9
