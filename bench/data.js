@@ -8,32 +8,17 @@
 
 import {execFileSync, spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {connect, createServer} from 'node:net'
+import {connect} from 'node:net'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {freePort, which} from './util.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const N = Math.max(1000, Number(process.env.BENCH_DATA_KEYS ?? 1000000))
 const BATCH = 1000
 const TIMEOUT = 180_000
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-const which = (name) => {
-  try {
-    return execFileSync('which', [name], {encoding: 'utf8'}).trim()
-  } catch {
-    return undefined
-  }
-}
-
-const freePort = () => new Promise((resolve) => {
-  const s = createServer()
-  s.listen(0, '127.0.0.1', () => {
-    const {port} = s.address()
-    s.close(() => resolve(port))
-  })
-})
 
 // Everything started here, killed and removed in cleanup() (finally, SIGINT/SIGTERM, exit).
 const live = new Set()

@@ -5,31 +5,16 @@
 
 import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer, connect} from 'node:net'
+import {connect} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {freePort, which} from './util.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200000)
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
 const CLIENTS = 50
-
-const which = (name) => {
-  try {
-    return execFileSync('which', [name], {encoding: 'utf8'}).trim()
-  } catch {
-    return undefined
-  }
-}
-
-const freePort = () => new Promise((resolve) => {
-  const s = createServer()
-  s.listen(0, '127.0.0.1', () => {
-    const {port} = s.address()
-    s.close(() => resolve(port))
-  })
-})
 
 const ping = (port) => new Promise((resolve) => {
   const socket = connect({port, host: '127.0.0.1'}, () => socket.write('PING\r\n'))

@@ -10,10 +10,11 @@
 
 import {execFileSync, spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {createServer, connect} from 'node:net'
+import {connect} from 'node:net'
 import {cpus, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {freePort, which} from './util.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const TESTS = 'set,get,incr,lpush,hset'
@@ -22,23 +23,6 @@ const SCRIPT = "return redis.call('INCR', KEYS[1])"
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200000)
 const CLIENTS = 50
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
-
-const which = (name) => {
-  try {
-    return execFileSync('which', [name], {encoding: 'utf8'}).trim()
-  } catch {
-    return undefined
-  }
-}
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address()
-      s.close(() => resolve(port))
-    })
-  })
 
 const ping = (port) =>
   new Promise((resolve) => {
