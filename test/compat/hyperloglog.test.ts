@@ -3,7 +3,7 @@
 // corrupted HLLs are refused with Redis's errors; DUMP payloads travel both ways; replicas get the same stream.
 
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {startDifferentialPair, type DifferentialPair} from '../helpers/differential.js'
+import {expectSameEvents, startDifferentialPair, type DifferentialPair} from '../helpers/differential.js'
 import {bundledMissing} from '../helpers/nodes.js'
 import {realRedisMissing} from '../helpers/real-redis.js'
 import {attachSyncReplica} from '../helpers/replication.js'
@@ -38,29 +38,7 @@ describe.skipIf(!!skip)(`HyperLogLog commands match Redis 7.0${skip ? ` (skipped
    * The keyspace events each server publishes while `run` runs: a subscriber to every channel on each, read up
    * to the message that marks the end.
    */
-  const eventsDuring = async (run: () => Promise<void>): Promise<void> => {
-    await s('CONFIG', 'SET', 'notify-keyspace-events', 'KEA')
-    const [realSub, ourSub] = await Promise.all([pair.real.raw(), pair.ours.raw()])
-    try {
-      await Promise.all([realSub.command('PSUBSCRIBE', '*'), ourSub.command('PSUBSCRIBE', '*')])
-      await run()
-      await s('PUBLISH', 'end-of-events', 'x')
-      const collect = async (c: typeof realSub): Promise<string> => {
-        const parts: string[] = []
-        for (;;) {
-          const message = (await c.reply()).toString('latin1')
-          parts.push(message)
-          if (message.includes('end-of-events')) return parts.join('')
-        }
-      }
-      const [a, b] = await Promise.all([collect(realSub), collect(ourSub)])
-      expect(b).toBe(a)
-    } finally {
-      realSub.close()
-      ourSub.close()
-      await s('CONFIG', 'SET', 'notify-keyspace-events', '')
-    }
-  }
+  const eventsDuring = (run: () => Promise<void>): Promise<void> => expectSameEvents(pair, 'KEA', run)
 
   /** Everything a key shows: its bytes, encoding, opcodes (sparse) and registers. */
   const sameHll = async (key: string): Promise<void> => {

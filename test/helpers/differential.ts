@@ -83,3 +83,31 @@ export async function startDifferentialPair(args: string[] = ['--save', '']): Pr
   }
   return pair
 }
+
+/**
+ * Expects both servers to publish the same keyspace events while `run` runs (notify-keyspace-events `flags`): a
+ * subscriber to every channel on each, read up to a message that marks the end; the setting is cleared after.
+ */
+export async function expectSameEvents(pair: DifferentialPair, flags: string, run: () => Promise<void>): Promise<void> {
+  await pair.expectSame('CONFIG', 'SET', 'notify-keyspace-events', flags)
+  const [realSub, ourSub] = await Promise.all([pair.real.raw(), pair.ours.raw()])
+  try {
+    await Promise.all([realSub.command('PSUBSCRIBE', '*'), ourSub.command('PSUBSCRIBE', '*')])
+    await run()
+    await pair.expectSame('PUBLISH', 'end-of-events', 'x')
+    const collect = async (c: RawClient): Promise<string> => {
+      const parts: string[] = []
+      for (;;) {
+        const message = (await c.reply()).toString('latin1')
+        parts.push(message)
+        if (message.includes('end-of-events')) return parts.join('')
+      }
+    }
+    const [a, b] = await Promise.all([collect(realSub), collect(ourSub)])
+    expect(b).toBe(a)
+  } finally {
+    realSub.close()
+    ourSub.close()
+    await pair.expectSame('CONFIG', 'SET', 'notify-keyspace-events', '')
+  }
+}
