@@ -30,9 +30,9 @@ interface AttachedReplica {
   /** After a diskless transfer the stream is held until the replica's first REPLCONF ACK (it has loaded the RDB). */
   streamOnAck: boolean
   pendingStream: Buffer[]
-  /** rdb-key-save-delay: the snapshot is still being "written"; the stream waits behind it. */
+  /** The image is still being made (or stretched by rdb-key-save-delay); the stream waits behind it. */
   payloadPending?: boolean
-  /** When the stretched snapshot started, and whether it goes to the socket (no keepalive newlines then). */
+  /** When that snapshot started, and whether it goes to the socket (no keepalive newlines then). */
   payloadSinceMs?: number
   payloadDiskless?: boolean
   /** A background snapshot has been asked for this replica and has not begun yet. */
@@ -40,8 +40,8 @@ interface AttachedReplica {
 }
 
 /**
- * The state Redis would report: while rdb-key-save-delay stretches the snapshot the replica is still in
- * wait_bgsave (its child has not finished), though the stream already queues behind the payload here.
+ * The state Redis would report: while the snapshot is made (or stretched by rdb-key-save-delay) the replica is
+ * still in wait_bgsave (its child has not finished), though the stream already queues behind the payload here.
  */
 const reportedState = (r: AttachedReplica): 'wait_bgsave' | 'online' => (r.payloadPending === true ? 'wait_bgsave' : r.state)
 
