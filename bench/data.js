@@ -1,6 +1,6 @@
 // Data at scale, per engine (rtopo-server, redis-server when installed), each on a free port with --save '' and
 // DEBUG enabled: used_memory and RSS after DEBUG POPULATE of BENCH_DATA_KEYS (default 1000000) keys and after a list,
-// hash, set and sorted set of as many elements (pipelined 1000-element commands, FLUSHALL between); SAVE and BGSAVE
+// hash, set and sorted set of as many elements (pipelined 1000-element commands), each in a fresh process; SAVE and BGSAVE
 // wall time, with p99/max of a concurrent redis-benchmark ping and the longest gap of a 1 ms PING poller during
 // BGSAVE; start-up from spawn to the first PONG with the saved keys and with an empty dir; full sync of the keys to
 // a new replica, disk and diskless, with the same latency measures on the master. Run by bench/run.js; alone:
@@ -258,27 +258,25 @@ async function until(check, what) {
 }
 
 async function memory(engine) {
-  const node = await start(engine, tempDir(engine.name))
-  try {
-    await sleep(200)
-    const idle = rssMb(node.child.pid)
-    const out = {idleRssMb: idle}
-    const measure = async (key) => {
+  // Each row in a fresh process: a process's RSS need not fall after FLUSHALL (V8 keeps the pages it grew), so
+  // rows measured one after another in one process would carry the earlier rows in them.
+  const out = {}
+  for (const type of ['strings', 'list', 'hash', 'set', 'zset']) {
+    const node = await start(engine, tempDir(engine.name))
+    try {
+      await sleep(200)
+      const idle = rssMb(node.child.pid)
+      out.idleRssMb ??= idle
+      if (type === 'strings') await node.conn.call('DEBUG', 'POPULATE', N)
+      else await build(node.conn, type)
       const used = await usedMb(node.conn)
       const rss = rssMb(node.child.pid)
-      out[key] = {usedMemoryMb: used, rssMb: rss, rssGrowthMb: rss - idle}
-      await node.conn.call('FLUSHALL')
+      out[type] = {usedMemoryMb: used, rssMb: rss, rssGrowthMb: rss - idle}
+    } finally {
+      await stop(node)
     }
-    await node.conn.call('DEBUG', 'POPULATE', N)
-    await measure('strings')
-    for (const type of ['list', 'hash', 'set', 'zset']) {
-      await build(node.conn, type)
-      await measure(type)
-    }
-    return out
-  } finally {
-    await stop(node)
   }
+  return out
 }
 
 async function persistenceAndSync(engine) {
@@ -384,7 +382,7 @@ export async function benchData() {
     for (const r of rows) console.log(`| ${r.measure} | ${fmt(r['rtopo-server'])} | ${fmt(r['redis-server'])} | ${r.ratio === undefined ? '-' : r.ratio.toFixed(2)} |`)
   }
   const context = `${cpus().length} cores; node ${process.version}; load average ${loadavg()[0].toFixed(2)}`
-  table(`data at scale: memory, ${K} keys / elements, pipelined ${BATCH}-element commands, FLUSHALL between; RSS growth over the idle RSS; ${context}`, memRows)
+  table(`data at scale: memory, ${K} keys / elements, pipelined ${BATCH}-element commands, each row in a fresh process; RSS growth over the idle RSS; ${context}`, memRows)
   table(`persistence, ${K} DEBUG POPULATE keys; concurrent redis-benchmark -t ping -n 100000 -c 10 (repeated until the save ends), worst of its lines; ${context}`, persistRows)
   table(`full sync of ${K} keys to a new replica (repl-diskless-sync no / yes, delay 0); the same ping load on the master; ${context}`, syncRows)
   console.log(`data section: ${((performance.now() - started) / 1000).toFixed(0)} s`)

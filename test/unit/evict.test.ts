@@ -8,6 +8,7 @@ import {Evictor, type EvictionHost, type MaxmemoryPolicy} from '../../src/server
 import {Deque} from '../../src/server/keyspace/deque.js'
 import {Keyspace} from '../../src/server/keyspace/keyspace.js'
 import {dictTableSize, entrySize, jemallocSize} from '../../src/server/keyspace/memory.js'
+import {stringValue} from '../../src/server/keyspace/string-value.js'
 import type {Database} from '../../src/server/keyspace/database.js'
 
 function keyspaceWithClock(): {ks: Keyspace; clock: {now: number}} {
@@ -28,7 +29,7 @@ function recount(db: Database): number {
   return bytes
 }
 
-const str = (s: string) => ({type: 'string' as const, value: Buffer.from(s)})
+const str = (s: string) => stringValue(Buffer.from(s))
 
 function evictor(ks: Keyspace, clock: {now: number}, policy: MaxmemoryPolicy, limit: () => number, baseBytes = 0): {ev: Evictor; evicted: string[]} {
   const evicted: string[] = []

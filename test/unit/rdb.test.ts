@@ -3,6 +3,7 @@ import {systemClock} from '../../src/common/clock.js'
 import {Database} from '../../src/server/keyspace/database.js'
 import {Deque} from '../../src/server/keyspace/deque.js'
 import {SortedSet} from '../../src/server/keyspace/sorted-set.js'
+import {stringValue} from '../../src/server/keyspace/string-value.js'
 import {crc64} from '../../src/server/persistence/crc64.js'
 import {decodeIntset, decodeListpack, encodeIntset, encodeListpack} from '../../src/server/persistence/listpack.js'
 import {lzfDecompress} from '../../src/server/persistence/lzf.js'
@@ -44,19 +45,21 @@ describe('RDB round trip', () => {
     z.add('b', -Infinity)
     const bigZ = new SortedSet()
     for (let i = 0; i < 200; i++) bigZ.add(`m${i}`, i / 7)
-    db0.set('\x00\xffbin', {type: 'string', value: Buffer.from([0, 1, 2, 255])})
-    db0.set('int', {type: 'string', value: Buffer.from('-123456')})
+    db0.set('\x00\xffbin', stringValue(Buffer.from([0, 1, 2, 255])))
+    db0.set('int', stringValue(Buffer.from('-123456')))
     db0.set('list', {type: 'list', value: new Deque([Buffer.from('x'), Buffer.from('y'.repeat(10000))])})
     db0.set('hash', {type: 'hash', value: new Map([['f', Buffer.from('v')]])})
     db0.set('set', {type: 'set', value: new Set(['1', '2', 'three'])})
     db0.set('zset', {type: 'zset', value: z})
     db0.set('bigzset', {type: 'zset', value: bigZ})
-    db5.set('later', {type: 'string', value: Buffer.from('v')}, {expiresAt: Date.now() + 60_000})
-    db5.set('gone', {type: 'string', value: Buffer.from('v')}, {expiresAt: Date.now() - 1})
+    db5.set('later', stringValue(Buffer.from('v')), {expiresAt: Date.now() + 60_000})
+    db5.set('gone', stringValue(Buffer.from('v')), {expiresAt: Date.now() - 1})
     const loaded = readRdb(writeRdb([db0, db5], aux, Date.now()), Date.now())
     const [r0, r5] = loaded.databases
     expect(r0?.size).toBe(7)
-    expect(r0?.entries.get('\x00\xffbin')?.value).toEqual({type: 'string', value: Buffer.from([0, 1, 2, 255])})
+    const bin = r0?.entries.get('\x00\xffbin')?.value
+    expect(bin?.type).toBe('string')
+    expect((bin as {value: Buffer}).value).toEqual(Buffer.from([0, 1, 2, 255]))
     expect(String((r0?.entries.get('int')?.value as {value: Buffer}).value)).toBe('-123456')
     expect([...(r0?.entries.get('list')?.value.value as Deque<Buffer>)].map((b) => b.length)).toEqual([1, 10000])
     expect([...(r0?.entries.get('zset')?.value.value as SortedSet)]).toEqual([{member: 'b', score: -Infinity}, {member: 'a', score: 1.5}])

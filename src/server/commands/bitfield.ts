@@ -11,6 +11,7 @@ import {array, error, int, NIL, type Reply} from '../../resp/reply.js'
 import {FIRST_KEY, type CommandContext, type CommandSpec, type KeyExtractor, type KeyFlag} from '../command-spec.js'
 import {parseInt64} from './args.js'
 import {bitOffsetAllowed} from './bitmaps.js'
+import {stringValue} from '../keyspace/string-value.js'
 
 const BITFIELD_TYPE_INVALID = error('ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.')
 const OVERFLOW_TYPE_INVALID = error('ERR Invalid OVERFLOW type specified')
@@ -264,9 +265,9 @@ function bitfieldGeneric(ctx: CommandContext, args: readonly Buffer[], readonlyC
   // The key is created (dbAdd: the `new` event) or grown even when every write FAILed, but only a call that
   // changed something signals it (WATCH, tracking, dirty) and is propagated, as bitfieldGeneric does.
   const signal = changes > 0
-  if (entry === undefined) ctx.db.set(key, {type: 'string', value: buf}, {signal})
+  if (entry === undefined) ctx.db.set(key, stringValue(buf), {signal})
   else if (grown || signal) {
-    entry.value = {type: 'string', value: buf}
+    entry.value = stringValue(buf)
     ctx.db.modified(key, signal)
   }
   // Redis counts one change per operation that wrote (server.dirty += changes); the signal counted one.

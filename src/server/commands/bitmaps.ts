@@ -10,6 +10,7 @@ import {FIRST_KEY, type CommandContext, type CommandSpec} from '../command-spec.
 import {grownTo} from '../keyspace/growable-string.js'
 import {isOption, parseInt64} from './args.js'
 import {isReply} from './collection-access.js'
+import {stringValue} from '../keyspace/string-value.js'
 
 const READ = {flags: ['readonly'], categories: ['read', 'bitmap', 'slow']} as const
 
@@ -80,9 +81,9 @@ function setbitCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     const next = byte >= current.length ? grownTo(current, byte + 1) : Buffer.from(current)
     next[byte] = on.value === 1n ? (next[byte] as number) | mask : (next[byte] as number) & ~mask
     if (entry !== undefined) {
-      entry.value = {type: 'string', value: next}
+      entry.value = stringValue(next)
       ctx.db.modified(key)
-    } else ctx.db.set(key, {type: 'string', value: next})
+    } else ctx.db.set(key, stringValue(next))
     ctx.notify('$', 'setbit', args[0] as Buffer)
   }
   return wasSet ? ONE : ZERO
@@ -235,7 +236,7 @@ function bitopCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
       }
     }
   }
-  ctx.db.set(dest, {type: 'string', value: result})
+  ctx.db.set(dest, stringValue(result))
   ctx.notify('$', 'set', args[1] as Buffer)
   return int(length)
 }

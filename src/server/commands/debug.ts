@@ -10,6 +10,7 @@ import {datasetDigest, valueDigest} from '../digest.js'
 import type {Entry} from '../keyspace/values.js'
 import {parseInt64} from './args.js'
 import {helpReply} from './help.js'
+import {stringValue} from '../keyspace/string-value.js'
 
 const DEBUG_NOT_ALLOWED = error(
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
@@ -124,7 +125,7 @@ function populate(ctx: CommandContext, args: readonly Buffer[]): Reply {
       value = Buffer.alloc(size)
       text.copy(value, 0, 0, Math.min(size, text.length))
     }
-    ctx.db.set(key, {type: 'string', value})
+    ctx.db.set(key, stringValue(value))
   }
   return OK
 }

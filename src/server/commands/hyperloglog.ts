@@ -14,6 +14,7 @@ import {
 } from '../hll/hll-format.js'
 import {createHll, isXZero, isZero, sparseSet, sparseToDense, valLen, valValue, xzeroLen, zeroLen} from '../hll/hll-sparse.js'
 import {pfselftestCommand} from './hyperloglog-selftest.js'
+import {stringValue} from '../keyspace/string-value.js'
 
 export const hyperloglogCommands: readonly CommandSpec[] = [
   {name: 'pfadd', arity: -2, flags: ['write', 'denyoom', 'fast'], keys: FIRST_KEY, categories: ['write', 'hyperloglog', 'fast'], handler: pfaddCommand},
@@ -45,7 +46,7 @@ function sparseMaxBytes(ctx: CommandContext): number {
 
 /** Replaces the HLL string of an existing entry (TTL kept); the caller decides whether the key counts as modified. */
 function storeHll(entry: Entry, hll: Buffer): void {
-  entry.value = {type: 'string', value: hll}
+  entry.value = stringValue(hll)
 }
 
 /** A uint64 cardinality as the long long Redis replies with. */
@@ -74,7 +75,7 @@ function pfaddCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   }
   if (updated === 0) return ZERO
   invalidateCache(hll)
-  if (entry === undefined) ctx.db.set(key, {type: 'string', value: hll})
+  if (entry === undefined) ctx.db.set(key, stringValue(hll))
   else {
     storeHll(entry, hll)
     ctx.db.modified(key)
@@ -140,7 +141,7 @@ function pfmergeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
     else hll = sparseSet(hll, i, value, maxBytes)?.hll ?? hll
   }
   invalidateCache(hll)
-  if (entry === undefined) ctx.db.set(key, {type: 'string', value: hll})
+  if (entry === undefined) ctx.db.set(key, stringValue(hll))
   else {
     storeHll(entry, hll)
     ctx.db.modified(key)

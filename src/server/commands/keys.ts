@@ -14,6 +14,7 @@ import {SortedSet} from '../keyspace/sorted-set.js'
 import type {RedisValue} from '../keyspace/values.js'
 import {objectEncoding} from '../keyspace/encoding.js'
 import {isOption, parseInt64, parseInteger} from './args.js'
+import {stringValue} from '../keyspace/string-value.js'
 
 const expireSpec = (name: string, unit: 'seconds' | 'ms', absolute: boolean): CommandSpec => ({
   name, arity: -3, flags: ['write', 'fast'], keys: FIRST_KEY, categories: ['keyspace', 'write', 'fast'],
@@ -241,7 +242,7 @@ function randomkeyCommand(ctx: CommandContext): Reply {
 function cloneValue(value: RedisValue): RedisValue {
   switch (value.type) {
     case 'string':
-      return {type: 'string', value: Buffer.from(value.value)}
+      return stringValue(Buffer.from(value.value))
     case 'list':
       return {type: 'list', value: new Deque(value.value)}
     case 'hash':

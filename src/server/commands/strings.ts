@@ -9,6 +9,7 @@ import {ALL_KEYS, FIRST_KEY, type CommandContext, type CommandSpec} from '../com
 import type {Entry} from '../keyspace/values.js'
 import {appended, grownTo} from '../keyspace/growable-string.js'
 import {parseInt64, parseInteger} from './args.js'
+import {stringValue} from '../keyspace/string-value.js'
 
 // Names of the commands writes are propagated as, allocated once (SET runs on the hot path).
 const SET_NAME = Buffer.from('SET')
@@ -110,7 +111,7 @@ function setCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if ((options.condition === 'NX' && existing !== undefined) || (options.condition === 'XX' && existing === undefined)) {
     return options.get ? previous : NIL
   }
-  ctx.db.set(key, {type: 'string', value}, {keepTtl: options.keepTtl, expiresAt})
+  ctx.db.set(key, stringValue(value), {keepTtl: options.keepTtl, expiresAt})
   ctx.notify('$', 'set', keyArg)
   if (expiresAt !== undefined) ctx.notify('g', 'expire', keyArg)
   // Replicas get an absolute expiry so they expire at the same moment (Redis 7.0 rewrites to PXAT).
@@ -123,7 +124,7 @@ function setCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
 function setnxCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const key = keyOf(args[0] as Buffer)
   if (ctx.db.lookup(key) !== undefined) return ZERO
-  ctx.db.set(key, {type: 'string', value: args[1] as Buffer})
+  ctx.db.set(key, stringValue(args[1] as Buffer))
   ctx.notify('$', 'set', args[0] as Buffer)
   return int(1)
 }
@@ -133,7 +134,7 @@ function setWithExpiry(ctx: CommandContext, args: readonly Buffer[], unit: 'EX' 
   if (!amount.ok) return amount.error
   const expiresAt = absoluteExpiry(ctx, {unit, amount: amount.value}, command)
   if (isReply(expiresAt)) return expiresAt
-  ctx.db.set(keyOf(args[0] as Buffer), {type: 'string', value: args[2] as Buffer}, {expiresAt})
+  ctx.db.set(keyOf(args[0] as Buffer), stringValue(args[2] as Buffer), {expiresAt})
   ctx.notify('$', 'set', args[0] as Buffer)
   ctx.notify('g', 'expire', args[0] as Buffer)
   ctx.propagateAs([SET_NAME, args[0] as Buffer, args[2] as Buffer, PXAT_NAME, Buffer.from(String(expiresAt))])
@@ -152,7 +153,7 @@ function getsetCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const key = keyOf(args[0] as Buffer)
   const old = readString(ctx, key)
   if (isReply(old)) return old
-  ctx.db.set(key, {type: 'string', value: args[1] as Buffer})
+  ctx.db.set(key, stringValue(args[1] as Buffer))
   ctx.notify('$', 'set', args[0] as Buffer)
   return old === undefined ? NIL : bulk(old)
 }
@@ -205,7 +206,7 @@ function mgetCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
 function msetCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (args.length % 2 !== 0) return wrongArity('mset')
   for (let i = 0; i < args.length; i += 2) {
-    ctx.db.set(keyOf(args[i] as Buffer), {type: 'string', value: args[i + 1] as Buffer})
+    ctx.db.set(keyOf(args[i] as Buffer), stringValue(args[i + 1] as Buffer))
     ctx.notify('$', 'set', args[i] as Buffer)
   }
   return OK
@@ -215,7 +216,7 @@ function msetnxCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (args.length % 2 !== 0) return wrongArity('msetnx')
   for (let i = 0; i < args.length; i += 2) if (ctx.db.lookup(keyOf(args[i] as Buffer)) !== undefined) return ZERO
   for (let i = 0; i < args.length; i += 2) {
-    ctx.db.set(keyOf(args[i] as Buffer), {type: 'string', value: args[i + 1] as Buffer})
+    ctx.db.set(keyOf(args[i] as Buffer), stringValue(args[i + 1] as Buffer))
     ctx.notify('$', 'set', args[i] as Buffer)
   }
   return int(1)
@@ -238,9 +239,9 @@ function incrementBy(ctx: CommandContext, keyArg: Buffer, by: bigint): Reply {
   if (next > MAX || next < MIN) return OVERFLOW
   const text = Buffer.from(next.toString())
   if (entry !== undefined) {
-    entry.value = {type: 'string', value: text}
+    entry.value = stringValue(text)
     ctx.db.modified(key)
-  } else ctx.db.set(key, {type: 'string', value: text})
+  } else ctx.db.set(key, stringValue(text))
   ctx.notify('$', 'incrby', keyArg)
   return int(next >= -9007199254740991n && next <= 9007199254740991n ? Number(next) : next)
 }
@@ -267,7 +268,7 @@ function incrbyfloatCommand(ctx: CommandContext, args: readonly Buffer[]): Reply
   const next = addLongDouble(current, by)
   if (!isFiniteLongDouble(next)) return NAN_OR_INFINITY
   const text = Buffer.from(formatLongDoubleHuman(next))
-  ctx.db.set(key, {type: 'string', value: text}, {keepTtl: true})
+  ctx.db.set(key, stringValue(text), {keepTtl: true})
   ctx.notify('$', 'incrbyfloat', keyArg)
   ctx.propagateAs([SET_NAME, keyArg, text, KEEPTTL_NAME])
   return bulk(text)
@@ -277,13 +278,13 @@ function appendCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   const key = keyOf(args[0] as Buffer)
   const entry = ctx.db.lookup(key)
   if (entry === undefined) {
-    ctx.db.set(key, {type: 'string', value: Buffer.from(args[1] as Buffer)})
+    ctx.db.set(key, stringValue(Buffer.from(args[1] as Buffer)))
     ctx.notify('$', 'append', args[0] as Buffer)
     return int((args[1] as Buffer).length)
   }
   if (entry.value.type !== 'string') return WRONGTYPE
   if (entry.value.value.length + (args[1] as Buffer).length > MAX_STRING) return STRING_TOO_LONG
-  entry.value = {type: 'string', value: appended(entry.value.value, args[1] as Buffer)}
+  entry.value = stringValue(appended(entry.value.value, args[1] as Buffer))
   ctx.db.modified(key)
   ctx.notify('$', 'append', args[0] as Buffer)
   return int(entry.value.value.length)
@@ -331,9 +332,9 @@ function setrangeCommand(ctx: CommandContext, args: readonly Buffer[]): Reply {
   if (next !== current && offset.value < current.length) current.copy(next)
   patch.copy(next, offset.value)
   if (entry !== undefined) {
-    entry.value = {type: 'string', value: next}
+    entry.value = stringValue(next)
     ctx.db.modified(key)
-  } else ctx.db.set(key, {type: 'string', value: next})
+  } else ctx.db.set(key, stringValue(next))
   ctx.notify('$', 'setrange', args[0] as Buffer)
   return int(next.length)
 }

@@ -5,7 +5,7 @@ import type {Clock} from '../../common/clock.js'
 import {defaultAccessSettings, lfuInit, touch as touchEntry, type AccessSettings} from './access.js'
 import {IndexedSet} from './indexed-set.js'
 import {dictTableSize, entrySize} from './memory.js'
-import {valueLength, type Entry, type RedisValue} from './values.js'
+import {newEntry, valueLength, type Entry, type RedisValue} from './values.js'
 
 /** Callbacks from a database to the keyspace that owns it. */
 export interface DatabaseHooks {
@@ -161,7 +161,7 @@ export class Database {
     }
     const expiresAt = options.keepTtl ? previous?.expiresAt : options.expiresAt
     const now = this.clock.nowMs()
-    const entry: Entry = {value, expiresAt, lastAccessSec: Math.floor(now / 1000)}
+    const entry = newEntry(value, expiresAt, Math.floor(now / 1000))
     // An overwritten key keeps its LFU counter (dbSetValue); a new one starts at LFU_INIT_VAL.
     if (this.access.lfu) entry.lfu = previous?.lfu ?? lfuInit(now)
     if (previous?.slot !== undefined) {

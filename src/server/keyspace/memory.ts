@@ -5,6 +5,7 @@
 // costs O(SAMPLES) at most whatever its size.
 
 import {listpackEntrySize} from '../persistence/listpack.js'
+import type {StringValue} from './string-value.js'
 import type {RedisValue} from './values.js'
 
 /** Elements looked at per collection (objectComputeSize samples 5 by default; more gives a steadier figure). */
@@ -39,13 +40,17 @@ export function dictTableSize(count: number): number {
 const isInt = (b: Buffer | string): boolean => b.length <= 20 && INT_RE.test(typeof b === 'string' ? b : b.toString('latin1'))
 
 /** A string value: shared integers cost nothing, other integers a bare robj, then embstr (≤ 44 bytes) or raw. */
-function stringSize(value: Buffer): number {
-  if (value.length <= 20 && isInt(value)) {
-    const n = Number(value.toString('latin1'))
-    return n >= 0 && n < 10000 ? 0 : ROBJ
+function stringSize(value: StringValue): number {
+  const length = value.byteLength
+  if (length <= 20) {
+    const text = value.latin1()
+    if (isInt(text)) {
+      const n = Number(text)
+      return n >= 0 && n < 10000 ? 0 : ROBJ
+    }
   }
-  if (value.length <= 44) return jemallocSize(ROBJ + 3 + value.length + 1)
-  return ROBJ + sdsSize(value.length)
+  if (length <= 44) return jemallocSize(ROBJ + 3 + length + 1)
+  return ROBJ + sdsSize(length)
 }
 
 /** Up to SAMPLES elements spread over an indexable collection of `count` elements. */
@@ -117,7 +122,7 @@ function average<T>(items: Iterable<T>, cost: (item: T) => number): number {
 export function valueSize(value: RedisValue): number {
   switch (value.type) {
     case 'string':
-      return stringSize(value.value)
+      return stringSize(value)
     case 'list': {
       // A quicklist of listpack nodes of up to 8 KB each (list-max-listpack-size -2).
       const list = value.value

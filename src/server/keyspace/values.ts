@@ -1,12 +1,13 @@
 // The RedisValue union held by every key, and the type names TYPE reports.
-// Strings are Buffers; collection members and hash fields are latin1 keys (common/key.ts).
+// Strings are StringValues (string-value.ts); collection members and hash fields are latin1 keys (common/key.ts).
 
 import type {Deque} from './deque.js'
 import type {SortedSet} from './sorted-set.js'
 import type {Stream} from './stream.js'
+import type {StringValue} from './string-value.js'
 
 export type RedisValue =
-  | {readonly type: 'string'; value: Buffer}
+  | StringValue
   | {readonly type: 'list'; readonly value: Deque<Buffer>}
   | {readonly type: 'hash'; readonly value: Map<string, Buffer>}
   | {readonly type: 'set'; readonly value: Set<string>}
@@ -33,6 +34,13 @@ export interface Entry {
   /** The background snapshot that last wrote this entry (persistence/snapshot-job.ts). */
   snapshotId?: number
 }
+
+/**
+ * A new entry with every field in place from the start: fields added later would move each entry to a new
+ * hidden class with an out-of-object property store (8+ more bytes per key, and polymorphic accesses).
+ */
+export const newEntry = (value: RedisValue, expiresAt: number | undefined, lastAccessSec: number): Entry =>
+  ({value, expiresAt, lastAccessSec, lfu: undefined, mem: undefined, slot: undefined, snapshotId: undefined})
 
 /** Number of elements of a collection value (1 for a string). */
 export const valueLength = (v: RedisValue): number =>

@@ -8,12 +8,13 @@ import {systemClock} from '../../common/clock.js'
 import {Database} from '../keyspace/database.js'
 import {Deque} from '../keyspace/deque.js'
 import {SortedSet} from '../keyspace/sorted-set.js'
-import type {RedisValue} from '../keyspace/values.js'
+import {newEntry, type RedisValue} from '../keyspace/values.js'
 import {crc64} from './crc64.js'
 import {decodeIntset, decodeListpack, decodeZiplist} from './listpack.js'
 import {lzfDecompress} from './lzf.js'
 import {OPCODE, TYPE} from './rdb-format.js'
 import {decodeStream, type StreamSource} from './stream-rdb.js'
+import {stringValue} from '../keyspace/string-value.js'
 
 export class RdbError extends Error {
   override readonly name = 'RdbError'
@@ -127,7 +128,7 @@ class RdbReader {
       if (expired) expiredKeys++
       else if (value !== undefined) {
         if (db.entries.has(key)) throw new RdbError(`Duplicated key '${key}' found in RDB file`, opAt)
-        db.entries.set(key, {value, expiresAt, lastAccessSec: Math.floor(this.nowMs / 1000)})
+        db.entries.set(key, newEntry(value, expiresAt, Math.floor(this.nowMs / 1000)))
         if (expiresAt !== undefined) db.volatileKeys.add(key)
       }
       expiresAt = undefined
@@ -356,7 +357,7 @@ class RdbReader {
     }
     switch (type) {
       case TYPE.STRING:
-        return {type: 'string', value: this.string()}
+        return stringValue(this.string())
       case TYPE.LIST:
         return nonEmptyList(count(this.length()).map(() => this.string()))
       case TYPE.LIST_ZIPLIST:
