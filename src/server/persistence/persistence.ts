@@ -7,7 +7,7 @@ import type {Server} from '../server.js'
 import {keyDelayMs, sleepSync} from './key-delay.js'
 import {paceLoading, type LoadingProgress} from './loading.js'
 import {writeRdb, type RdbAux} from './rdb-writer.js'
-import {SnapshotJob} from './snapshot-job.js'
+import {SnapshotJob, type RdbImage} from './snapshot-job.js'
 import {loadRdbFile, saveRdbFile, saveRdbFileAsync} from './snapshot.js'
 
 type ReplicationAux = {replId?: string; replOffset?: number; replStreamDb?: number}
@@ -132,10 +132,11 @@ export class Persistence {
   /**
    * A background snapshot (BGSAVE, a full sync), written a few milliseconds at a time while clients are
    * served (snapshot-job.ts). It starts now, or once the one running has ended; `begin` runs at that moment,
-   * which is the image's point in time, and gives the replication fields it records. Resolves to the image.
+   * which is the image's point in time, and gives the replication fields it records. Resolves to the image
+   * as its chunks (written out one by one, never joined).
    */
-  snapshotInBackground(begin: () => ReplicationAux): Promise<Buffer> {
-    return new Promise<Buffer>((resolve, reject) => {
+  snapshotInBackground(begin: () => ReplicationAux): Promise<RdbImage> {
+    return new Promise<RdbImage>((resolve, reject) => {
       const start = (): void => {
         const {keyspace, clock, config} = this.server
         const compress = config.get('rdbcompression') !== 'no'
@@ -210,7 +211,7 @@ export class Persistence {
       return this.server.replication.snapshotAux()
     }).then(async (image) => {
       if (delayMs > 0) await new Promise<void>((resolve) => setTimeout(resolve, delayMs))
-      await saveRdbFileAsync(this.path, image)
+      await saveRdbFileAsync(this.path, image.chunks)
     })
     written.then(
       () => {

@@ -23,6 +23,15 @@ const KEYS_PER_CLOCK_READ = 128
 
 let lastJobId = 0
 
+/**
+ * A finished image as the chunks it was written in, in file order, and their total size: it goes to a file
+ * or a replica's socket chunk by chunk, never joined into one Buffer (tens of MB copied in one turn).
+ */
+export interface RdbImage {
+  readonly chunks: readonly Buffer[]
+  readonly length: number
+}
+
 interface DbWalk {
   readonly db: Database
   readonly body: RdbSink
@@ -40,10 +49,10 @@ export class SnapshotJob implements SnapshotGuard {
   private readonly id = ++lastJobId
   private readonly opts: Required<RdbWriteOptions>
   private timer: NodeJS.Immediate | undefined
-  private resolveDone!: (image: Buffer) => void
+  private resolveDone!: (image: RdbImage) => void
   private rejectDone!: (cause: unknown) => void
   /** The image, once every database has been walked. */
-  readonly done: Promise<Buffer>
+  readonly done: Promise<RdbImage>
   private finished = false
   /** The checksum so far, and the part (0 the header, then each walk's body) and chunk it has reached. */
   private crc = 0n
@@ -65,7 +74,7 @@ export class SnapshotJob implements SnapshotGuard {
       return {db, body, iterator: db.entries.entries(), handled: new Set<string>(), finished: false}
     })
     for (const walk of this.walks) this.walkOf.set(walk.db, walk)
-    this.done = new Promise<Buffer>((resolve, reject) => {
+    this.done = new Promise<RdbImage>((resolve, reject) => {
       this.resolveDone = resolve
       this.rejectDone = reject
     })
@@ -179,7 +188,9 @@ export class SnapshotJob implements SnapshotGuard {
     tail[0] = OPCODE.EOF
     tail.writeBigUInt64LE(crc64(tail.subarray(0, 1), this.crc), 1)
     chunks.push(tail)
-    this.resolveDone(Buffer.concat(chunks))
+    let length = 0
+    for (const chunk of chunks) length += chunk.length
+    this.resolveDone({chunks, length})
   }
 
   private fail(cause: unknown): void {

@@ -1,9 +1,10 @@
 // RDB files on disk: written to temp-<pid>.rdb in the same directory, fsynced and renamed over the target
 // (rdb.c rdbSave), so a crash leaves the old file or the new one; loading reports path and offset on errors.
 
-import {existsSync, readFileSync} from 'node:fs'
+import {closeSync, existsSync, fsyncSync, openSync, readFileSync} from 'node:fs'
+import {open, rename, rm} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
-import {writeFileAtomic, writeFileAtomicAsync} from '../../common/atomic-write.js'
+import {writeFileAtomic} from '../../common/atomic-write.js'
 import {readRdb, RdbError, type LoadedRdb, type RdbReadOptions} from './rdb-reader.js'
 
 const tempFor = (path: string): string => join(dirname(path), `temp-${process.pid}.rdb`)
@@ -12,8 +13,45 @@ export function saveRdbFile(path: string, data: Buffer): void {
   writeFileAtomic(path, data, tempFor(path))
 }
 
-export function saveRdbFileAsync(path: string, data: Buffer): Promise<void> {
-  return writeFileAtomicAsync(path, data, join(dirname(path), `temp-bg-${process.pid}.rdb`))
+/**
+ * BGSAVE's write: the image's chunks one after another into temp-bg-<pid>.rdb, fsynced, renamed over the
+ * target and the directory fsynced, as writeFileAtomicAsync does for one Buffer; the chunks are never joined.
+ */
+export async function saveRdbFileAsync(path: string, chunks: readonly Buffer[]): Promise<void> {
+  const tempPath = join(dirname(path), `temp-bg-${process.pid}.rdb`)
+  const handle = await open(tempPath, 'w', 0o644)
+  try {
+    for (const chunk of chunks) {
+      let off = 0
+      while (off < chunk.length) off += (await handle.write(chunk, off, chunk.length - off)).bytesWritten
+    }
+    await handle.sync()
+  } catch (cause) {
+    await handle.close()
+    await rm(tempPath, {force: true})
+    throw cause
+  }
+  await handle.close()
+  try {
+    await rename(tempPath, path)
+  } catch (cause) {
+    await rm(tempPath, {force: true})
+    throw cause
+  }
+  fsyncDir(dirname(path))
+}
+
+const fsyncDir = (dir: string): void => {
+  try {
+    const fd = openSync(dir, 'r')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename itself is still atomic.
+  }
 }
 
 /** Undefined when there is no file; throws RdbError naming the file when it is truncated or corrupt. */

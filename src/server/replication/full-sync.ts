@@ -7,6 +7,7 @@
 
 import {randomBytes} from 'node:crypto'
 import type {ServerConfig} from '../../config/directives.js'
+import type {RdbImage} from '../persistence/snapshot-job.js'
 
 export interface FullSyncSettings {
   readonly diskless: boolean
@@ -56,9 +57,12 @@ export function socketTarget(settings: FullSyncSettings, replicas: readonly Wait
   return settings.diskless && replicas.every((r) => r.eof)
 }
 
-/** The snapshot as sent: `$EOF:<40 random chars>\r\n<rdb><mark>` to sockets, or `$<len>\r\n<rdb>` from disk. */
-export function payloadBytes(image: Buffer, diskless: boolean): Buffer {
-  if (!diskless) return Buffer.concat([Buffer.from(`$${image.length}\r\n`), image])
+/**
+ * The snapshot as sent: `$EOF:<40 random chars>\r\n<rdb><mark>` to sockets, or `$<len>\r\n<rdb>` from disk.
+ * The framing and the image's own chunks, in order: each goes to the socket as it is, none is copied.
+ */
+export function payloadParts(image: RdbImage, diskless: boolean): Buffer[] {
+  if (!diskless) return [Buffer.from(`$${image.length}\r\n`, 'latin1'), ...image.chunks]
   const mark = Buffer.from(randomBytes(20).toString('hex'), 'latin1')
-  return Buffer.concat([Buffer.from('$EOF:'), mark, Buffer.from('\r\n'), image, mark])
+  return [Buffer.from(`$EOF:${mark.toString('latin1')}\r\n`, 'latin1'), ...image.chunks, mark]
 }

@@ -22,6 +22,9 @@ type HandshakeStep = 'ping' | 'auth' | 'listening-port' | 'ip-address' | 'capa' 
 interface Payload {
   readonly total: number
   readonly eofMark: Buffer | undefined
+  /** `$<len>` payloads: the image, filled in as the bytes arrive (no join of the chunks at the end). */
+  readonly image: Buffer | undefined
+  /** `$EOF:` payloads: the chunks as they arrived (the length is known only at the mark). */
   readonly chunks: Buffer[]
   received: number
 }
@@ -328,34 +331,51 @@ export class MasterLink {
       return
     }
     if (eof !== null) {
-      this.payload = {total: -1, eofMark: Buffer.from(eof[1] as string, 'latin1'), chunks: [], received: 0}
+      this.payload = {total: -1, eofMark: Buffer.from(eof[1] as string, 'latin1'), image: undefined, chunks: [], received: 0}
       logger.notice('MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk')
     } else {
-      this.payload = {total: Number(sized?.[1]), eofMark: undefined, chunks: [], received: 0}
+      const total = Number(sized?.[1])
+      this.payload = {total, eofMark: undefined, image: Buffer.allocUnsafe(total), chunks: [], received: 0}
       logger.notice(`MASTER <-> REPLICA sync: receiving ${sized?.[1]} bytes from master to disk`)
     }
   }
 
   private receivePayload(): void {
     const payload = this.payload as Payload
-    for (const chunk of this.input) {
+    const input = this.input
+    this.input = []
+    this.inputBytes = 0
+    const image = payload.image
+    if (image !== undefined) {
+      // Each chunk is copied into place as it arrives; what follows the image is the start of the stream.
+      const rest: Buffer[] = []
+      for (const chunk of input) {
+        const room = payload.total - payload.received
+        if (room >= chunk.length) {
+          chunk.copy(image, payload.received)
+          payload.received += chunk.length
+        } else {
+          if (room > 0) chunk.copy(image, payload.received, 0, room)
+          payload.received += room
+          rest.push(room > 0 ? chunk.subarray(room) : chunk)
+        }
+      }
+      if (payload.received < payload.total) return
+      this.finishFullSync(image, rest.length === 1 ? (rest[0] as Buffer) : Buffer.concat(rest), false)
+      return
+    }
+    for (const chunk of input) {
       payload.chunks.push(chunk)
       payload.received += chunk.length
     }
-    this.input = []
-    this.inputBytes = 0
-    if (payload.eofMark === undefined) {
-      if (payload.received < payload.total) return
-      const all = Buffer.concat(payload.chunks)
-      this.finishFullSync(all.subarray(0, payload.total), all.subarray(payload.total), false)
-      return
-    }
-    const mark = payload.eofMark
+    const mark = payload.eofMark as Buffer
     if (payload.received < mark.length) return
     // After the end mark the master sends nothing until our first ACK, so the mark ends the input. Only
     // the last bytes are looked at: joining every chunk on each arrival would be quadratic in the size.
     if (!lastBytes(payload.chunks, mark.length).equals(mark)) return
-    const all = Buffer.concat(payload.chunks)
+    // The one join of the image, without the mark (the reader wants it contiguous).
+    const all = Buffer.concat(payload.chunks, payload.received)
+    payload.chunks.length = 0
     this.finishFullSync(all.subarray(0, all.length - mark.length), Buffer.alloc(0), true)
   }
 
@@ -378,12 +398,14 @@ export class MasterLink {
     }
     if (this.server.config.get('repl-diskless-load') === 'disabled') this.storeSyncedRdb(rdb)
     // key-load-delay: the per-key sleep of rdbLoad, for the whole image (the replica blocks while it loads).
-    sleepSync(keyDelayMs(Number(this.server.config.get('key-load-delay') ?? 0), loaded.databases.reduce((n, db) => n + db.size, 0)))
+    // Counted before replaceAll, which moves the keys out of the loaded databases.
+    const keysLoaded = loaded.databases.reduce((n, db) => n + db.size, 0)
+    sleepSync(keyDelayMs(Number(this.server.config.get('key-load-delay') ?? 0), keysLoaded))
     functions.commit()
     keyspace.replaceAll(loaded.databases)
     const version = loaded.aux.get('redis-ver')
     if (version !== undefined) logger.notice(`Loading RDB produced by version ${version.toString('latin1')}`)
-    logger.notice(`Done loading RDB, keys loaded: ${loaded.databases.reduce((n, db) => n + db.size, 0)}, keys expired: 0.`)
+    logger.notice(`Done loading RDB, keys loaded: ${keysLoaded}, keys expired: 0.`)
     this.replication.fullSyncCompleted(sync.replid, sync.offset)
     const streamDb = Number(loaded.aux.get('repl-stream-db')?.toString('latin1') ?? 0)
     this.payload = undefined

@@ -11,7 +11,7 @@ import {NULL_REPLID, replicationTail, type ReplicationInfoSource} from '../info/
 import type {Server} from '../server.js'
 import {ReplicationBacklog} from './backlog.js'
 import {Failover} from './failover.js'
-import {delaysNewSync, fullSyncSettings, payloadBytes, readyToStart, socketTarget} from './full-sync.js'
+import {delaysNewSync, fullSyncSettings, payloadParts, readyToStart, socketTarget} from './full-sync.js'
 import {MasterLink, type LinkState} from './master-link.js'
 
 /** A replica connection as its master tracks it (INFO slave<N>, ROLE, WAIT). */
@@ -324,7 +324,7 @@ export class Replication implements ReplicationInfoSource {
     })
     image.then(
       (rdb) => {
-        const payload = payloadBytes(rdb, diskless)
+        const payload = payloadParts(rdb, diskless)
         for (const replica of waiting) {
           if (delayMs > 0) setTimeout(() => this.deliverDelayedPayload(replica, payload, diskless), delayMs)
           else this.deliverDelayedPayload(replica, payload, diskless)
@@ -338,10 +338,27 @@ export class Replication implements ReplicationInfoSource {
   }
 
   /** The end of a full sync, once its image is complete: the payload, then (on disk syncs) the held stream. */
-  private deliverDelayedPayload(replica: AttachedReplica, payload: Buffer, diskless: boolean): void {
+  private deliverDelayedPayload(replica: AttachedReplica, payload: readonly Buffer[], diskless: boolean): void {
     if (!this.replicas.includes(replica) || replica.payloadPending !== true) return
+    const connection = this.server.clients.get(replica.client.id)?.connection
+    // Output already queued in the connection (+FULLRESYNC, a keepalive newline) goes out before the payload:
+    // its flush is scheduled, so the payload follows on a later turn.
+    if (connection !== undefined && !connection.isClosed && connection.pendingOutputBytes > connection.socket.writableLength) {
+      setImmediate(() => this.deliverDelayedPayload(replica, payload, diskless))
+      return
+    }
     replica.payloadPending = false
-    replica.client.sink.push(raw(payload))
+    if (connection === undefined) {
+      for (const part of payload) replica.client.sink.push(raw(part))
+    } else if (!connection.isClosed && connection.socket.writable) {
+      // Straight to the socket, part by part: the framing, then each chunk of the image as the snapshot wrote
+      // it, none copied (through the reply writer they would be, twice). What is pushed later is written
+      // after them, in order.
+      for (const part of payload) {
+        connection.socket.write(part)
+        connection.bytesOut += part.length
+      }
+    }
     replica.ackTimeMs = this.server.clock.nowMs()
     const name = this.replicaName(replica.client, replica.listeningPort)
     if (diskless) {
